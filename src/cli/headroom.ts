@@ -1,0 +1,62 @@
+// The `headroom` command: the terminal twin of the tray app.
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from './cli-error.js';
+import { blocksCommand, dailyCommand, sessionCommand } from './report-commands.js';
+import { statusCommand, watchCommand } from './status-commands.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function dataOption(): Option {
+  return new Option('--data-dir <dir>', 'Claude data folder to read (repeatable); overrides CLAUDE_CONFIG_DIR and the defaults').argParser(collect);
+}
+
+function reportCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--json', 'print JSON (ccusage field names)')
+    .option('--timezone <tz>', 'IANA time zone for days (default: TZ, else local)')
+    .option('--since <date>', 'first day, YYYY-MM-DD')
+    .option('--until <date>', 'last day, YYYY-MM-DD')
+    .addOption(dataOption());
+}
+
+export function buildProgram(): Command {
+  const program = new Command('headroom')
+    .description('Claude Code usage, limits and checkpoints, from the terminal.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+
+  reportCommand(program, 'daily', 'usage per day').action(dailyCommand);
+  reportCommand(program, 'session', 'usage per session').action(sessionCommand);
+  reportCommand(program, 'blocks', 'usage per 5-hour block (ccusage rules)').option('--active', 'only the active block').action(blocksCommand);
+  program.command('status').description('the current window, limits and data health').option('--json', 'print JSON').addOption(dataOption()).action(statusCommand);
+  program
+    .command('watch')
+    .description('stay running; print the status whenever it changes (NDJSON with --json)')
+    .option('--json', 'print one JSON object per line')
+    .addOption(dataOption())
+    .action(watchCommand);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`headroom: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`headroom: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main(process.argv);

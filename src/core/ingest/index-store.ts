@@ -1,0 +1,179 @@
+// Persists the usage index in Headroom's state directory, in two files: the
+// small aggregates (read on every start) and the response keys (read only
+// when some transcript changed). Both carry one generation id so a torn pair
+// is detected; any mismatch, corruption or old version means "rebuild".
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { LimitHit } from '../../shared/status.js';
+import { PRICE_TABLE_VERSION } from '../usage/pricing.js';
+import type { SkipReason } from './transcript-line-parser.js';
+import { type CountedResponse, type IndexedFile, type UsageBucket, UsageIndex, bucketKeyOf } from './usage-index.js';
+
+/** Bump when the meaning of the persisted data changes. */
+export const INDEX_FORMAT_VERSION = 3;
+const FORMAT = 'headroom-usage-index';
+
+type BucketRow = [number, string, string, string, number, number, number, number, number, number, number, number, number, 0 | 1];
+type ResponseRow = [string, number, string, number, number, number, number, number, number, number, number[]?];
+
+interface PersistedFile {
+  id: number;
+  path: string;
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  offset: number;
+  unfinishedBytes: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  limitHits: LimitHit[];
+  buckets: BucketRow[];
+}
+
+interface PersistedIndex {
+  format: typeof FORMAT;
+  version: number;
+  priceTable: string;
+  generation: string;
+  roots: string[];
+  savedAt: string;
+  files: PersistedFile[];
+}
+
+interface PersistedResponses {
+  format: typeof FORMAT;
+  version: number;
+  generation: string;
+  responses: ResponseRow[];
+}
+
+export type IndexLoadState = 'loaded' | 'missing' | 'corrupt' | 'outdated';
+
+export interface LoadedIndex {
+  state: IndexLoadState;
+  index: UsageIndex;
+  generation: string | null;
+}
+
+/** One index per set of roots, so `--data-dir` runs never disturb the default one. */
+export function indexDirFor(stateDir: string, roots: readonly string[]): string {
+  const hash = createHash('sha256').update(JSON.stringify([...roots].sort())).digest('hex').slice(0, 16);
+  return join(stateDir, 'index', hash);
+}
+
+export class IndexStore {
+  constructor(
+    readonly dir: string,
+    private readonly roots: readonly string[],
+  ) {}
+
+  private get aggregatesPath(): string {
+    return join(this.dir, 'usage-index.json');
+  }
+
+  private get responsesPath(): string {
+    return join(this.dir, 'usage-responses.json');
+  }
+
+  async load(): Promise<LoadedIndex> {
+    let text: string;
+    try {
+      text = await readFile(this.aggregatesPath, 'utf8');
+    } catch {
+      return { state: 'missing', index: new UsageIndex(), generation: null };
+    }
+    let data: PersistedIndex;
+    try {
+      data = JSON.parse(text) as PersistedIndex;
+    } catch {
+      return { state: 'corrupt', index: new UsageIndex(), generation: null };
+    }
+    if (data?.format !== FORMAT || !Array.isArray(data.files) || typeof data.generation !== 'string') {
+      return { state: 'corrupt', index: new UsageIndex(), generation: null };
+    }
+    if (data.version !== INDEX_FORMAT_VERSION || data.priceTable !== PRICE_TABLE_VERSION) {
+      return { state: 'outdated', index: new UsageIndex(), generation: null };
+    }
+    try {
+      const index = new UsageIndex();
+      for (const f of data.files) {
+        const buckets = new Map<string, UsageBucket>();
+        for (const row of f.buckets) {
+          const [quarterMs, model, cwd, sessionId, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD, entries, firstMs, lastMs, unpriced] = row;
+          buckets.set(bucketKeyOf(quarterMs, model, cwd, sessionId), {
+            quarterMs, model, cwd, sessionId, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD, entries, firstMs, lastMs,
+            unpriced: unpriced === 1,
+          });
+        }
+        index.addFile({
+          id: f.id, path: f.path, dev: f.dev, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs,
+          offset: f.offset, unfinishedBytes: f.unfinishedBytes, skipped: f.skipped ?? {}, limitHits: f.limitHits ?? [], buckets,
+        });
+      }
+      return { state: 'loaded', index, generation: data.generation };
+    } catch {
+      return { state: 'corrupt', index: new UsageIndex(), generation: null };
+    }
+  }
+
+  /** Loads the response keys into `index`; false when they don't match the aggregates (rebuild). */
+  async loadResponses(index: UsageIndex, generation: string): Promise<boolean> {
+    try {
+      const data = JSON.parse(await readFile(this.responsesPath, 'utf8')) as PersistedResponses;
+      if (data.format !== FORMAT || data.version !== INDEX_FORMAT_VERSION || data.generation !== generation) return false;
+      for (const [key, fileId, bucketKey, ms, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD, alsoIn] of data.responses) {
+        const counted: CountedResponse = { fileId, bucketKey, ms, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD };
+        if (alsoIn && alsoIn.length > 0) counted.alsoIn = alsoIn;
+        index.responses.set(key, counted);
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Writes both files atomically. Pass `withResponses: false` when the keys were never loaded (nothing changed them). */
+  async save(index: UsageIndex, previousGeneration: string | null, withResponses: boolean): Promise<string> {
+    await mkdir(this.dir, { recursive: true });
+    const generation = withResponses || previousGeneration === null ? randomUUID() : previousGeneration;
+    if (withResponses || previousGeneration === null) {
+      const responses: ResponseRow[] = [];
+      for (const [key, r] of index.responses) {
+        const row: ResponseRow = [key, r.fileId, r.bucketKey, r.ms, r.input, r.output, r.cacheCreation, r.cacheCreation1h, r.cacheRead, r.costUSD];
+        if (r.alsoIn && r.alsoIn.length > 0) row.push(r.alsoIn);
+        responses.push(row);
+      }
+      const payload: PersistedResponses = { format: FORMAT, version: INDEX_FORMAT_VERSION, generation, responses };
+      await writeFileAtomic(this.responsesPath, JSON.stringify(payload));
+    }
+    const files: PersistedFile[] = [];
+    for (const f of index.files.values()) files.push(persistFile(f));
+    const payload: PersistedIndex = {
+      format: FORMAT,
+      version: INDEX_FORMAT_VERSION,
+      priceTable: PRICE_TABLE_VERSION,
+      generation,
+      roots: [...this.roots],
+      savedAt: new Date().toISOString(),
+      files,
+    };
+    await writeFileAtomic(this.aggregatesPath, JSON.stringify(payload));
+    return generation;
+  }
+}
+
+function persistFile(f: IndexedFile): PersistedFile {
+  const buckets: BucketRow[] = [];
+  for (const b of f.buckets.values()) {
+    buckets.push([
+      b.quarterMs, b.model, b.cwd, b.sessionId, b.input, b.output, b.cacheCreation, b.cacheCreation1h, b.cacheRead,
+      b.costUSD, b.entries, b.firstMs, b.lastMs, b.unpriced ? 1 : 0,
+    ]);
+  }
+  return {
+    id: f.id, path: f.path, dev: f.dev, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs, offset: f.offset,
+    unfinishedBytes: f.unfinishedBytes, skipped: f.skipped, limitHits: f.limitHits, buckets,
+  };
+}

@@ -1,0 +1,126 @@
+// Finds every transcript (*.jsonl, any depth) under each root's projects/ folder.
+// Problems (permissions, vanished files, symlink loops) become diagnostics, never throws.
+import type { Dirent, Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface TranscriptFileStat {
+  path: string;
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface RootReport {
+  path: string;
+  exists: boolean;
+  error?: string;
+}
+
+export interface DiscoveryResult {
+  files: TranscriptFileStat[];
+  roots: RootReport[];
+  diagnostics: string[];
+}
+
+export function projectsDir(root: string): string {
+  return join(root, 'projects');
+}
+
+function describeError(error: unknown): string {
+  const err = error as NodeJS.ErrnoException;
+  return err.code ? `${err.code}: ${err.message}` : String(error);
+}
+
+export async function statTranscript(path: string): Promise<TranscriptFileStat | null> {
+  try {
+    const s = await stat(path);
+    return s.isFile() ? toFileStat(path, s) : null;
+  } catch {
+    return null;
+  }
+}
+
+function toFileStat(path: string, s: Stats): TranscriptFileStat {
+  return { path, dev: s.dev, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
+}
+
+export async function discoverTranscripts(roots: readonly string[]): Promise<DiscoveryResult> {
+  const files: TranscriptFileStat[] = [];
+  const diagnostics: string[] = [];
+  const rootReports: RootReport[] = [];
+  const seenFiles = new Set<string>();
+  const seenDirs = new Set<string>();
+
+  const walk = async (dir: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      const dirStat = await stat(dir);
+      const identity = `${dirStat.dev}:${dirStat.ino}`;
+      if (seenDirs.has(identity)) {
+        diagnostics.push(`skipped ${dir}: already scanned (symlink loop or shared folder)`);
+        return;
+      }
+      seenDirs.add(identity);
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      diagnostics.push(`cannot read ${dir}: ${describeError(error)}`);
+      return;
+    }
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      let fileStat: Stats | undefined;
+      if (entry.isSymbolicLink()) {
+        try {
+          fileStat = await stat(full);
+          isDir = fileStat.isDirectory();
+          isFile = fileStat.isFile();
+        } catch (error) {
+          diagnostics.push(`broken link ${full}: ${describeError(error)}`);
+          continue;
+        }
+      }
+      if (isDir) {
+        await walk(full);
+      } else if (isFile && entry.name.endsWith('.jsonl')) {
+        try {
+          fileStat ??= await stat(full);
+        } catch (error) {
+          diagnostics.push(`vanished ${full}: ${describeError(error)}`);
+          continue;
+        }
+        const identity = `${fileStat.dev}:${fileStat.ino}`;
+        if (seenFiles.has(identity)) continue; // the same file through a second root
+        seenFiles.add(identity);
+        files.push(toFileStat(full, fileStat));
+      }
+    }
+  };
+
+  for (const root of roots) {
+    const projects = projectsDir(root);
+    try {
+      const s = await stat(root);
+      if (!s.isDirectory()) {
+        rootReports.push({ path: root, exists: false, error: 'not a directory' });
+        continue;
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      rootReports.push(code === 'ENOENT' ? { path: root, exists: false } : { path: root, exists: false, error: describeError(error) });
+      continue;
+    }
+    rootReports.push({ path: root, exists: true });
+    try {
+      await stat(projects);
+    } catch {
+      continue; // a root without transcripts yet
+    }
+    await walk(projects);
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, roots: rootReports, diagnostics };
+}

@@ -1,0 +1,178 @@
+// Turns one transcript line into what Headroom counts: a usage event, a record
+// that may announce a usage limit, or a skip reason. Hot path: lines that
+// cannot hold usage are never decoded or JSON-parsed.
+import { isUtf8 } from 'node:buffer';
+
+export const SKIP_REASONS = [
+  'garbage',
+  'invalid-utf8',
+  'truncated-json',
+  'non-object-json',
+  'missing-usage',
+  'invalid-timestamp',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export interface UsageEvent {
+  /** message.id + requestId (message.id alone when requestId is missing); null: cannot be de-duplicated. */
+  key: string | null;
+  ms: number;
+  model: string;
+  sessionId: string;
+  cwd: string;
+  input: number;
+  output: number;
+  cacheCreation: number;
+  cacheCreation1h: number;
+  cacheRead: number;
+}
+
+export interface LineSink {
+  usage(event: UsageEvent): void;
+  /** A parsed record (UTF-8 decoded) that may carry a usage-limit message. */
+  limitCandidate(record: Record<string, unknown>): void;
+  skipped(reason: SkipReason): void;
+}
+
+export interface FileContext {
+  /** Used when a record lacks sessionId: the file name without extension. */
+  fallbackSessionId: string;
+  /** Used when a record lacks cwd: the encoded project folder name (a label only). */
+  fallbackProject: string;
+}
+
+const USAGE_NEEDLE = Buffer.from('"usage"');
+const ASSISTANT_NEEDLE = Buffer.from('"type":"assistant"');
+// Every limit text since 1.0.88 says "resets"; 1.0.30–1.0.64 wrote "usage limit reached|<unix>".
+const LIMIT_NEEDLES = [Buffer.from('resets'), Buffer.from('limit reached|')];
+// A subagent's limit message comes back as a short tool_result; big lines are file contents.
+const LIMIT_SCAN_MAX_LINE = 64 * 1024;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const HIGH_BYTES = /[\u0080-\u00ff]/;
+
+function mayMentionLimit(line: Buffer): boolean {
+  if (line.length > LIMIT_SCAN_MAX_LINE) return false;
+  for (const needle of LIMIT_NEEDLES) if (line.indexOf(needle) !== -1) return true;
+  return false;
+}
+
+/** The assistant type marker sits near the end in current builds and near the start in old ones. */
+function looksLikeAssistant(line: Buffer): boolean {
+  const edge = 400;
+  if (line.length <= edge * 2) return line.indexOf(ASSISTANT_NEEDLE) !== -1;
+  return (
+    line.subarray(0, edge).indexOf(ASSISTANT_NEEDLE) !== -1 ||
+    line.subarray(line.length - edge).indexOf(ASSISTANT_NEEDLE) !== -1
+  );
+}
+
+function classifyBadLine(line: Buffer): SkipReason {
+  if (line.length > 1_000_000) return line[0] === OPEN_BRACE ? 'truncated-json' : 'garbage';
+  if (!isUtf8(line)) return 'invalid-utf8';
+  try {
+    JSON.parse(line.toString('utf8'));
+    return 'non-object-json';
+  } catch {
+    return line[0] === OPEN_BRACE ? 'truncated-json' : 'garbage';
+  }
+}
+
+function tokenCount(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+/** latin1 decoding is ten times faster than UTF-8 and keeps JSON structure; fix up the few strings we keep. */
+function fromLatin1(text: string): string {
+  return HIGH_BYTES.test(text) ? Buffer.from(text, 'latin1').toString('utf8') : text;
+}
+
+function parseUtf8Record(line: Buffer): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(line.toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function parseTranscriptLine(buffer: Buffer, start: number, end: number, context: FileContext, sink: LineSink): void {
+  // Trim trailing CR / whitespace (files edited on Windows).
+  while (end > start && (buffer[end - 1] === 0x0d || buffer[end - 1] === 0x20 || buffer[end - 1] === 0x09)) end--;
+  while (start < end && (buffer[start] === 0x20 || buffer[start] === 0x09)) start++;
+  if (end === start) return;
+  const line = buffer.subarray(start, end);
+  if (line[0] !== OPEN_BRACE || line[line.length - 1] !== CLOSE_BRACE) {
+    sink.skipped(classifyBadLine(line));
+    return;
+  }
+  if (line.indexOf(USAGE_NEEDLE) === -1) {
+    if (mayMentionLimit(line)) {
+      const record = parseUtf8Record(line);
+      if (record) sink.limitCandidate(record);
+      else sink.skipped(isUtf8(line) ? 'truncated-json' : 'invalid-utf8');
+    } else if (looksLikeAssistant(line)) {
+      const record = parseUtf8Record(line);
+      if (!record) sink.skipped(isUtf8(line) ? 'truncated-json' : 'invalid-utf8');
+      else if (record.type === 'assistant' && !(record as { isApiErrorMessage?: unknown }).isApiErrorMessage) sink.skipped('missing-usage');
+      else sink.limitCandidate(record);
+    }
+    return;
+  }
+  if (!isUtf8(line)) {
+    sink.skipped('invalid-utf8');
+    return;
+  }
+  let record: Record<string, unknown>;
+  try {
+    const value: unknown = JSON.parse(line.toString('latin1'));
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      sink.skipped('non-object-json');
+      return;
+    }
+    record = value as Record<string, unknown>;
+  } catch {
+    sink.skipped('truncated-json');
+    return;
+  }
+  if (record.type !== 'assistant') {
+    // Usage outside an assistant message (a Task result's toolUseResult) is never counted.
+    if (record.type === 'user' && mayMentionLimit(line)) {
+      const utf8Record = parseUtf8Record(line);
+      if (utf8Record) sink.limitCandidate(utf8Record);
+    }
+    return;
+  }
+  const message = record.message as { id?: unknown; model?: unknown; usage?: unknown } | undefined;
+  const model = typeof message?.model === 'string' ? message.model : '';
+  if (model === '<synthetic>' || record.isApiErrorMessage === true) {
+    const utf8Record = parseUtf8Record(line);
+    if (utf8Record) sink.limitCandidate(utf8Record);
+    return;
+  }
+  const usage = message?.usage as Record<string, unknown> | undefined;
+  if (!usage || typeof usage !== 'object') {
+    sink.skipped('missing-usage');
+    return;
+  }
+  const ms = typeof record.timestamp === 'string' ? Date.parse(record.timestamp) : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    sink.skipped('invalid-timestamp');
+    return;
+  }
+  const messageId = typeof message?.id === 'string' ? message.id : null;
+  const requestId = typeof record.requestId === 'string' ? record.requestId : null;
+  const cacheSplit = usage.cache_creation as Record<string, unknown> | undefined;
+  sink.usage({
+    key: messageId === null ? null : requestId === null ? messageId : `${messageId}:${requestId}`,
+    ms,
+    model: model === '' ? 'unknown' : model,
+    sessionId: typeof record.sessionId === 'string' ? record.sessionId : context.fallbackSessionId,
+    cwd: typeof record.cwd === 'string' ? fromLatin1(record.cwd) : context.fallbackProject,
+    input: tokenCount(usage.input_tokens),
+    output: tokenCount(usage.output_tokens),
+    cacheCreation: tokenCount(usage.cache_creation_input_tokens),
+    cacheCreation1h: cacheSplit && typeof cacheSplit === 'object' ? tokenCount(cacheSplit.ephemeral_1h_input_tokens) : 0,
+    cacheRead: tokenCount(usage.cache_read_input_tokens),
+  });
+}

@@ -1,0 +1,75 @@
+// Watches transcript folders with chokidar (native fs events, no polling) and
+// reports changed *.jsonl paths in small batches.
+import { existsSync, type Stats } from 'node:fs';
+import { type FSWatcher, watch } from 'chokidar';
+import { projectsDir } from './transcript-discovery.js';
+
+export interface TranscriptWatcherOptions {
+  roots: readonly string[];
+  /** Called with the paths that changed since the last call; `rescan` when folders came or went. */
+  onChange: (paths: string[], rescan: boolean) => void;
+  onError?: (error: Error) => void;
+  /** Coalesces bursts (a streamed response writes several lines in a row). */
+  batchMs?: number;
+}
+
+export interface TranscriptWatcher {
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+function isIgnored(path: string, stats?: Stats): boolean {
+  return stats?.isFile() === true && !path.endsWith('.jsonl');
+}
+
+export function watchTranscripts(options: TranscriptWatcherOptions): TranscriptWatcher {
+  const batchMs = options.batchMs ?? 20;
+  let pending = new Set<string>();
+  let rescan = false;
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    const paths = [...pending];
+    const full = rescan;
+    pending = new Set();
+    rescan = false;
+    if (paths.length > 0 || full) options.onChange(paths, full);
+  };
+  const queue = (path: string | null) => {
+    if (path === null) rescan = true;
+    else if (path.endsWith('.jsonl')) pending.add(path);
+    else return;
+    timer ??= setTimeout(flush, batchMs);
+  };
+
+  const watched = options.roots.map((root) => {
+    const projects = projectsDir(root);
+    return { root, projects, present: existsSync(projects) };
+  });
+  const watcher: FSWatcher = watch(
+    watched.map((w) => (w.present ? w.projects : w.root)).filter((p) => existsSync(p)),
+    { ignoreInitial: true, ignored: isIgnored, persistent: true, followSymlinks: true },
+  );
+  // A root without projects/ yet: watch it until projects/ appears, then watch that.
+  watcher.on('addDir', (path) => {
+    const w = watched.find((x) => !x.present && path === x.projects);
+    if (w) {
+      w.present = true;
+      watcher.add(w.projects);
+      queue(null);
+    }
+  });
+  watcher.on('add', queue);
+  watcher.on('change', queue);
+  watcher.on('unlink', queue);
+  watcher.on('unlinkDir', () => queue(null));
+  watcher.on('error', (error) => options.onError?.(error instanceof Error ? error : new Error(String(error))));
+  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  return {
+    ready,
+    async close() {
+      if (timer) clearTimeout(timer);
+      await watcher.close();
+    },
+  };
+}

@@ -1,0 +1,267 @@
+// The live usage engine: discovers transcripts, reads only bytes it has not
+// read, keeps the index current and persisted. Refreshes are serialised.
+import { basename, dirname } from 'node:path';
+import type { DataHealth, LimitHit } from '../../shared/status.js';
+import { type DiscoveryResult, type RootReport, type TranscriptFileStat, discoverTranscripts, statTranscript } from './transcript-discovery.js';
+import { IndexStore, type IndexLoadState, indexDirFor } from './index-store.js';
+import { readLinesFrom } from './line-reader.js';
+import { type FileContext, type LineSink, parseTranscriptLine } from './transcript-line-parser.js';
+import { type IndexedFile, type UsageBucket, UsageIndex } from './usage-index.js';
+
+export type LimitHitDetector = (record: Record<string, unknown>) => LimitHit | null;
+
+export interface ScanProgress {
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface UsageEngineOptions {
+  roots: readonly string[];
+  /** Where the index is persisted; null keeps it in memory only. */
+  stateDir: string | null;
+  detectLimitHit?: LimitHitDetector;
+  onProgress?: (progress: ScanProgress) => void;
+}
+
+export interface RefreshResult {
+  /** Files whose contribution changed. */
+  changedFiles: number;
+  bytesRead: number;
+}
+
+type FileChange = 'unchanged' | 'grown' | 'replaced' | 'new';
+
+export function classifyFileChange(known: IndexedFile | undefined, current: TranscriptFileStat): FileChange {
+  if (!known) return 'new';
+  if (known.dev !== current.dev || known.ino !== current.ino || current.size < known.size) return 'replaced';
+  if (current.size > known.size) return 'grown';
+  // Same size, different mtime: rewritten in place, or merely touched. Re-read to be sure.
+  return current.mtimeMs === known.mtimeMs ? 'unchanged' : 'replaced';
+}
+
+function fileContextFor(path: string): FileContext {
+  return { fallbackSessionId: basename(path, '.jsonl'), fallbackProject: basename(dirname(path)) };
+}
+
+export class UsageEngine {
+  private index = new UsageIndex();
+  private store: IndexStore | null;
+  private generation: string | null = null;
+  private responsesLoaded = false;
+  private indexState: DataHealth['index'] = 'fresh';
+  private lastDiscovery: DiscoveryResult = { files: [], roots: [], diagnostics: [] };
+  private queue: Promise<unknown> = Promise.resolve();
+  private dirty = false;
+
+  constructor(private readonly options: UsageEngineOptions) {
+    this.store = options.stateDir === null ? null : new IndexStore(indexDirFor(options.stateDir, options.roots), options.roots);
+  }
+
+  get roots(): readonly string[] {
+    return this.options.roots;
+  }
+
+  /** Loads the persisted index (if any). A corrupt or outdated one is rebuilt, never trusted. */
+  async open(): Promise<IndexLoadState | 'memory'> {
+    if (!this.store) {
+      this.responsesLoaded = true;
+      return 'memory';
+    }
+    const loaded = await this.store.load();
+    this.index = loaded.index;
+    this.generation = loaded.generation;
+    this.responsesLoaded = loaded.state !== 'loaded';
+    this.indexState = loaded.state === 'loaded' ? 'loaded' : loaded.state === 'missing' ? 'fresh' : 'rebuilt';
+    return loaded.state;
+  }
+
+  /** Full pass: stat every transcript, read only what changed. */
+  refresh(): Promise<RefreshResult> {
+    return this.enqueue(async () => {
+      const discovery = await discoverTranscripts(this.options.roots);
+      this.lastDiscovery = discovery;
+      const present = new Set(discovery.files.map((f) => f.path));
+      const gone = [...this.index.files.keys()].filter((p) => !present.has(p));
+      return this.apply(discovery.files, gone);
+    });
+  }
+
+  /** Targeted pass for paths a watcher reported (added, changed or removed). */
+  refreshPaths(paths: readonly string[]): Promise<RefreshResult> {
+    return this.enqueue(async () => {
+      const current: TranscriptFileStat[] = [];
+      const gone: string[] = [];
+      for (const path of new Set(paths)) {
+        const s = await statTranscript(path);
+        if (s) current.push(s);
+        else if (this.index.files.has(path)) gone.push(path);
+      }
+      this.mergeDiscovery(current, gone);
+      return this.apply(current, gone);
+    });
+  }
+
+  private mergeDiscovery(current: TranscriptFileStat[], gone: string[]): void {
+    const byPath = new Map(this.lastDiscovery.files.map((f) => [f.path, f]));
+    for (const f of current) byPath.set(f.path, f);
+    for (const p of gone) byPath.delete(p);
+    this.lastDiscovery = { ...this.lastDiscovery, files: [...byPath.values()] };
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Loads the response keys before the first change; false when the index had to be dropped. */
+  private async ensureResponses(): Promise<boolean> {
+    if (this.responsesLoaded) return true;
+    this.responsesLoaded = true;
+    if (this.store && this.generation && (await this.store.loadResponses(this.index, this.generation))) return true;
+    // The key file is missing or torn: the aggregates can't be trusted to de-duplicate. Rebuild.
+    this.index = new UsageIndex();
+    this.indexState = 'rebuilt';
+    return false;
+  }
+
+  private async apply(current: readonly TranscriptFileStat[], gone: readonly string[]): Promise<RefreshResult> {
+    const work: { stat: TranscriptFileStat; change: FileChange }[] = [];
+    const needsWork = () => gone.length > 0 || current.some((s) => classifyFileChange(this.index.files.get(s.path), s) !== 'unchanged');
+    if (!needsWork()) return { changedFiles: 0, bytesRead: 0 };
+    const hadIndex = this.index.files.size > 0;
+    if (!(await this.ensureResponses())) {
+      this.lastDiscovery = await discoverTranscripts(this.options.roots);
+      current = this.lastDiscovery.files;
+      gone = [];
+    }
+
+    // Retract deleted and replaced files, and, transitively, files holding copies of their responses.
+    const toRetract = [...gone];
+    const statByPath = new Map(this.lastDiscovery.files.map((f) => [f.path, f]));
+    for (const s of current) statByPath.set(s.path, s);
+    for (const s of current) {
+      const change = classifyFileChange(this.index.files.get(s.path), s);
+      if (change === 'replaced') toRetract.push(s.path);
+    }
+    const retracted = new Set<string>();
+    while (toRetract.length > 0) {
+      const path = toRetract.pop()!;
+      if (retracted.has(path)) continue;
+      retracted.add(path);
+      for (const affected of this.index.retractFile(path)) if (!retracted.has(affected)) toRetract.push(affected);
+    }
+    for (const path of retracted) {
+      const s = statByPath.get(path);
+      if (s && !gone.includes(path)) work.push({ stat: s, change: 'replaced' });
+    }
+    for (const s of current) {
+      if (retracted.has(s.path)) continue;
+      const change = classifyFileChange(this.index.files.get(s.path), s);
+      if (change !== 'unchanged') work.push({ stat: s, change });
+    }
+
+    const bytesTotal = work.reduce((sum, w) => sum + (w.stat.size - (this.index.files.get(w.stat.path)?.offset ?? 0)), 0);
+    let bytesDone = 0;
+    for (const { stat } of work) {
+      bytesDone += await this.readFile(stat, (done) => this.options.onProgress?.({ bytesDone: bytesDone + done, bytesTotal }));
+    }
+    this.options.onProgress?.({ bytesDone, bytesTotal });
+    if (this.indexState === 'loaded' || (this.indexState === 'fresh' && hadIndex)) this.indexState = 'updated';
+    this.dirty = true;
+    return { changedFiles: work.length + gone.length, bytesRead: bytesDone };
+  }
+
+  private async readFile(stat: TranscriptFileStat, onBytes: (done: number) => void): Promise<number> {
+    const file = this.index.files.get(stat.path) ?? this.index.addFile({ path: stat.path, dev: stat.dev, ino: stat.ino, size: 0, mtimeMs: 0, offset: 0, unfinishedBytes: 0 });
+    const context = fileContextFor(stat.path);
+    const index = this.index;
+    const detect = this.options.detectLimitHit;
+    const sink: LineSink = {
+      usage: (event) => index.addUsage(file, event),
+      skipped: (reason) => index.countSkip(file, reason),
+      limitCandidate: (record) => {
+        const hit = detect?.(record);
+        if (hit) file.limitHits.push(hit);
+      },
+    };
+    let result;
+    try {
+      result = await readLinesFrom(stat.path, file.offset, stat.size, (buffer, start, end) => {
+        parseTranscriptLine(buffer, start, end, context, sink);
+      });
+    } catch (error) {
+      // Vanished or unreadable between stat and read: keep what we had; the next pass retries.
+      const err = error as NodeJS.ErrnoException;
+      this.lastDiscovery.diagnostics.push(`cannot read ${stat.path}: ${err.code ?? err.message}`);
+      return 0;
+    }
+    file.offset = result.offset;
+    file.unfinishedBytes = result.unfinishedBytes;
+    file.size = result.offset + result.unfinishedBytes;
+    file.dev = stat.dev;
+    file.ino = stat.ino;
+    file.mtimeMs = stat.mtimeMs;
+    onBytes(result.bytesRead);
+    return result.bytesRead;
+  }
+
+  /** Saves the index if it changed since the last save. */
+  async persist(): Promise<void> {
+    if (!this.store || !this.dirty) return;
+    this.dirty = false;
+    this.generation = await this.store.save(this.index, this.generation, this.responsesLoaded);
+  }
+
+  /** All buckets, merged across files (a session's subagent files share its buckets). */
+  buckets(): UsageBucket[] {
+    const merged = new Map<string, UsageBucket>();
+    for (const file of this.index.files.values()) {
+      for (const [key, b] of file.buckets) {
+        const m = merged.get(key);
+        if (!m) {
+          merged.set(key, { ...b });
+          continue;
+        }
+        m.input += b.input;
+        m.output += b.output;
+        m.cacheCreation += b.cacheCreation;
+        m.cacheCreation1h += b.cacheCreation1h;
+        m.cacheRead += b.cacheRead;
+        m.costUSD += b.costUSD;
+        m.entries += b.entries;
+        m.firstMs = Math.min(m.firstMs, b.firstMs);
+        m.lastMs = Math.max(m.lastMs, b.lastMs);
+        m.unpriced ||= b.unpriced;
+      }
+    }
+    return [...merged.values()].sort((a, b) => a.quarterMs - b.quarterMs || a.firstMs - b.firstMs);
+  }
+
+  limitHits(): LimitHit[] {
+    const hits: LimitHit[] = [];
+    for (const file of this.index.files.values()) hits.push(...file.limitHits);
+    return hits.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  }
+
+  health(): DataHealth {
+    const skippedLines: Record<string, number> = {};
+    let bytesIndexed = 0;
+    let unfinishedLines = 0;
+    for (const file of this.index.files.values()) {
+      bytesIndexed += file.offset;
+      if (file.unfinishedBytes > 0) unfinishedLines += 1;
+      for (const [reason, count] of Object.entries(file.skipped)) skippedLines[reason] = (skippedLines[reason] ?? 0) + (count ?? 0);
+    }
+    const roots: RootReport[] = this.lastDiscovery.roots.length > 0 ? this.lastDiscovery.roots : this.options.roots.map((path) => ({ path, exists: false }));
+    return {
+      roots,
+      files: this.index.files.size,
+      bytesIndexed,
+      skippedLines,
+      unfinishedLines,
+      index: this.indexState,
+      diagnostics: [...this.lastDiscovery.diagnostics],
+    };
+  }
+}

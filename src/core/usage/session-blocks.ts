@@ -1,0 +1,94 @@
+// 5-hour blocks, by ccusage's rule so figures are comparable: a block starts at
+// its first activity floored to the UTC hour and ends 5 h later; activity more
+// than 5 h after the block start, or after the previous activity, opens a new one.
+import type { UsageBucket } from '../ingest/usage-index.js';
+import { type UsageGroup, newGroup, groupBuckets, totalTokensOf } from './usage-reports.js';
+
+export const BLOCK_MS = 5 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+export interface UsageBlock {
+  startMs: number;
+  endMs: number;
+  /** Last activity; null for gaps. */
+  actualEndMs: number | null;
+  isActive: boolean;
+  isGap: boolean;
+  usage: UsageGroup;
+}
+
+export interface BlockBurnRate {
+  tokensPerMinute: number;
+  /** Input + output only: what ccusage colours its indicator by. */
+  tokensPerMinuteForIndicator: number;
+  costPerHour: number;
+}
+
+export interface BlockProjection {
+  totalTokens: number;
+  totalCost: number;
+  remainingMinutes: number;
+}
+
+/** Buckets must be sorted by time (UsageEngine.buckets() does). */
+export function buildBlocks(buckets: readonly UsageBucket[], nowMs: number): UsageBlock[] {
+  const blocks: UsageBlock[] = [];
+  let current: UsageBucket[] = [];
+  let startMs = 0;
+  let lastMs = 0;
+  const close = () => {
+    const usage = groupBuckets(current, () => 'block')[0] ?? newGroup('block');
+    const endMs = startMs + BLOCK_MS;
+    blocks.push({ startMs, endMs, actualEndMs: lastMs, isActive: nowMs - lastMs < BLOCK_MS && nowMs < endMs, isGap: false, usage });
+  };
+  for (const bucket of buckets) {
+    if (current.length === 0) {
+      startMs = Math.floor(bucket.firstMs / HOUR_MS) * HOUR_MS;
+    } else if (bucket.firstMs - startMs > BLOCK_MS || bucket.firstMs - lastMs > BLOCK_MS) {
+      close();
+      if (bucket.firstMs - lastMs > BLOCK_MS) {
+        const gapStart = lastMs + BLOCK_MS;
+        blocks.push({ startMs: gapStart, endMs: bucket.firstMs, actualEndMs: null, isActive: false, isGap: true, usage: newGroup('gap') });
+      }
+      current = [];
+      startMs = Math.floor(bucket.firstMs / HOUR_MS) * HOUR_MS;
+      lastMs = 0;
+    }
+    current.push(bucket);
+    lastMs = Math.max(lastMs, bucket.lastMs);
+  }
+  if (current.length > 0) close();
+  return blocks;
+}
+
+export function blockBurnRate(block: UsageBlock): BlockBurnRate | null {
+  if (block.isGap || block.usage.entries === 0) return null;
+  const minutes = (block.usage.lastMs - block.usage.firstMs) / 60_000;
+  if (minutes <= 0) return null;
+  return {
+    tokensPerMinute: totalTokensOf(block.usage) / minutes,
+    tokensPerMinuteForIndicator: (block.usage.input + block.usage.output) / minutes,
+    costPerHour: (block.usage.costUSD / minutes) * 60,
+  };
+}
+
+export function blockProjection(block: UsageBlock, nowMs: number): BlockProjection | null {
+  if (!block.isActive || block.isGap) return null;
+  const rate = blockBurnRate(block);
+  if (!rate) return null;
+  const remainingMinutes = Math.max(0, (block.endMs - nowMs) / 60_000);
+  return {
+    totalTokens: Math.round(totalTokensOf(block.usage) + rate.tokensPerMinute * remainingMinutes),
+    totalCost: Math.round((block.usage.costUSD + (rate.costPerHour / 60) * remainingMinutes) * 100) / 100,
+    remainingMinutes: Math.round(remainingMinutes),
+  };
+}
+
+export function activeBlock(blocks: readonly UsageBlock[]): UsageBlock | null {
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const block = blocks[i]!;
+    if (block.isActive) return block;
+    if (!block.isGap) break;
+  }
+  return null;
+}
