@@ -1,11 +1,19 @@
 // Readable tables for terminals (cli-table3).
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableType from 'cli-table3';
 import type { Status } from '../shared/status.js';
 import type { UsageBlock } from '../core/usage/session-blocks.js';
 import { type UsageGroup, totalTokensOf } from '../core/usage/usage-reports.js';
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const usd = (n: number, unpriced = false): string => `$${n.toFixed(2)}${unpriced ? '*' : ''}`;
+// cli-table3 is CommonJS and only needed for text output: load it on first use.
+let TableClass: typeof TableType | null = null;
+function newTable(options: TableType.TableConstructorOptions): TableType.Table {
+  TableClass ??= createRequire(import.meta.url)('cli-table3') as typeof TableType;
+  return new TableClass(options);
+}
+
 // Colour only on a terminal, so piped output stays plain.
 const style = (): { head: string[]; border: string[] } =>
   process.stdout.isTTY ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] };
@@ -26,14 +34,14 @@ function footnote(groups: readonly UsageGroup[]): string {
 }
 
 export function dailyTable(days: readonly UsageGroup[], total: UsageGroup): string {
-  const table = new Table({ style: style(), head: ['Date', 'Models', ...TOKEN_HEAD] });
+  const table = newTable({ style: style(), head: ['Date', 'Models', ...TOKEN_HEAD] });
   for (const d of days) table.push([d.key, d.models.map((m) => shortModel(m.model)).join('\n'), ...tokenCells(d)]);
   table.push(['Total', '', ...tokenCells(total)]);
   return table.toString() + footnote(days);
 }
 
 export function sessionTable(sessions: readonly UsageGroup[], total: UsageGroup): string {
-  const table = new Table({ style: style(), head: ['Session', 'Project', 'Last activity', ...TOKEN_HEAD] });
+  const table = newTable({ style: style(), head: ['Session', 'Project', 'Last activity', ...TOKEN_HEAD] });
   for (const s of sessions) {
     table.push([s.key.slice(0, 8), s.projects[0] ?? '', new Date(s.lastMs).toISOString().slice(0, 16).replace('T', ' '), ...tokenCells(s)]);
   }
@@ -42,7 +50,7 @@ export function sessionTable(sessions: readonly UsageGroup[], total: UsageGroup)
 }
 
 export function blocksTable(blocks: readonly UsageBlock[], nowMs: number): string {
-  const table = new Table({ style: style(), head: ['Block start (UTC)', 'Status', 'Models', ...TOKEN_HEAD] });
+  const table = newTable({ style: style(), head: ['Block start (UTC)', 'Status', 'Models', ...TOKEN_HEAD] });
   for (const b of blocks) {
     const start = new Date(b.startMs).toISOString().slice(0, 16).replace('T', ' ');
     if (b.isGap) {

@@ -60,7 +60,7 @@ export async function watchCommand(options: StatusOptions): Promise<void> {
     }, 3000);
   };
 
-  const watcher = watchTranscripts({
+  const watcher = await watchTranscripts({
     roots: engine.roots,
     onChange: (paths, rescan) => {
       const refreshed = rescan ? engine.refresh() : engine.refreshPaths(paths);

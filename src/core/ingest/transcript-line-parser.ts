@@ -46,7 +46,7 @@ const ASSISTANT_NEEDLE = Buffer.from('"type":"assistant"');
 // Every limit text since 1.0.88 says "resets"; 1.0.30–1.0.64 wrote "usage limit reached|<unix>".
 const LIMIT_NEEDLES = [Buffer.from('resets'), Buffer.from('limit reached|')];
 // A subagent's limit message comes back as a short tool_result; big lines are file contents.
-const LIMIT_SCAN_MAX_LINE = 64 * 1024;
+const LIMIT_SCAN_MAX_LINE = 16 * 1024;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const HIGH_BYTES = /[\u0080-\u00ff]/;
@@ -87,10 +87,36 @@ function fromLatin1(text: string): string {
   return HIGH_BYTES.test(text) ? Buffer.from(text, 'latin1').toString('utf8') : text;
 }
 
+const CONTENT_KEY = Buffer.from('"content":');
+const STOP_REASON_KEY = Buffer.from(',"stop_reason":');
+
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/**
+ * Parses an assistant line without its message content, which holds nearly all
+ * of its bytes (thinking, text, whole files being written). Claude Code writes
+ * `"content":[…],"stop_reason":…` inside message; when the line is not laid out
+ * so, or the result doesn't check out, returns null and the caller parses it all.
+ */
+function parseWithoutContent(line: Buffer): Record<string, unknown> | null {
+  const contentAt = line.indexOf(CONTENT_KEY);
+  if (contentAt === -1) return null;
+  const stopAt = line.lastIndexOf(STOP_REASON_KEY);
+  if (stopAt <= contentAt) return null;
+  try {
+    const record = asRecord(JSON.parse(`${line.toString('latin1', 0, contentAt)}"content":[]${line.toString('latin1', stopAt)}`));
+    const message = asRecord(record?.message);
+    return message && Array.isArray(message.content) && message.content.length === 0 ? record : null;
+  } catch {
+    return null;
+  }
+}
+
 function parseUtf8Record(line: Buffer): Record<string, unknown> | null {
   try {
-    const value: unknown = JSON.parse(line.toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return asRecord(JSON.parse(line.toString('utf8')));
   } catch {
     return null;
   }
@@ -123,17 +149,18 @@ export function parseTranscriptLine(buffer: Buffer, start: number, end: number, 
     sink.skipped('invalid-utf8');
     return;
   }
-  let record: Record<string, unknown>;
-  try {
-    const value: unknown = JSON.parse(line.toString('latin1'));
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  let record = looksLikeAssistant(line) ? parseWithoutContent(line) : null;
+  if (!record) {
+    try {
+      record = asRecord(JSON.parse(line.toString('latin1')));
+    } catch {
+      sink.skipped('truncated-json');
+      return;
+    }
+    if (!record) {
       sink.skipped('non-object-json');
       return;
     }
-    record = value as Record<string, unknown>;
-  } catch {
-    sink.skipped('truncated-json');
-    return;
   }
   if (record.type !== 'assistant') {
     // Usage outside an assistant message (a Task result's toolUseResult) is never counted.

@@ -1,7 +1,7 @@
 // Watches transcript folders with chokidar (native fs events, no polling) and
 // reports changed *.jsonl paths in small batches.
 import { existsSync, type Stats } from 'node:fs';
-import { type FSWatcher, watch } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import { projectsDir } from './transcript-discovery.js';
 
 export interface TranscriptWatcherOptions {
@@ -22,7 +22,9 @@ function isIgnored(path: string, stats?: Stats): boolean {
   return stats?.isFile() === true && !path.endsWith('.jsonl');
 }
 
-export function watchTranscripts(options: TranscriptWatcherOptions): TranscriptWatcher {
+export async function watchTranscripts(options: TranscriptWatcherOptions): Promise<TranscriptWatcher> {
+  // chokidar is loaded only by the commands that watch.
+  const { watch } = await import('chokidar');
   const batchMs = options.batchMs ?? 20;
   let pending = new Set<string>();
   let rescan = false;

@@ -187,7 +187,7 @@ export class UsageEngine {
     };
     let result;
     try {
-      result = await readLinesFrom(stat.path, file.offset, stat.size, (buffer, start, end) => {
+      result = readLinesFrom(stat.path, file.offset, stat.size, (buffer, start, end) => {
         parseTranscriptLine(buffer, start, end, context, sink);
       });
     } catch (error) {
