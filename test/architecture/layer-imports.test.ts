@@ -1,0 +1,97 @@
+// The layers import in one direction only. This reads every import in src/
+// and fails on an edge the architecture forbids.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(import.meta.dirname, '../../src');
+type Layer = 'shared' | 'core' | 'cli' | 'main' | 'preload' | 'renderer';
+
+const ALLOWED: Record<Layer, Layer[]> = {
+  shared: [],
+  core: ['shared'],
+  cli: ['core', 'shared'],
+  main: ['core', 'shared'],
+  preload: ['shared'],
+  renderer: ['shared'],
+};
+// Packages a layer may not touch even though they are installed.
+const FORBIDDEN_PACKAGES: Record<Layer, RegExp | null> = {
+  shared: /^(electron|chokidar|node-notifier|electron-store|conf)$/,
+  core: /^electron/,
+  cli: /^electron/,
+  main: null,
+  preload: /^(?!electron$).*/, // only electron (contextBridge, ipcRenderer), plus our shared types
+  renderer: /^(?!zod$).*/, // no Node, no Electron: types from shared only
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return /\.(ts|tsx|mts)$/.test(name) ? [full] : [];
+  });
+}
+
+function layerOf(file: string): Layer {
+  return relative(SRC, file).split(sep)[0] as Layer;
+}
+
+export function importsOf(code: string): { specifier: string; typeOnly: boolean }[] {
+  const found: { specifier: string; typeOnly: boolean }[] = [];
+  const pattern = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (const m of code.matchAll(pattern)) {
+    const specifier = m[3] ?? m[4] ?? m[5];
+    if (specifier) found.push({ specifier, typeOnly: Boolean(m[2]) });
+  }
+  return found;
+}
+
+const files = sourceFiles(SRC);
+const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+describe('layer boundaries', () => {
+  it('finds the source tree', () => {
+    expect(files.length).toBeGreaterThan(10);
+  });
+
+  it('the import reader sees static, type, dynamic and require imports', () => {
+    const sample = `import a from 'x';\nimport type { B } from "../core/y.js";\nexport { c } from './z.js';\nconst d = await import('chokidar');\nconst e = require('cli-table3');`;
+    expect(importsOf(sample)).toEqual([
+      { specifier: 'x', typeOnly: false },
+      { specifier: '../core/y.js', typeOnly: true },
+      { specifier: './z.js', typeOnly: false },
+      { specifier: 'chokidar', typeOnly: false },
+      { specifier: 'cli-table3', typeOnly: false },
+    ]);
+  });
+
+  for (const file of files) {
+    const layer = layerOf(file);
+    it(`${relative(SRC, file)} imports only what ${layer} may`, () => {
+      const violations: string[] = [];
+      for (const { specifier, typeOnly } of importsOf(readFileSync(file, 'utf8'))) {
+        if (specifier.startsWith('.')) {
+          const target = resolve(dirname(file), specifier);
+          if (!target.startsWith(SRC + sep)) {
+            violations.push(`${specifier} leaves src/`);
+            continue;
+          }
+          const targetLayer = layerOf(target);
+          if (targetLayer !== layer && !ALLOWED[layer].includes(targetLayer)) violations.push(`${specifier} (${targetLayer})`);
+          if (layer === 'renderer' && targetLayer === 'shared' && !typeOnly && !/ipc|contract/.test(specifier)) {
+            // The renderer takes types from shared; runtime values only from the IPC contract.
+            violations.push(`${specifier} (runtime import from shared)`);
+          }
+        } else if (builtins.has(specifier)) {
+          if (layer === 'shared' || layer === 'renderer' || layer === 'preload') violations.push(`${specifier} (Node built-in)`);
+        } else {
+          const forbidden = FORBIDDEN_PACKAGES[layer];
+          if (forbidden && !typeOnly && forbidden.test(specifier)) violations.push(`${specifier} (package)`);
+        }
+      }
+      expect(violations).toEqual([]);
+    });
+  }
+});
