@@ -37,7 +37,14 @@ export async function openUsage(options: DataOptions, detectLimitHit?: LimitHitD
   if (explicit) await assertReadableRoots(roots);
   const stateDir = resolveStateDir();
   const onProgress = progressReporter();
-  const engine = new UsageEngine({ roots, stateDir, ...(detectLimitHit ? { detectLimitHit } : {}), ...(onProgress ? { onProgress } : {}) });
+  const engine = new UsageEngine({
+    roots,
+    stateDir,
+    // Built next to this bundle by scripts/build.mjs.
+    parallel: { workerScript: new URL('./scan-worker.mjs', import.meta.url) },
+    ...(detectLimitHit ? { detectLimitHit } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
   await engine.open();
   await engine.refresh();
   try {

@@ -68,14 +68,17 @@ function looksLikeAssistant(line: Buffer): boolean {
 }
 
 function classifyBadLine(line: Buffer): SkipReason {
-  if (line.length > 1_000_000) return line[0] === OPEN_BRACE ? 'truncated-json' : 'garbage';
-  if (!isUtf8(line)) return 'invalid-utf8';
-  try {
-    JSON.parse(line.toString('utf8'));
-    return 'non-object-json';
-  } catch {
-    return line[0] === OPEN_BRACE ? 'truncated-json' : 'garbage';
+  const utf8 = isUtf8(line);
+  if (utf8 && line.length <= 1_000_000) {
+    try {
+      JSON.parse(line.toString('utf8'));
+      return 'non-object-json';
+    } catch {
+      // not JSON at all: classified below
+    }
   }
+  if (line[0] === OPEN_BRACE) return utf8 ? 'truncated-json' : 'invalid-utf8';
+  return 'garbage';
 }
 
 function tokenCount(value: unknown): number {

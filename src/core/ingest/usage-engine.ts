@@ -1,11 +1,10 @@
 // The live usage engine: discovers transcripts, reads only bytes it has not
 // read, keeps the index current and persisted. Refreshes are serialised.
-import { basename, dirname } from 'node:path';
 import type { DataHealth, LimitHit } from '../../shared/status.js';
 import { type DiscoveryResult, type RootReport, type TranscriptFileStat, discoverTranscripts, statTranscript } from './transcript-discovery.js';
 import { IndexStore, type IndexLoadState, indexDirFor } from './index-store.js';
-import { readLinesFrom } from './line-reader.js';
-import { type FileContext, type LineSink, parseTranscriptLine } from './transcript-line-parser.js';
+import type { FileScanResult } from './file-scan.js';
+import { type ParallelScanOptions, scanFiles } from './parallel-scan.js';
 import { type IndexedFile, type UsageBucket, UsageIndex } from './usage-index.js';
 
 export type LimitHitDetector = (record: Record<string, unknown>) => LimitHit | null;
@@ -21,6 +20,8 @@ export interface UsageEngineOptions {
   stateDir: string | null;
   detectLimitHit?: LimitHitDetector;
   onProgress?: (progress: ScanProgress) => void;
+  /** Worker threads for big scans (the built scan-worker script). */
+  parallel?: ParallelScanOptions;
 }
 
 export interface RefreshResult {
@@ -37,10 +38,6 @@ export function classifyFileChange(known: IndexedFile | undefined, current: Tran
   if (current.size > known.size) return 'grown';
   // Same size, different mtime: rewritten in place, or merely touched. Re-read to be sure.
   return current.mtimeMs === known.mtimeMs ? 'unchanged' : 'replaced';
-}
-
-function fileContextFor(path: string): FileContext {
-  return { fallbackSessionId: basename(path, '.jsonl'), fallbackProject: basename(dirname(path)) };
 }
 
 export class UsageEngine {
@@ -161,40 +158,35 @@ export class UsageEngine {
       if (change !== 'unchanged') work.push({ stat: s, change });
     }
 
-    const bytesTotal = work.reduce((sum, w) => sum + (w.stat.size - (this.index.files.get(w.stat.path)?.offset ?? 0)), 0);
+    const requests = work.map(({ stat }) => ({ path: stat.path, fromOffset: this.index.files.get(stat.path)?.offset ?? 0, toOffset: stat.size }));
+    const bytesTotal = requests.reduce((sum, r) => sum + (r.toOffset - r.fromOffset), 0);
     let bytesDone = 0;
-    for (const { stat } of work) {
-      bytesDone += await this.readFile(stat, (done) => this.options.onProgress?.({ bytesDone: bytesDone + done, bytesTotal }));
-    }
-    this.options.onProgress?.({ bytesDone, bytesTotal });
+    await scanFiles(requests, this.options.parallel ?? {}, (result, i) => {
+      this.applyScan(work[i]!.stat, result);
+      bytesDone += result.bytesRead;
+      this.options.onProgress?.({ bytesDone, bytesTotal });
+    });
     if (this.indexState === 'loaded' || (this.indexState === 'fresh' && hadIndex)) this.indexState = 'updated';
     this.dirty = true;
     return { changedFiles: work.length + gone.length, bytesRead: bytesDone };
   }
 
-  private async readFile(stat: TranscriptFileStat, onBytes: (done: number) => void): Promise<number> {
-    const file = this.index.files.get(stat.path) ?? this.index.addFile({ path: stat.path, dev: stat.dev, ino: stat.ino, size: 0, mtimeMs: 0, offset: 0, unfinishedBytes: 0 });
-    const context = fileContextFor(stat.path);
-    const index = this.index;
-    const detect = this.options.detectLimitHit;
-    const sink: LineSink = {
-      usage: (event) => index.addUsage(file, event),
-      skipped: (reason) => index.countSkip(file, reason),
-      limitCandidate: (record) => {
-        const hit = detect?.(record);
-        if (hit) file.limitHits.push(hit);
-      },
-    };
-    let result;
-    try {
-      result = readLinesFrom(stat.path, file.offset, stat.size, (buffer, start, end) => {
-        parseTranscriptLine(buffer, start, end, context, sink);
-      });
-    } catch (error) {
+  private applyScan(stat: TranscriptFileStat, result: FileScanResult): void {
+    if (result.error) {
       // Vanished or unreadable between stat and read: keep what we had; the next pass retries.
-      const err = error as NodeJS.ErrnoException;
-      this.lastDiscovery.diagnostics.push(`cannot read ${stat.path}: ${err.code ?? err.message}`);
-      return 0;
+      this.lastDiscovery.diagnostics.push(result.error);
+      return;
+    }
+    const index = this.index;
+    const file = index.files.get(stat.path) ?? index.addFile({ path: stat.path, dev: stat.dev, ino: stat.ino, size: 0, mtimeMs: 0, offset: 0, unfinishedBytes: 0 });
+    for (const event of result.events) index.addUsage(file, event);
+    index.addSkipped(file, result.skipped);
+    const detect = this.options.detectLimitHit;
+    if (detect) {
+      for (const record of result.limitCandidates) {
+        const hit = detect(record);
+        if (hit) file.limitHits.push(hit);
+      }
     }
     file.offset = result.offset;
     file.unfinishedBytes = result.unfinishedBytes;
@@ -202,8 +194,6 @@ export class UsageEngine {
     file.dev = stat.dev;
     file.ino = stat.ino;
     file.mtimeMs = stat.mtimeMs;
-    onBytes(result.bytesRead);
-    return result.bytesRead;
   }
 
   /** Saves the index if it changed since the last save. */

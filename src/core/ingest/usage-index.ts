@@ -94,8 +94,8 @@ export class UsageIndex {
     return file;
   }
 
-  countSkip(file: IndexedFile, reason: SkipReason): void {
-    file.skipped[reason] = (file.skipped[reason] ?? 0) + 1;
+  addSkipped(file: IndexedFile, counts: Partial<Record<SkipReason, number>>): void {
+    for (const [reason, count] of Object.entries(counts) as [SkipReason, number][]) file.skipped[reason] = (file.skipped[reason] ?? 0) + count;
   }
 
   addUsage(file: IndexedFile, event: UsageEvent): void {

@@ -1,0 +1,63 @@
+// Reads the new bytes of one transcript into plain data: usage events (already
+// de-duplicated within the file), skip counts and limit candidates. The same
+// function runs in-process and inside scan workers.
+import { basename, dirname } from 'node:path';
+import { readLinesFrom } from './line-reader.js';
+import { type SkipReason, type UsageEvent, parseTranscriptLine } from './transcript-line-parser.js';
+
+export interface FileScanRequest {
+  path: string;
+  fromOffset: number;
+  toOffset: number;
+}
+
+export interface FileScanResult {
+  path: string;
+  offset: number;
+  unfinishedBytes: number;
+  bytesRead: number;
+  /** In file order; a streamed response appears once, as its fullest line. */
+  events: UsageEvent[];
+  skipped: Partial<Record<SkipReason, number>>;
+  limitCandidates: Record<string, unknown>[];
+  error?: string;
+}
+
+export function scanFile(request: FileScanRequest): FileScanResult {
+  const context = { fallbackSessionId: basename(request.path, '.jsonl'), fallbackProject: basename(dirname(request.path)) };
+  const events: UsageEvent[] = [];
+  const byKey = new Map<string, number>();
+  const skipped: Partial<Record<SkipReason, number>> = {};
+  const limitCandidates: Record<string, unknown>[] = [];
+  const sink = {
+    usage(event: UsageEvent) {
+      if (event.key === null) {
+        events.push(event);
+        return;
+      }
+      const at = byKey.get(event.key);
+      if (at === undefined) {
+        byKey.set(event.key, events.length);
+        events.push(event);
+      } else if (event.output > events[at]!.output) {
+        events[at] = event;
+      }
+    },
+    skipped(reason: SkipReason) {
+      skipped[reason] = (skipped[reason] ?? 0) + 1;
+    },
+    limitCandidate(record: Record<string, unknown>) {
+      limitCandidates.push(record);
+    },
+  };
+  try {
+    const read = readLinesFrom(request.path, request.fromOffset, request.toOffset, (buffer, start, end) =>
+      parseTranscriptLine(buffer, start, end, context, sink),
+    );
+    return { path: request.path, ...read, events, skipped, limitCandidates };
+  } catch (error) {
+    // Vanished or unreadable between stat and read: the caller keeps what it had and retries later.
+    const err = error as NodeJS.ErrnoException;
+    return { path: request.path, offset: request.fromOffset, unfinishedBytes: 0, bytesRead: 0, events, skipped, limitCandidates, error: `cannot read ${request.path}: ${err.code ?? err.message}` };
+  }
+}

@@ -1,0 +1,68 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { scanFile } from '../../../src/core/ingest/file-scan.js';
+import { partitionBySize, scanFiles } from '../../../src/core/ingest/parallel-scan.js';
+import { tempDir, usageLine, writeTranscript } from '../../support/usage-lines.js';
+
+const WORKER = resolve(import.meta.dirname, '../../../dist/cli/scan-worker.mjs');
+
+function corpus(files: number) {
+  const root = tempDir();
+  const requests = [];
+  for (let f = 0; f < files; f++) {
+    const lines = [];
+    for (let i = 0; i < 20 + f * 7; i++) {
+      lines.push(usageLine({ at: new Date(Date.UTC(2026, 10, 1, f, i)).toISOString(), messageId: `m${f}-${i % 9}`, requestId: 'r', input: i, output: i * 2, text: 'z'.repeat(i * 50) }));
+      if (i % 5 === 0) lines.push('broken {');
+    }
+    const path = writeTranscript(root, `-p${f % 3}/s${f}.jsonl`, lines);
+    requests.push({ path, fromOffset: 0, toOffset: Buffer.byteLength(`${lines.join('\n')}\n`) });
+  }
+  return requests;
+}
+
+describe('scanFile', () => {
+  it('keeps one event per response within a file, the fullest line', () => {
+    const root = tempDir();
+    const path = writeTranscript(root, '-p/s.jsonl', [
+      usageLine({ at: '2026-11-01T10:00:00Z', messageId: 'a', requestId: 'r', output: 3 }),
+      usageLine({ at: '2026-11-01T10:00:01Z', messageId: 'a', requestId: 'r', output: 9 }),
+      usageLine({ at: '2026-11-01T10:00:02Z', messageId: 'a', requestId: 'r', output: 4 }),
+    ]);
+    const result = scanFile({ path, fromOffset: 0, toOffset: 10_000_000 });
+    expect(result.events.map((e) => [e.key, e.output, e.ms])).toEqual([['a:r', 9, Date.parse('2026-11-01T10:00:01Z')]]);
+  });
+
+  it('reports a vanished file as an error result instead of throwing', () => {
+    const result = scanFile({ path: '/nonexistent/x.jsonl', fromOffset: 0, toOffset: 10 });
+    expect(result.error).toMatch(/cannot read \/nonexistent\/x\.jsonl: ENOENT/);
+  });
+});
+
+describe('scanFiles', () => {
+  it('splits work into groups of similar size', () => {
+    const req = (path: string, size: number) => ({ path, fromOffset: 0, toOffset: size });
+    const groups = partitionBySize([req('a', 10), req('b', 7), req('c', 5), req('d', 3), req('e', 1)], 2);
+    expect(groups.map((g) => g.map((r) => r.path))).toEqual([['a', 'd'], ['b', 'c', 'e']]);
+  });
+
+  it('gives the same results, in request order, with worker threads as in-process', async () => {
+    const requests = corpus(9);
+    const inline: unknown[] = [];
+    await scanFiles(requests, {}, (r, i) => inline.push([i, r]));
+    const threaded: unknown[] = [];
+    await scanFiles(requests, { workerScript: pathToFileURL(WORKER), minParallelBytes: 0, maxWorkers: 2 }, (r, i) => threaded.push([i, r]));
+    expect(threaded).toEqual(inline);
+    expect(inline).toHaveLength(9);
+  });
+
+  it('falls back to in-process scanning when a worker cannot start', async () => {
+    const requests = corpus(3);
+    const results: number[] = [];
+    await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2 }, (r, i) => results.push(i, r.events.length));
+    const expected: number[] = [];
+    requests.forEach((request, i) => expected.push(i, scanFile(request).events.length));
+    expect(results).toEqual(expected);
+  });
+});
