@@ -2,7 +2,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './cli-error.js';
 import { blocksCommand, dailyCommand, sessionCommand } from './report-commands.js';
-import { statusCommand, watchCommand } from './status-commands.js';
+import { configGet, configReset, configSet } from './config-command.js';
+import { limitsCommand, statusCommand, watchCommand } from './status-commands.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -35,9 +36,15 @@ export function buildProgram(): Command {
   program
     .command('watch')
     .description('stay running; print the status whenever it changes (NDJSON with --json)')
-    .option('--json', 'print one JSON object per line')
+    .option('--json', 'print one JSON object per line (status lines and alert events)')
+    .option('--no-notify', 'print alerts but send no desktop notifications')
     .addOption(dataOption())
     .action(watchCommand);
+  program.command('limits').description('usage-limit hits found in the transcripts').option('--json', 'print JSON').addOption(dataOption()).action(limitsCommand);
+  const config = program.command('config').description('read and change settings (shared with the tray app)');
+  config.command('get [path]').description('print all settings, or one (e.g. alerts.thresholds.five_hour)').option('--json', 'print JSON').action(configGet);
+  config.command('set <path> <value>').description('set one value (JSON or text), validated').option('--json', 'print JSON').action(configSet);
+  config.command('reset [path]').description('restore the default of one value, or of all').option('--json', 'print JSON').action(configReset);
   return program;
 }
 

@@ -1,7 +1,7 @@
 // Readable tables for terminals (cli-table3).
 import { createRequire } from 'node:module';
 import type TableType from 'cli-table3';
-import type { Status } from '../shared/status.js';
+import type { LimitHit, Status } from '../shared/status.js';
 import type { UsageBlock } from '../core/usage/session-blocks.js';
 import { type UsageGroup, totalTokensOf } from '../core/usage/usage-reports.js';
 
@@ -95,4 +95,13 @@ export function statusText(status: Status): string {
   lines.push(`  skipped lines: ${skipped.length === 0 ? 'none' : skipped.map(([k, n]) => `${k} ${n}`).join(', ')}${h.unfinishedLines > 0 ? `; ${h.unfinishedLines} unfinished` : ''}`);
   for (const d of h.diagnostics.slice(0, 10)) lines.push(`  ! ${d}`);
   return lines.join('\n');
+}
+
+export function limitsTable(hits: readonly LimitHit[]): string {
+  const table = newTable({ style: style(), head: ['Hit at (UTC)', 'Window', 'Resets at (UTC)', 'Usage before hit', 'Session', 'Project', 'Message'] });
+  for (const hit of hits) {
+    const usage = hit.usageUpToHit ? `${int(hit.usageUpToHit.tokens)} tokens, ${usd(hit.usageUpToHit.costUSD)}` : '';
+    table.push([hit.at.slice(0, 16).replace('T', ' '), hit.window, hit.resetsAt ? hit.resetsAt.slice(0, 16).replace('T', ' ') : 'unknown', usage, (hit.sessionId ?? '').slice(0, 8), hit.cwd ?? '', hit.text.slice(0, 60)]);
+  }
+  return table.toString();
 }

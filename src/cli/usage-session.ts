@@ -1,9 +1,13 @@
-// Opens the usage engine the way every CLI command needs it: roots resolved,
-// the persisted index loaded, transcripts refreshed, the index saved.
+// Opens what every CLI command needs: the state directory, the settings, and
+// the usage engine (roots resolved, index loaded, transcripts refreshed, saved).
 import { access, constants, stat } from 'node:fs/promises';
 import { resolveClaudeRoots } from '../core/ingest/claude-roots.js';
-import { UsageEngine, type LimitHitDetector } from '../core/ingest/usage-engine.js';
+import { UsageEngine } from '../core/ingest/usage-engine.js';
+import { recordToLimitHit } from '../core/limits/limit-hit-parser.js';
+import { LiveMonitor } from '../core/monitor/live-monitor.js';
+import { type SettingsStore, openSettings } from '../core/settings/settings-file.js';
 import { resolveStateDir } from '../core/state-dir.js';
+import type { Notifier } from '../core/ports.js';
 import { UsageError } from './cli-error.js';
 import { progressReporter } from './progress-line.js';
 
@@ -14,9 +18,10 @@ export interface DataOptions {
 export interface OpenedUsage {
   engine: UsageEngine;
   stateDir: string;
+  settings: SettingsStore;
 }
 
-/** Roots the user named (flag or CLAUDE_CONFIG_DIR) must exist and be readable. */
+/** Roots the user named (flag, CLAUDE_CONFIG_DIR or settings) must exist and be readable. */
 async function assertReadableRoots(roots: readonly string[]): Promise<void> {
   for (const root of roots) {
     try {
@@ -31,18 +36,27 @@ async function assertReadableRoots(roots: readonly string[]): Promise<void> {
   }
 }
 
-export async function openUsage(options: DataOptions, detectLimitHit?: LimitHitDetector): Promise<OpenedUsage> {
-  const explicit = (options.dataDir?.length ?? 0) > 0 || Boolean(process.env.CLAUDE_CONFIG_DIR?.trim());
-  const roots = resolveClaudeRoots({ dataDirs: options.dataDir ?? [] });
-  if (explicit) await assertReadableRoots(roots);
+export function openSettingsForCli(stateDir: string): SettingsStore {
+  const settings = openSettings(stateDir);
+  if (settings.notice) process.stderr.write(`headroom: ${settings.notice}\n`);
+  return settings;
+}
+
+export async function openUsage(options: DataOptions): Promise<OpenedUsage> {
   const stateDir = resolveStateDir();
+  const settings = openSettingsForCli(stateDir);
+  const flagged = options.dataDir ?? [];
+  const configured = flagged.length > 0 ? flagged : settings.settings.dataRoots;
+  const explicit = configured.length > 0 || Boolean(process.env.CLAUDE_CONFIG_DIR?.trim());
+  const roots = resolveClaudeRoots({ dataDirs: configured });
+  if (explicit) await assertReadableRoots(roots);
   const onProgress = progressReporter();
   const engine = new UsageEngine({
     roots,
     stateDir,
+    detectLimitHit: (record) => recordToLimitHit(record),
     // Built next to this bundle by scripts/build.mjs.
     parallel: { workerScript: new URL('./scan-worker.mjs', import.meta.url) },
-    ...(detectLimitHit ? { detectLimitHit } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
   await engine.open();
@@ -52,5 +66,16 @@ export async function openUsage(options: DataOptions, detectLimitHit?: LimitHitD
   } catch (error) {
     process.stderr.write(`headroom: could not save the index in ${stateDir}: ${(error as Error).message}\n`);
   }
-  return { engine, stateDir };
+  return { engine, stateDir, settings };
+}
+
+export function monitorFor(opened: OpenedUsage, notifier: Notifier | null, hooks: Partial<ConstructorParameters<typeof LiveMonitor>[0]> = {}): LiveMonitor {
+  return new LiveMonitor({
+    engine: opened.engine,
+    stateDir: opened.stateDir,
+    settings: () => opened.settings.settings,
+    notifier,
+    onError: (error) => process.stderr.write(`headroom: ${error.message}\n`),
+    ...hooks,
+  });
 }

@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LimitHit } from '../../shared/status.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import { PRICE_TABLE_VERSION } from '../usage/pricing.js';
 import type { SkipReason } from './transcript-line-parser.js';
 import { type CountedResponse, type IndexedFile, type UsageBucket, UsageIndex, bucketKeyOf } from './usage-index.js';
@@ -135,8 +136,6 @@ export class IndexStore {
 
   /** Writes both files atomically. Pass `withResponses: false` when the keys were never loaded (nothing changed them). */
   async save(index: UsageIndex, previousGeneration: string | null, withResponses: boolean): Promise<string> {
-    // Loaded on demand: a warm start with nothing changed never saves, and start-up time matters.
-    const { default: writeFileAtomic } = await import('write-file-atomic');
     await mkdir(this.dir, { recursive: true });
     const generation = withResponses || previousGeneration === null ? randomUUID() : previousGeneration;
     if (withResponses || previousGeneration === null) {

@@ -1,6 +1,7 @@
 // Watches transcript folders with chokidar (native fs events, no polling) and
 // reports changed *.jsonl paths in small batches.
 import { existsSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import { projectsDir } from './transcript-discovery.js';
 
@@ -9,6 +10,8 @@ export interface TranscriptWatcherOptions {
   /** Called with the paths that changed since the last call; `rescan` when folders came or went. */
   onChange: (paths: string[], rescan: boolean) => void;
   onError?: (error: Error) => void;
+  /** Other single files to report (e.g. the statusline snapshot); they need not exist yet. */
+  extraFiles?: readonly string[];
   /** Coalesces bursts (a streamed response writes several lines in a row). */
   batchMs?: number;
 }
@@ -18,9 +21,6 @@ export interface TranscriptWatcher {
   close(): Promise<void>;
 }
 
-function isIgnored(path: string, stats?: Stats): boolean {
-  return stats?.isFile() === true && !path.endsWith('.jsonl');
-}
 
 export async function watchTranscripts(options: TranscriptWatcherOptions): Promise<TranscriptWatcher> {
   // chokidar is loaded only by the commands that watch.
@@ -37,9 +37,10 @@ export async function watchTranscripts(options: TranscriptWatcherOptions): Promi
     rescan = false;
     if (paths.length > 0 || full) options.onChange(paths, full);
   };
+  const extraFiles = new Set(options.extraFiles ?? []);
   const queue = (path: string | null) => {
     if (path === null) rescan = true;
-    else if (path.endsWith('.jsonl')) pending.add(path);
+    else if (path.endsWith('.jsonl') || extraFiles.has(path)) pending.add(path);
     else return;
     timer ??= setTimeout(flush, batchMs);
   };
@@ -48,8 +49,16 @@ export async function watchTranscripts(options: TranscriptWatcherOptions): Promi
     const projects = projectsDir(root);
     return { root, projects, present: existsSync(projects) };
   });
+  // Extra files are watched through their folder (non-recursively) so they may appear later.
+  const extraDirs = [...new Set([...extraFiles].map((f) => dirname(f)))].filter((d) => existsSync(d));
+  const isIgnored = (path: string, stats?: Stats): boolean => {
+    if (extraFiles.has(path)) return false;
+    if (extraDirs.includes(path)) return false;
+    if (extraDirs.some((d) => dirname(path) === d) && !watched.some((w) => path.startsWith(w.root))) return true;
+    return stats?.isFile() === true && !path.endsWith('.jsonl');
+  };
   const watcher: FSWatcher = watch(
-    watched.map((w) => (w.present ? w.projects : w.root)).filter((p) => existsSync(p)),
+    [...watched.map((w) => (w.present ? w.projects : w.root)).filter((p) => existsSync(p)), ...extraDirs],
     { ignoreInitial: true, ignored: isIgnored, persistent: true, followSymlinks: true },
   );
   // A root without projects/ yet: watch it until projects/ appears, then watch that.

@@ -1,14 +1,20 @@
 // Builds the one status snapshot every face shows (tray, popover, CLI, alerts).
-import type { ActiveSession, DataHealth, LimitHit, Status, WindowStatus } from '../../shared/status.js';
+import type { WeeklyResetAnchor } from '../../shared/settings.js';
+import type { ActiveSession, DataHealth, LimitHit, Status } from '../../shared/status.js';
 import type { UsageBucket } from '../ingest/usage-index.js';
-import { activeBlock, blockBurnRate, buildBlocks } from '../usage/session-blocks.js';
-import { totalTokensOf } from '../usage/usage-reports.js';
+import { learnCaps } from '../limits/learned-caps.js';
+import type { PlanPreset } from '../limits/plan-presets.js';
+import type { OfficialLimits } from '../limits/official-limits.js';
+import { buildWindows, distinctHits, withUsageUpToHit } from '../limits/usage-windows.js';
 
 export interface StatusInput {
   buckets: readonly UsageBucket[];
   limitHits: readonly LimitHit[];
   health: DataHealth;
   nowMs: number;
+  official?: readonly OfficialLimits[];
+  plan?: PlanPreset | null;
+  weeklyAnchor?: WeeklyResetAnchor | null;
   /** Sessions with activity this recent count as active. */
   activeWithinMs?: number;
 }
@@ -27,30 +33,39 @@ export function activeSessionsOf(buckets: readonly UsageBucket[], nowMs: number,
     .map(([sessionId, s]) => ({ sessionId, cwd: s.cwd, lastActivity: new Date(s.lastMs).toISOString() }));
 }
 
-export function fiveHourWindowFromBlocks(buckets: readonly UsageBucket[], nowMs: number): WindowStatus {
-  const block = activeBlock(buildBlocks(buckets, nowMs));
-  const rate = block ? blockBurnRate(block) : null;
-  return {
-    id: 'five_hour',
-    usedPercent: null,
-    source: 'none',
-    asOf: block ? new Date(block.usage.lastMs).toISOString() : null,
-    startsAt: block ? new Date(block.startMs).toISOString() : null,
-    resetsAt: block ? new Date(block.endMs).toISOString() : null,
-    anchor: 'block',
-    tokens: block ? totalTokensOf(block.usage) : 0,
-    costUSD: block ? block.usage.costUSD : 0,
-    burnRate: rate ? { tokensPerMinute: rate.tokensPerMinute, costPerHour: rate.costPerHour } : null,
-    runsOutAt: null,
-    minutesLeft: block ? Math.max(0, Math.round((block.endMs - nowMs) / 60_000)) : null,
-  };
+/** Retries after a hit repeat it; only the first hit of each window instance is a sample of the cap. */
+export function firstHitPerWindow(hits: readonly LimitHit[]): LimitHit[] {
+  const seen = new Set<string>();
+  return hits.filter((hit) => {
+    const key = `${hit.window}\u0000${hit.resetsAt ?? hit.at}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Limit hits, de-duplicated, each with its window's usage up to the hit. */
+export function annotatedLimitHits(raw: readonly LimitHit[], buckets: readonly UsageBucket[]): LimitHit[] {
+  return withUsageUpToHit(distinctHits(raw), buckets);
 }
 
 export function buildStatusSnapshot(input: StatusInput): Status {
+  const hits = annotatedLimitHits(input.limitHits, input.buckets);
+  const learned = learnCaps(
+    firstHitPerWindow(hits).map((hit) => ({ window: hit.window, usageUpToHit: hit.usageUpToHit ?? { tokens: 0, costUSD: 0 }, at: hit.at })),
+  );
   return {
     now: new Date(input.nowMs).toISOString(),
-    windows: { five_hour: fiveHourWindowFromBlocks(input.buckets, input.nowMs) },
-    lastLimitHit: input.limitHits.at(-1) ?? null,
+    windows: buildWindows({
+      buckets: input.buckets,
+      limitHits: hits,
+      official: input.official ?? [],
+      learned,
+      plan: input.plan ?? null,
+      weeklyAnchor: input.weeklyAnchor ?? null,
+      nowMs: input.nowMs,
+    }),
+    lastLimitHit: hits.at(-1) ?? null,
     activeSessions: activeSessionsOf(input.buckets, input.nowMs, input.activeWithinMs ?? DEFAULT_ACTIVE_WITHIN_MS),
     health: input.health,
   };

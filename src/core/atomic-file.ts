@@ -1,0 +1,20 @@
+// Atomic file writes (write-file-atomic: temp file, fsync, rename), loaded on
+// first use so commands that only read never pay for it.
+import { createRequire } from 'node:module';
+import type WriteFileAtomic from 'write-file-atomic';
+
+let module: typeof WriteFileAtomic | null = null;
+
+function load(): typeof WriteFileAtomic {
+  // write-file-atomic is CommonJS: a synchronous require keeps writeFileAtomicSync possible.
+  module ??= createRequire(import.meta.url)('write-file-atomic') as typeof WriteFileAtomic;
+  return module;
+}
+
+export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
+  await load()(path, data);
+}
+
+export function writeFileAtomicSync(path: string, data: string | Buffer): void {
+  load().sync(path, data);
+}

@@ -1,0 +1,151 @@
+// The statusline feed: Claude Code (2.1.80+) hands its statusline command the
+// server's own rate-limit percentages on stdin. The bridge records them here
+// with writeStatuslineSnapshot; Headroom reads them back with
+// readStatuslineSnapshot. Official figures, no credentials, no network.
+//
+// File `<stateDir>/statusline.json`:
+//   { "version": 1, "receivedAt": ISO, "session_id": string|null, "cwd": string|null,
+//     "rate_limits": { "five_hour": { "used_percentage": 0..100, "resets_at": unix seconds|null }, ... } }
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
+import type { WindowId } from '../../shared/status.js';
+import {
+  type OfficialLimits,
+  WINDOW_IDS,
+  clampPercent,
+  epochMsFromUnix,
+  withoutElapsedWindows,
+} from './official-limits.js';
+
+export const STATUSLINE_SNAPSHOT_FILE = 'statusline.json';
+export const STATUSLINE_SNAPSHOT_VERSION = 1;
+
+/** One window as Claude Code gives it, after validation. */
+export interface StatuslineRateWindow {
+  used_percentage: number;
+  /** Unix seconds; null when Claude Code sent none (or garbage). */
+  resets_at: number | null;
+}
+
+export type StatuslineRateLimits = Partial<Record<WindowId, StatuslineRateWindow>>;
+
+export interface StatuslineSnapshot {
+  version: typeof STATUSLINE_SNAPSHOT_VERSION;
+  receivedAt: string;
+  session_id: string | null;
+  cwd: string | null;
+  rate_limits: StatuslineRateLimits;
+}
+
+export function statuslineSnapshotPath(stateDir: string): string {
+  return join(stateDir, STATUSLINE_SNAPSHOT_FILE);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The usable windows of a `rate_limits` object: a window needs a numeric
+ * used_percentage (clamped to 0..100); a bad resets_at becomes null. Only known
+ * window ids are kept, so a future key Headroom cannot interpret is not stored.
+ * null when no window is usable.
+ */
+export function sanitizeRateLimits(value: unknown): StatuslineRateLimits | null {
+  if (!isRecord(value)) return null;
+  const limits: StatuslineRateLimits = {};
+  let usable = 0;
+  for (const id of WINDOW_IDS) {
+    const window = value[id];
+    if (!isRecord(window)) continue;
+    const usedPercent = clampPercent(window.used_percentage);
+    if (usedPercent === null) continue;
+    const resetsAtMs = epochMsFromUnix(window.resets_at);
+    limits[id] = { used_percentage: usedPercent, resets_at: resetsAtMs === null ? null : resetsAtMs / 1000 };
+    usable += 1;
+  }
+  return usable > 0 ? limits : null;
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * The snapshot to record for one statusline invocation, or null when the
+ * input carries no usable rate limits (older Claude Code, API-key users, the
+ * first render of a session): then the previous snapshot stays.
+ * Accepts the parsed stdin object or its raw text.
+ */
+export function statuslineSnapshotFromStdin(stdinJson: unknown, now: Date): StatuslineSnapshot | null {
+  let input = stdinJson;
+  if (typeof input === 'string') {
+    try {
+      input = JSON.parse(input);
+    } catch {
+      return null;
+    }
+  }
+  if (!isRecord(input)) return null;
+  const rateLimits = sanitizeRateLimits(input.rate_limits);
+  if (rateLimits === null) return null;
+  return {
+    version: STATUSLINE_SNAPSHOT_VERSION,
+    receivedAt: now.toISOString(),
+    session_id: stringOrNull(input.session_id),
+    cwd: stringOrNull(input.cwd),
+    rate_limits: rateLimits,
+  };
+}
+
+/**
+ * Records the rate limits from one statusline stdin payload. Returns whether a
+ * snapshot was written; invalid input writes nothing and never throws. Rejects
+ * only on a file-system error (the bridge should catch it: a statusline must
+ * not break because Headroom could not write).
+ */
+export async function writeStatuslineSnapshot(stateDir: string, stdinJson: unknown, now: Date): Promise<boolean> {
+  const snapshot = statuslineSnapshotFromStdin(stdinJson, now);
+  if (snapshot === null) return false;
+  await mkdir(stateDir, { recursive: true });
+  await writeFileAtomic(statuslineSnapshotPath(stateDir), JSON.stringify(snapshot, null, 2) + '\n');
+  return true;
+}
+
+/**
+ * Official limits from a parsed snapshot file, validated again (the file may
+ * be hand-edited or from another version). Windows that have reset since are
+ * dropped. null when the content is not a version-1 snapshot.
+ */
+export function officialLimitsFromSnapshot(content: unknown, now: Date): OfficialLimits | null {
+  if (!isRecord(content) || content.version !== STATUSLINE_SNAPSHOT_VERSION) return null;
+  if (typeof content.receivedAt !== 'string') return null;
+  const receivedAtMs = Date.parse(content.receivedAt);
+  if (Number.isNaN(receivedAtMs)) return null;
+  const asOf = new Date(receivedAtMs).toISOString();
+  const rateLimits = sanitizeRateLimits(content.rate_limits);
+  if (rateLimits === null) return null;
+  const limits: OfficialLimits = { source: 'statusline', windows: {} };
+  for (const id of WINDOW_IDS) {
+    const window = rateLimits[id];
+    if (!window) continue;
+    const resetsAt = window.resets_at === null ? null : new Date(window.resets_at * 1000).toISOString();
+    limits.windows[id] = { usedPercent: window.used_percentage, resetsAt, asOf };
+  }
+  return withoutElapsedWindows(limits, now);
+}
+
+/**
+ * The last recorded official limits, minus windows that have reset since.
+ * A snapshot whose windows have all reset gives empty `windows` (the feed
+ * works; it has nothing current). Missing or corrupt file: null. Never throws.
+ */
+export async function readStatuslineSnapshot(stateDir: string, now: Date): Promise<OfficialLimits | null> {
+  try {
+    const text = await readFile(statuslineSnapshotPath(stateDir), 'utf8');
+    return officialLimitsFromSnapshot(JSON.parse(text), now);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,135 @@
+// Wall-clock arithmetic in IANA time zones with nothing but Intl. Used to turn
+// "resets 3pm (Europe/London)" into an instant and to test quiet hours.
+// DST: a wall time can occur twice (autumn) or never (spring); callers choose.
+
+export interface WallTime {
+  year: number;
+  /** 1..12 */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 0 = Sunday … 6 = Saturday */
+  weekday: number;
+}
+
+const DAY_MS = 86_400_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+export function machineTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    formatterFor(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(zone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
+/** The wall clock in `zone` at an instant. */
+export function wallTimeAt(instantMs: number, zone: string): WallTime {
+  const fields: Record<string, number> = {};
+  for (const part of formatterFor(zone).formatToParts(new Date(instantMs))) {
+    if (part.type !== 'literal') fields[part.type] = Number(part.value);
+  }
+  const year = fields.year ?? 1970;
+  const month = fields.month ?? 1;
+  const day = fields.day ?? 1;
+  // Some ICU builds still print midnight as 24 despite h23.
+  const hour = (fields.hour ?? 0) % 24;
+  return {
+    year,
+    month,
+    day,
+    hour,
+    minute: fields.minute ?? 0,
+    second: fields.second ?? 0,
+    weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay(),
+  };
+}
+
+/** Local minus UTC at an instant, in milliseconds (sub-second part ignored). */
+export function zoneOffsetMs(instantMs: number, zone: string): number {
+  const wall = wallTimeAt(instantMs, zone);
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  return asUtc - Math.floor(instantMs / 1000) * 1000;
+}
+
+/** Calendar arithmetic on a date (no zone involved): normalises day overflow. */
+export function addDays(year: number, month: number, day: number, days: number): { year: number; month: number; day: number; weekday: number } {
+  const date = new Date(Date.UTC(year, month - 1, day + days));
+  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), weekday: date.getUTCDay() };
+}
+
+/**
+ * Every instant whose wall clock in `zone` reads the given time: one normally,
+ * two in an autumn overlap, none in a spring gap. Sorted ascending.
+ */
+export function instantsForWallTime(year: number, month: number, day: number, hour: number, minute: number, zone: string): number[] {
+  const local = Date.UTC(year, month - 1, day, hour, minute);
+  const offsets = new Set<number>();
+  for (const probe of [local - DAY_MS, local, local + DAY_MS]) {
+    const offset = zoneOffsetMs(probe, zone);
+    offsets.add(offset);
+    offsets.add(zoneOffsetMs(local - offset, zone));
+  }
+  const found = new Set<number>();
+  for (const offset of offsets) {
+    const instant = local - offset;
+    if (zoneOffsetMs(instant, zone) === offset) found.add(instant);
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/**
+ * The instant for a wall time, preferring the earliest one strictly after
+ * `afterMs` (so an autumn overlap picks the occurrence still to come). A time
+ * that falls into a spring gap moves forward by the gap, as clocks do.
+ * Returns null when every occurrence is at or before `afterMs`.
+ */
+export function resolveWallTime(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  zone: string,
+  afterMs = Number.NEGATIVE_INFINITY,
+): number | null {
+  const candidates = instantsForWallTime(year, month, day, hour, minute, zone);
+  if (candidates.length === 0) {
+    const local = Date.UTC(year, month - 1, day, hour, minute);
+    // The offset in force before the gap maps the missing time to just after it.
+    candidates.push(local - zoneOffsetMs(local - DAY_MS, zone));
+  }
+  for (const instant of candidates) if (instant > afterMs) return instant;
+  return null;
+}
+
+/** Minutes since local midnight in `zone` at an instant. */
+export function minuteOfDay(instantMs: number, zone: string): number {
+  const wall = wallTimeAt(instantMs, zone);
+  return wall.hour * 60 + wall.minute;
+}

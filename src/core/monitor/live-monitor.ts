@@ -1,0 +1,199 @@
+// The live engine behind `headroom watch` and the tray: transcripts and the
+// statusline snapshot are watched (native events, no polling); each change
+// rebuilds the one status snapshot, runs the pure alert engine, sends what it
+// decided to the notifier and hands the status to every listener.
+// The only timer is a single wake-up at the next moment the status changes by
+// itself (a window reset, a snooze ending, quiet hours ending).
+import type { Settings } from '../../shared/settings.js';
+import type { Alert, Status, WindowId } from '../../shared/status.js';
+import { type AlertState, evaluateAlerts, pauseWindow, resumeWindow, snoozeAlerts, type SnoozeRequest } from '../alerts/alert-engine.js';
+import { loadAlertState, saveAlertState } from '../alerts/alert-state-store.js';
+import type { UsageEngine } from '../ingest/usage-engine.js';
+import { type TranscriptWatcher, watchTranscripts } from '../ingest/transcript-watcher.js';
+import type { OfficialLimits } from '../limits/official-limits.js';
+import { planPreset } from '../limits/plan-presets.js';
+import { readStatuslineSnapshot, statuslineSnapshotPath } from '../limits/statusline-snapshot.js';
+import { type Clock, type Notifier, systemClock } from '../ports.js';
+import { buildStatusSnapshot } from '../status/status-snapshot.js';
+
+export interface LiveMonitorOptions {
+  engine: UsageEngine;
+  stateDir: string;
+  settings: () => Settings;
+  notifier: Notifier | null;
+  clock?: Clock;
+  /** Extra official sources (the opt-in account endpoint), most trusted after the statusline. */
+  extraOfficial?: () => OfficialLimits | null;
+  onStatus?: (status: Status) => void;
+  /** Every alert decided; `suppressed` tells why it was not shown. */
+  onAlert?: (alert: Alert, suppressed: string | null) => void;
+  onError?: (error: Error) => void;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const ALERT_ACTIONS = { checkpoint: 'Checkpoint now', snooze: 'Snooze' } as const;
+
+/** The next instant the status can change with no new data. */
+export function nextWakeMs(status: Status, state: AlertState, nowMs: number): number | null {
+  const candidates: number[] = [];
+  for (const w of Object.values(status.windows)) {
+    if (w?.resetsAt) candidates.push(Date.parse(w.resetsAt));
+    if (w?.runsOutAt) candidates.push(Date.parse(w.runsOutAt));
+  }
+  for (const s of [...state.snoozes, ...state.mutedWindows]) if (s.until) candidates.push(Date.parse(s.until));
+  if (status.lastLimitHit?.resetsAt) candidates.push(Date.parse(status.lastLimitHit.resetsAt));
+  const future = candidates.filter((t) => Number.isFinite(t) && t > nowMs);
+  return future.length === 0 ? null : Math.min(...future);
+}
+
+export class LiveMonitor {
+  private alertState: AlertState | null = null;
+  private current: Status | null = null;
+  private watcher: TranscriptWatcher | null = null;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private persistTimer: NodeJS.Timeout | null = null;
+  private evaluating: Promise<void> = Promise.resolve();
+  private readonly clock: Clock;
+
+  constructor(private readonly options: LiveMonitorOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get status(): Status | null {
+    return this.current;
+  }
+
+  /** Builds the status from what the engine holds now (no I/O but the statusline file). */
+  async snapshot(): Promise<Status> {
+    const nowMs = this.clock.now();
+    const settings = this.options.settings();
+    const official: OfficialLimits[] = [];
+    const statusline = await readStatuslineSnapshot(this.options.stateDir, new Date(nowMs));
+    if (statusline) official.push(statusline);
+    const account = this.options.extraOfficial?.();
+    if (account) official.push(account);
+    return buildStatusSnapshot({
+      buckets: this.options.engine.buckets(),
+      limitHits: this.options.engine.limitHits(),
+      health: this.options.engine.health(),
+      nowMs,
+      official,
+      plan: planPreset(settings.plan.preset, settings.plan.customCaps),
+      weeklyAnchor: settings.weeklyResetAnchor,
+      activeWithinMs: settings.checkpoint.activeMinutes * 60_000,
+    });
+  }
+
+  async start(): Promise<Status> {
+    const engine = this.options.engine;
+    this.watcher = await watchTranscripts({
+      roots: engine.roots,
+      extraFiles: [statuslineSnapshotPath(this.options.stateDir)],
+      onChange: (paths, rescan) => {
+        const transcripts = paths.filter((p) => p.endsWith('.jsonl'));
+        const refreshed = rescan ? engine.refresh() : transcripts.length > 0 ? engine.refreshPaths(transcripts) : Promise.resolve({ changedFiles: 0, bytesRead: 0 });
+        refreshed
+          .then((result) => {
+            if (result.changedFiles > 0) this.schedulePersist();
+            return this.evaluate();
+          })
+          .catch((error: Error) => this.options.onError?.(error));
+      },
+      onError: (error) => this.options.onError?.(error),
+    });
+    await this.watcher.ready;
+    // Anything written between the first scan and the watcher being ready.
+    const caughtUp = await engine.refresh();
+    if (caughtUp.changedFiles > 0) this.schedulePersist();
+    await this.evaluate();
+    return this.current!;
+  }
+
+  /** Rebuilds the status, decides alerts, notifies; serialised. */
+  evaluate(): Promise<void> {
+    const run = this.evaluating.then(() => this.evaluateNow());
+    this.evaluating = run.catch((error: Error) => this.options.onError?.(error));
+    return run;
+  }
+
+  private async evaluateNow(): Promise<void> {
+    const status = await this.snapshot();
+    const settings = this.options.settings();
+    const now = new Date(this.clock.now());
+    if (!this.alertState) {
+      const loaded = await loadAlertState(this.options.stateDir, { status, settings: settings.alerts, now });
+      this.alertState = loaded.state;
+      if (loaded.notice) this.options.onError?.(new Error(loaded.notice));
+    }
+    const evaluation = evaluateAlerts(status, settings.alerts, this.alertState, now);
+    const changed = JSON.stringify(evaluation.nextState) !== JSON.stringify(this.alertState);
+    this.alertState = evaluation.nextState;
+    if (changed) await saveAlertState(this.options.stateDir, this.alertState);
+    this.current = status;
+    this.options.onStatus?.(status);
+    for (const { alert, reason } of evaluation.suppressed) this.options.onAlert?.(alert, reason);
+    for (const alert of evaluation.alerts) {
+      this.options.onAlert?.(alert, settings.notifications.enabled ? null : 'notifications-off');
+      if (settings.notifications.enabled && this.options.notifier) {
+        await this.options.notifier
+          .notify({
+            title: alert.title,
+            body: alert.body,
+            tag: alert.id,
+            ...(alert.actions ? { actions: alert.actions.map((id) => ({ id, label: ALERT_ACTIONS[id] })) } : {}),
+          })
+          .catch((error: Error) => this.options.onError?.(error));
+      }
+    }
+    this.scheduleWake(status);
+  }
+
+  private scheduleWake(status: Status): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    if (!this.watcher || !this.alertState) return;
+    const nowMs = this.clock.now();
+    const wake = nextWakeMs(status, this.alertState, nowMs);
+    if (wake === null) return;
+    this.wakeTimer = setTimeout(() => void this.evaluate(), Math.min(MAX_TIMER_MS, wake - nowMs + 1000));
+  }
+
+  private schedulePersist(): void {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = null;
+      this.options.engine.persist().catch((error: Error) => this.options.onError?.(error));
+    }, 3000);
+  }
+
+  async snooze(request: SnoozeRequest): Promise<void> {
+    const status = this.current ?? (await this.snapshot());
+    this.alertState = snoozeAlerts(this.alertState ?? (await this.loadState(status)), request, status, new Date(this.clock.now()), this.options.settings().alerts.snoozeDefaultMinutes);
+    await saveAlertState(this.options.stateDir, this.alertState);
+    await this.evaluate();
+  }
+
+  async setPaused(window: WindowId, paused: boolean): Promise<void> {
+    const status = this.current ?? (await this.snapshot());
+    const state = this.alertState ?? (await this.loadState(status));
+    this.alertState = paused ? pauseWindow(state, window, status, new Date(this.clock.now())) : resumeWindow(state, window);
+    await saveAlertState(this.options.stateDir, this.alertState);
+    await this.evaluate();
+  }
+
+  private async loadState(status: Status): Promise<AlertState> {
+    const loaded = await loadAlertState(this.options.stateDir, { status, settings: this.options.settings().alerts, now: new Date(this.clock.now()) });
+    return loaded.state;
+  }
+
+  async stop(): Promise<void> {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.wakeTimer = null;
+    this.persistTimer = null;
+    await this.watcher?.close();
+    this.watcher = null;
+    await this.evaluating;
+    await this.options.engine.persist();
+  }
+}

@@ -1,0 +1,133 @@
+// Headroom's one settings schema. Shared by core, the CLI and the Electron app
+// (electron-store reads the same plain JSON file), so it imports nothing of ours.
+// Every field has a default: a partial file parses to a complete settings object.
+import { z } from 'zod';
+
+/** Bump with a migration in src/core/settings/settings-migrations.ts. */
+export const SETTINGS_VERSION = 1;
+
+const WINDOW_IDS = ['five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet'] as const;
+export const PLAN_PRESET_IDS = ['pro', 'max_5x', 'max_20x', 'custom'] as const;
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA zone name; null means the machine's zone. */
+const TimeZoneSchema = z
+  .string()
+  .refine(isTimeZone, { message: 'not a known IANA time zone (e.g. "Europe/London")' })
+  .nullable()
+  .default(null);
+
+/** "HH:MM", 24-hour local time. */
+const LocalTimeSchema = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a 24-hour time "HH:MM"' });
+
+const ThresholdsSchema = z
+  .array(z.number().int().min(1).max(100))
+  .max(10)
+  .refine((list) => new Set(list).size === list.length, { message: 'thresholds must not repeat' });
+
+const QuietHoursSchema = z.object({
+  start: LocalTimeSchema,
+  end: LocalTimeSchema,
+  timeZone: TimeZoneSchema,
+});
+
+const WeeklyResetAnchorSchema = z.object({
+  weekday: z.enum(WEEKDAYS),
+  time: LocalTimeSchema,
+  timeZone: TimeZoneSchema,
+});
+
+/** Cost-weighted USD per window; null: no cap of that kind. */
+const CapSchema = z.number().positive().nullable().default(null);
+
+export const AlertSettingsSchema = z.object({
+  thresholds: z
+    .object({
+      five_hour: ThresholdsSchema.default([50, 75, 90, 95]),
+      seven_day: ThresholdsSchema.default([75, 90]),
+      seven_day_opus: ThresholdsSchema.default([75, 90]),
+      seven_day_sonnet: ThresholdsSchema.default([75, 90]),
+    })
+    .prefault({}),
+  /** Warn when the pace says a window runs out within this many minutes, before it resets. 0 turns it off. */
+  predictiveMinutes: z.number().int().min(0).max(600).default(20),
+  limitReachedNotice: z.boolean().default(true),
+  /** "Your 5-hour window has reset" after a window you were warned about. */
+  resetNotice: z.boolean().default(true),
+  /** Local times; start after end wraps midnight. null: off. */
+  quietHours: QuietHoursSchema.nullable().default(null),
+  snoozeDefaultMinutes: z.number().int().min(1).max(24 * 60).default(60),
+});
+
+export const SettingsSchema = z.object({
+  version: z.literal(SETTINGS_VERSION),
+  alerts: AlertSettingsSchema.prefault({}),
+  plan: z
+    .object({
+      /** null: unknown plan, so no plan-based percentages until a cap is learned. */
+      preset: z.enum(PLAN_PRESET_IDS).nullable().default(null),
+      /** Used when preset is "custom". */
+      customCaps: z.object({ five_hour: CapSchema, seven_day: CapSchema }).prefault({}),
+    })
+    .prefault({}),
+  /** Pins the weekly window when no official reset time is known. */
+  weeklyResetAnchor: WeeklyResetAnchorSchema.nullable().default(null),
+  /** Claude data roots to read; empty: the defaults ($CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude). */
+  dataRoots: z.array(z.string().min(1)).default([]),
+  /** The undocumented account usage endpoint: opt-in only, polled rarely. */
+  accountEndpoint: z
+    .object({
+      enabled: z.boolean().default(false),
+      pollMinutes: z.number().int().min(5).max(24 * 60).default(10),
+    })
+    .prefault({}),
+  notifications: z
+    .object({
+      enabled: z.boolean().default(true),
+      sound: z.boolean().default(true),
+      /** Checkpoint / Snooze buttons where the platform supports them. */
+      actions: z.boolean().default(true),
+    })
+    .prefault({}),
+  checkpoint: z
+    .object({
+      autoOnLimitHit: z.boolean().default(true),
+      /** Checkpoint automatically when this percentage is crossed; null: never. */
+      autoOnThresholdPercent: z.number().int().min(1).max(100).nullable().default(null),
+      /** Sessions active within this many minutes are checkpointed. */
+      activeMinutes: z.number().int().min(1).max(24 * 60).default(30),
+      /** Untracked files above this size are left out of a checkpoint (and listed). */
+      untrackedSizeCapMB: z.number().positive().max(10_000).default(10),
+      /** Also write the resume prompt into the repository (it may then be committed). */
+      writePromptIntoRepo: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** Electron accelerator for the popover; null: no global hotkey. */
+  globalHotkey: z.string().min(1).nullable().default('CommandOrControl+Shift+H'),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
+export type PlanPresetId = (typeof PLAN_PRESET_IDS)[number];
+export type Weekday = (typeof WEEKDAYS)[number];
+export type QuietHours = z.infer<typeof QuietHoursSchema>;
+export type WeeklyResetAnchor = z.infer<typeof WeeklyResetAnchorSchema>;
+export type ThresholdWindowId = (typeof WINDOW_IDS)[number];
+
+/** A fresh, complete settings object (new each call: callers may mutate it). */
+export function defaultSettings(): Settings {
+  return SettingsSchema.parse({ version: SETTINGS_VERSION });
+}
+
+export function defaultAlertSettings(): AlertSettings {
+  return AlertSettingsSchema.parse({});
+}
