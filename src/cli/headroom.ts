@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './cli-error.js';
 import { blocksCommand, dailyCommand, sessionCommand } from './report-commands.js';
+import { checkpointCommand, checkpointsCommand, pauseCommand, restoreCommand, resumeCommand } from './checkpoint-commands.js';
 import { configGet, configReset, configSet } from './config-command.js';
 import { limitsCommand, statusCommand, watchCommand } from './status-commands.js';
 
@@ -45,6 +46,18 @@ export function buildProgram(): Command {
   config.command('get [path]').description('print all settings, or one (e.g. alerts.thresholds.five_hour)').option('--json', 'print JSON').action(configGet);
   config.command('set <path> <value>').description('set one value (JSON or text), validated').option('--json', 'print JSON').action(configSet);
   config.command('reset [path]').description('restore the default of one value, or of all').option('--json', 'print JSON').action(configReset);
+  const projectOption = () => new Option('--project <dir>', 'this project only (default: every project with recent Claude activity)');
+  program.command('checkpoint').description('save each active repo as a git stash (files untouched) and write a resume prompt').addOption(projectOption()).option('--json', 'print JSON').addOption(dataOption()).action(checkpointCommand);
+  program.command('pause').description('checkpoint, mark the projects paused and mute alerts until the window resets').addOption(projectOption()).option('--json', 'print JSON').addOption(dataOption()).action(pauseCommand);
+  program.command('resume').description('clear the pause and print the latest resume prompt').addOption(projectOption()).option('--json', 'print JSON').action(resumeCommand);
+  program.command('checkpoints').description('list checkpoints and paused projects').option('--json', 'print JSON').action(checkpointsCommand);
+  program
+    .command('restore <id>')
+    .description('print the commands that restore a checkpoint, or run them with --apply (clean tree only)')
+    .option('--apply', 'apply the stash now (refused unless the working tree is clean)')
+    .option('--project <dir>', 'only this project of the checkpoint')
+    .option('--json', 'print JSON')
+    .action(restoreCommand);
   return program;
 }
 

@@ -18,10 +18,11 @@ function firstLine(text: string): string {
   return text.trim().split('\n').find((line) => line.trim() !== '') ?? '(no message)';
 }
 
-// Settings that would otherwise let a read-mostly command write outside our
-// temporary index: fsmonitor may start a daemon, a split index may write or
-// expire shared index files beside the user's.
-const SAFETY_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.splitIndex=false'];
+// Settings that would otherwise let a command act outside our temporary
+// index: fsmonitor may start a daemon, a split index may write or expire shared
+// index files beside the user's, and hooks (post-index-change fires even for a
+// temporary index) run the user's code on our behalf.
+const SAFETY_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.splitIndex=false', '-c', 'core.hooksPath=/dev/null'];
 
 export interface GitCall {
   /** Temporary index to use (GIT_INDEX_FILE). */

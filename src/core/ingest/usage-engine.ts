@@ -228,6 +228,20 @@ export class UsageEngine {
     return [...merged.values()].sort((a, b) => a.quarterMs - b.quarterMs || a.firstMs - b.firstMs);
   }
 
+  /** Transcript files that hold a session's usage (the session file and its subagents'). */
+  sessionFiles(sessionId: string): string[] {
+    const paths: string[] = [];
+    for (const file of this.index.files.values()) {
+      for (const bucket of file.buckets.values()) {
+        if (bucket.sessionId === sessionId) {
+          paths.push(file.path);
+          break;
+        }
+      }
+    }
+    return paths.sort();
+  }
+
   limitHits(): LimitHit[] {
     const hits: LimitHit[] = [];
     for (const file of this.index.files.values()) hits.push(...file.limitHits);

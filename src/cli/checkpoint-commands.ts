@@ -1,0 +1,137 @@
+// checkpoint | pause | resume | checkpoints | restore: pause-and-checkpoint from the terminal.
+import { readFile } from 'node:fs/promises';
+import { type CheckpointOutcome, type CheckpointTrigger, clearPauses, createCheckpoint, latestCheckpointFor } from '../core/checkpoint/checkpoint-service.js';
+import { CheckpointStore, type CheckpointProjectRecord } from '../core/checkpoint/checkpoint-store.js';
+import { createExecGitRunner } from '../core/checkpoint/exec-git-runner.js';
+import { shellQuote } from '../core/checkpoint/resume-prompt.js';
+import { systemClock } from '../core/ports.js';
+import { resolveStateDir } from '../core/state-dir.js';
+import type { Status } from '../shared/status.js';
+import { UsageError } from './cli-error.js';
+import { type DataOptions, type OpenedUsage, monitorFor, openUsage } from './usage-session.js';
+
+export interface CheckpointOptions extends DataOptions {
+  project?: string;
+  json?: boolean;
+}
+
+const WINDOW_LABELS: Record<string, string> = { five_hour: '5-hour limit', weekly: 'weekly limit', opus: 'weekly Opus limit', sonnet: 'weekly Sonnet limit', overage: 'extra usage', unknown: 'usage limit' };
+
+/** The limit that is stopping work right now, if a hit's window has not reset yet. */
+export function currentLimit(status: Status): { windowLabel: string; resetsAt: string | null; hitText: string; hitAt: string; window: string } | null {
+  const hit = status.lastLimitHit;
+  if (!hit) return null;
+  const nowMs = Date.parse(status.now);
+  const blocking = hit.resetsAt ? Date.parse(hit.resetsAt) > nowMs : nowMs - Date.parse(hit.at) < 5 * 3_600_000;
+  return blocking ? { windowLabel: WINDOW_LABELS[hit.window] ?? 'usage limit', resetsAt: hit.resetsAt, hitText: hit.text, hitAt: hit.at, window: hit.window } : null;
+}
+
+export async function runCheckpoint(opened: OpenedUsage, trigger: CheckpointTrigger, options: { project?: string; pause?: boolean; autoKey?: string }): Promise<CheckpointOutcome> {
+  const status = await monitorFor(opened, null).snapshot();
+  const settings = opened.settings.settings.checkpoint;
+  return createCheckpoint(
+    { trigger, ...(options.project ? { projectDir: options.project } : {}), pause: Boolean(options.pause), limit: currentLimit(status), ...(options.autoKey ? { autoKey: options.autoKey } : {}) },
+    {
+      stateDir: opened.stateDir,
+      git: createExecGitRunner(),
+      clock: systemClock,
+      activeSessions: () => status.activeSessions,
+      sessionFiles: (id) => opened.engine.sessionFiles(id),
+      untrackedSizeCapBytes: settings.untrackedSizeCapMB * 1024 * 1024,
+      writePromptIntoRepo: settings.writePromptIntoRepo,
+    },
+  );
+}
+
+function describeProject(p: CheckpointProjectRecord): string {
+  const lines = [`${p.projectDir}: ${p.status === 'stashed' ? `stash ${p.stashSha?.slice(0, 12)} (${p.changedFiles} files)` : p.status === 'refused' ? `no stash: ${p.refusal}` : p.status === 'nothing-to-stash' ? 'nothing to stash' : 'not a git repository'}`];
+  for (const s of p.submodules) lines.push(`  submodule ${s.repoRoot}: ${s.status}${s.stashSha ? ` ${s.stashSha.slice(0, 12)}` : ''}`);
+  for (const n of p.notCaptured) lines.push(`  not captured: ${n}`);
+  for (const f of p.skippedFiles) lines.push(`  skipped ${f.path} (${f.reason})`);
+  lines.push(`  resume prompt: ${p.promptPath}`);
+  return lines.join('\n');
+}
+
+async function checkpointOrPause(options: CheckpointOptions, pause: boolean): Promise<void> {
+  const opened = await openUsage(options);
+  const outcome = await runCheckpoint(opened, 'manual', { ...(options.project ? { project: options.project } : {}), pause });
+  if (!outcome.record) {
+    if (options.json) process.stdout.write(`${JSON.stringify({ checkpoint: null, reason: outcome.skipped })}\n`);
+    throw new UsageError(outcome.skipped ?? 'nothing to checkpoint');
+  }
+  if (pause) {
+    // Mute alerts for the window until it resets: the user chose to wait.
+    const monitor = monitorFor(opened, null);
+    await monitor.setPaused('five_hour', true);
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify({ checkpoint: outcome.record }, null, 2)}\n`);
+  else process.stdout.write(`${pause ? 'Paused and checkpointed' : 'Checkpoint'} ${outcome.record.id}\n${outcome.record.projects.map(describeProject).join('\n')}\n`);
+}
+
+export const checkpointCommand = (options: CheckpointOptions) => checkpointOrPause(options, false);
+export const pauseCommand = (options: CheckpointOptions) => checkpointOrPause(options, true);
+
+export async function resumeCommand(options: CheckpointOptions): Promise<void> {
+  const stateDir = resolveStateDir();
+  const cleared = await clearPauses(stateDir, options.project);
+  const latest = await latestCheckpointFor(stateDir, options.project);
+  const prompt = latest ? await readFile(latest.project.promptPath, 'utf8').catch(() => null) : null;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ resumed: cleared.map((m) => m.projectDir), checkpoint: latest?.record.id ?? null, promptPath: latest?.project.promptPath ?? null, prompt }, null, 2)}\n`);
+    return;
+  }
+  process.stderr.write(cleared.length > 0 ? `Resumed ${cleared.map((m) => m.projectDir).join(', ')}.\n` : 'Nothing was paused.\n');
+  if (prompt) process.stdout.write(prompt.endsWith('\n') ? prompt : `${prompt}\n`);
+  else process.stderr.write('No checkpoint found.\n');
+}
+
+export async function checkpointsCommand(options: { json?: boolean }): Promise<void> {
+  const store = new CheckpointStore(resolveStateDir());
+  const all = await store.list();
+  const pauses = await store.pauses();
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ checkpoints: all, paused: pauses }, null, 2)}\n`);
+    return;
+  }
+  if (all.length === 0) process.stdout.write('No checkpoints yet.\n');
+  for (const record of all) process.stdout.write(`${record.id}  ${record.createdAt}  ${record.trigger}${record.paused ? ' (paused)' : ''}\n${record.projects.map((p) => `  ${describeProject(p).replace(/\n/g, '\n  ')}`).join('\n')}\n`);
+  for (const p of pauses) process.stdout.write(`paused: ${p.projectDir} since ${p.since}${p.resetsAt ? `, resets ${p.resetsAt}` : ''}\n`);
+}
+
+/** The exact commands that bring a checkpoint back, for people and for --apply. */
+export function restoreSteps(project: CheckpointProjectRecord): string[][] {
+  if (!project.stashSha) return [];
+  const steps: string[][] = [];
+  if (project.branch) steps.push(['git', 'switch', project.branch]);
+  else if (project.head) steps.push(['git', 'checkout', '--detach', project.head]);
+  steps.push(['git', 'stash', 'apply', '--index', project.stashSha]);
+  return steps;
+}
+
+export async function restoreCommand(id: string, options: { apply?: boolean; project?: string; json?: boolean }): Promise<void> {
+  const record = await new CheckpointStore(resolveStateDir()).find(id);
+  if (!record) throw new UsageError(`No checkpoint "${id}". See \`headroom checkpoints\`.`);
+  const projects = record.projects.filter((p) => p.stashSha && (!options.project || p.projectDir === options.project));
+  if (projects.length === 0) throw new UsageError(`Checkpoint ${record.id} has no stash to restore${options.project ? ` for ${options.project}` : ''}.`);
+  const git = createExecGitRunner();
+  const report: { projectDir: string; commands: string[]; applied: boolean }[] = [];
+  for (const project of projects) {
+    const steps = restoreSteps(project);
+    const commands = [`cd ${shellQuote(project.projectDir)}`, ...steps.map((s) => s.map(shellQuote).join(' '))];
+    if (!options.apply) {
+      report.push({ projectDir: project.projectDir, commands, applied: false });
+      continue;
+    }
+    // Applying over local changes could mix two states: only on a clean tree.
+    const dirty = await git.run(['status', '--porcelain', '--untracked-files=normal'], { cwd: project.projectDir });
+    if (dirty.code !== 0) throw new UsageError(`Cannot read the state of ${project.projectDir}: ${dirty.stderr.trim()}`);
+    if (dirty.stdout.length > 0) throw new UsageError(`Refusing to restore into ${project.projectDir}: the working tree has changes. Commit or stash them first, or run the commands by hand:\n${commands.join('\n')}`);
+    for (const step of steps) {
+      const result = await git.run(step.slice(1), { cwd: project.projectDir });
+      if (result.code !== 0) throw new UsageError(`\`${step.join(' ')}\` failed in ${project.projectDir}: ${result.stderr.trim()}`);
+    }
+    report.push({ projectDir: project.projectDir, commands, applied: true });
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify({ checkpoint: record.id, projects: report }, null, 2)}\n`);
+  else for (const r of report) process.stdout.write(`${r.applied ? `Restored ${r.projectDir} with:` : `To restore ${r.projectDir}, run:`}\n  ${r.commands.join('\n  ')}\n`);
+}

@@ -1,0 +1,204 @@
+// Pause and checkpoint: every trigger (CLI, tray menu, hotkey, notification
+// action, limit hit, threshold, StopFailure hook) calls createCheckpoint. For
+// each project Claude was active in, it records a git stash without touching
+// the working tree or index, and writes a resume prompt built from the
+// transcripts. Nothing in the user's repository changes (unless the user asked
+// for the prompt to be written there too).
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { ActiveSession } from '../../shared/status.js';
+import { writeFileAtomic } from '../atomic-file.js';
+import type { Clock, GitRunner } from '../ports.js';
+import { type CheckpointProjectRecord, type CheckpointRecord, CheckpointStore, type PauseMark } from './checkpoint-store.js';
+import { defaultCheckpointId } from './git-stash-format.js';
+import { type SnapshotResult, takeGitSnapshot } from './git-snapshot.js';
+import { type ResumeLimitInfo, buildResumePrompt } from './resume-prompt.js';
+import { type SessionDigest, findSessionTranscriptPaths, readSessionDigest } from './session-digest.js';
+
+export type CheckpointTrigger = 'manual' | 'menu' | 'hotkey' | 'notification' | 'limit-hit' | 'threshold' | 'hook';
+
+export interface CheckpointRequest {
+  trigger: CheckpointTrigger;
+  /** Checkpoint this directory; otherwise every project with recent Claude activity. */
+  projectDir?: string;
+  pause?: boolean;
+  limit?: (ResumeLimitInfo & { window?: string | null }) | null;
+  /** Automatic triggers pass a key (session + window instance) so the same one never runs twice. */
+  autoKey?: string;
+}
+
+export interface CheckpointDeps {
+  stateDir: string;
+  git: GitRunner;
+  clock: Clock;
+  /** Sessions active recently (from the usage engine's status). */
+  activeSessions: () => ActiveSession[];
+  /** Transcript files holding a session. */
+  sessionFiles: (sessionId: string) => string[];
+  untrackedSizeCapBytes?: number;
+  writePromptIntoRepo?: boolean;
+}
+
+export interface CheckpointOutcome {
+  /** null when an automatic trigger had already run for this key, or there was nothing to checkpoint. */
+  record: CheckpointRecord | null;
+  skipped?: string;
+  prompts: { projectDir: string; path: string; markdown: string }[];
+}
+
+interface ProjectGroup {
+  projectDir: string;
+  repoRoot: string | null;
+  sessions: ActiveSession[];
+}
+
+async function gitTopLevel(git: GitRunner, dir: string): Promise<string | null> {
+  if (!existsSync(dir)) return null;
+  const result = await git.run(['rev-parse', '--show-toplevel'], { cwd: dir });
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+}
+
+/** Maps directories to their git top level; several sessions in one repo (or worktree) make one group. */
+export async function groupProjects(git: GitRunner, sessions: readonly ActiveSession[], explicitDir?: string): Promise<ProjectGroup[]> {
+  const groups = new Map<string, ProjectGroup>();
+  const add = async (dir: string, session: ActiveSession | null) => {
+    const repoRoot = await gitTopLevel(git, dir);
+    const key = repoRoot ?? resolve(dir);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { projectDir: key, repoRoot, sessions: [] }));
+    if (session && !group.sessions.some((s) => s.sessionId === session.sessionId)) group.sessions.push(session);
+  };
+  if (explicitDir) {
+    const target = resolve(explicitDir);
+    const targetRoot = (await gitTopLevel(git, target)) ?? target;
+    await add(target, null);
+    for (const session of sessions) {
+      const root = (await gitTopLevel(git, session.cwd)) ?? resolve(session.cwd);
+      if (root === targetRoot) await add(target, session);
+    }
+    return [...groups.values()];
+  }
+  for (const session of sessions) await add(session.cwd, session);
+  return [...groups.values()];
+}
+
+function projectRecordFrom(group: ProjectGroup, snapshot: SnapshotResult | null, promptPath: string): CheckpointProjectRecord {
+  return {
+    projectDir: group.projectDir,
+    repoRoot: group.repoRoot,
+    isGitRepo: snapshot !== null,
+    branch: snapshot?.branch ?? null,
+    head: snapshot?.head ?? null,
+    status: snapshot ? snapshot.status : 'not-a-repo',
+    stashSha: snapshot?.stashSha ?? null,
+    privateRef: snapshot?.privateRef ?? null,
+    refusal: snapshot?.refusal ?? null,
+    promptPath,
+    sessionIds: group.sessions.map((s) => s.sessionId),
+    notCaptured: snapshot
+      ? [
+          ...snapshot.notCaptured,
+          ...snapshot.submodules.flatMap((s) => s.notCaptured.map((n) => `${s.repoRoot}: ${n}`)),
+          ...snapshot.ignoredSecretsMentioned.map((p) => `${p} is ignored by git and was not saved (secrets never go into a checkpoint)`),
+        ]
+      : [],
+    skippedFiles: snapshot ? snapshot.skippedFiles.map((f) => ({ path: f.path, reason: f.reason, ...(f.bytes === undefined ? {} : { bytes: f.bytes }) })) : [],
+    submodules: snapshot ? snapshot.submodules.map((s) => ({ repoRoot: s.repoRoot, status: s.status, stashSha: s.stashSha ?? null })) : [],
+    changedFiles: snapshot?.changedFiles.length ?? 0,
+  };
+}
+
+async function digestsFor(group: ProjectGroup, deps: CheckpointDeps): Promise<SessionDigest[]> {
+  const digests: SessionDigest[] = [];
+  for (const session of group.sessions) {
+    const files = deps.sessionFiles(session.sessionId);
+    const main = files.find((f) => basename(f, '.jsonl') === session.sessionId) ?? files[0];
+    if (!main) continue;
+    const paths = new Set([...(await findSessionTranscriptPaths(main)), ...files]);
+    digests.push(await readSessionDigest([...paths]));
+  }
+  return digests;
+}
+
+export async function createCheckpoint(request: CheckpointRequest, deps: CheckpointDeps): Promise<CheckpointOutcome> {
+  const store = new CheckpointStore(deps.stateDir);
+  if (request.autoKey && !(await store.claimAutoKey(request.autoKey))) {
+    return { record: null, skipped: `already checkpointed automatically (${request.autoKey})`, prompts: [] };
+  }
+  const now = new Date(deps.clock.now());
+  const groups = await groupProjects(deps.git, deps.activeSessions(), request.projectDir);
+  if (groups.length === 0) return { record: null, skipped: 'no project with recent Claude Code activity; pass --project DIR', prompts: [] };
+
+  const id = defaultCheckpointId(now, Math.random().toString(16).slice(2, 10));
+  const projects: CheckpointProjectRecord[] = [];
+  const prompts: CheckpointOutcome['prompts'] = [];
+  for (const group of groups) {
+    const snapshot = group.repoRoot
+      ? await takeGitSnapshot(group.repoRoot, deps.git, {
+          now,
+          id: `${id}-${projects.length}`,
+          message: `(${request.trigger})`,
+          ...(deps.untrackedSizeCapBytes === undefined ? {} : { untrackedSizeCapBytes: deps.untrackedSizeCapBytes }),
+        })
+      : null;
+    const markdown = buildResumePrompt({
+      projectDir: group.projectDir,
+      repo: snapshot
+        ? { ...snapshot, isGitRepo: true, refusal: snapshot.refusal ?? null, stashSha: snapshot.stashSha ?? null, privateRef: snapshot.privateRef ?? null, notCaptured: projectRecordFrom(group, snapshot, '').notCaptured }
+        : { isGitRepo: false, branch: null, head: null, status: 'not-a-repo', notCaptured: [], skippedFiles: [], diffStat: '' },
+      sessions: await digestsFor(group, deps),
+      limit: request.limit ?? null,
+      checkpointAt: now.toISOString(),
+    });
+    const promptPath = store.promptPathFor(group.projectDir, now);
+    await store.writePrompt(promptPath, markdown);
+    if (deps.writePromptIntoRepo && group.repoRoot) {
+      // Opt-in: the user asked for the prompt inside the repository, where it may be committed.
+      await mkdir(join(group.repoRoot, '.headroom'), { recursive: true });
+      await writeFileAtomic(join(group.repoRoot, '.headroom', 'RESUME.md'), markdown);
+    }
+    projects.push(projectRecordFrom(group, snapshot, promptPath));
+    prompts.push({ projectDir: group.projectDir, path: promptPath, markdown });
+  }
+
+  const record: CheckpointRecord = {
+    id,
+    createdAt: now.toISOString(),
+    trigger: request.trigger,
+    paused: Boolean(request.pause),
+    limit: request.limit ? { windowLabel: request.limit.windowLabel, resetsAt: request.limit.resetsAt } : null,
+    projects,
+  };
+  await store.add(record);
+  if (request.pause) {
+    const marks = (await store.pauses()).filter((m) => !projects.some((p) => p.projectDir === m.projectDir));
+    for (const p of projects) {
+      marks.push({ projectDir: p.projectDir, since: record.createdAt, checkpointId: id, window: request.limit?.window ?? null, resetsAt: request.limit?.resetsAt ?? null });
+    }
+    await store.setPauses(marks);
+  }
+  return { record, prompts };
+}
+
+/** Clears pause marks (one project, or all) and returns what was cleared. */
+export async function clearPauses(stateDir: string, projectDir?: string): Promise<PauseMark[]> {
+  const store = new CheckpointStore(stateDir);
+  const marks = await store.pauses();
+  const target = projectDir ? resolve(projectDir) : null;
+  const cleared = target ? marks.filter((m) => m.projectDir === target || target.startsWith(`${m.projectDir}/`)) : marks;
+  await store.setPauses(marks.filter((m) => !cleared.includes(m)));
+  return cleared;
+}
+
+/** The most recent checkpoint of a project (or of any project). */
+export async function latestCheckpointFor(stateDir: string, projectDir?: string): Promise<{ record: CheckpointRecord; project: CheckpointProjectRecord } | null> {
+  const all = await new CheckpointStore(stateDir).list();
+  const target = projectDir ? resolve(projectDir) : null;
+  for (let i = all.length - 1; i >= 0; i--) {
+    const record = all[i]!;
+    const project = record.projects.find((p) => !target || p.projectDir === target || target.startsWith(`${p.projectDir}/`));
+    if (project) return { record, project };
+  }
+  return null;
+}
