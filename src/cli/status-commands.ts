@@ -1,8 +1,11 @@
 // status, watch and limits: the live view, in the terminal.
 import { fileURLToPath } from 'node:url';
 import { createDesktopNotifier } from '../core/alerts/desktop-notifier.js';
+import { autoCheckpointFor, pauseAwareNotifier } from '../core/checkpoint/auto-checkpoint.js';
+import { CheckpointStore } from '../core/checkpoint/checkpoint-store.js';
+import { runCheckpoint } from './checkpoint-commands.js';
 import { annotatedLimitHits } from '../core/status/status-snapshot.js';
-import type { Status } from '../shared/status.js';
+import type { Alert, Status } from '../shared/status.js';
 import { formatCountdown, limitsTable, statusText } from './report-tables.js';
 import { type DataOptions, monitorFor, openUsage } from './usage-session.js';
 
@@ -38,7 +41,8 @@ function fingerprint(status: Status): string {
 export async function watchCommand(options: StatusOptions & { notify?: boolean }): Promise<void> {
   const opened = await openUsage(options);
   const write = (line: unknown) => process.stdout.write(options.json ? `${JSON.stringify(line)}\n` : `${String(line)}\n`);
-  const notifier =
+  const checkpoints = new CheckpointStore(opened.stateDir);
+  const desktop =
     options.notify === false
       ? null
       : createDesktopNotifier({
@@ -48,7 +52,23 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
           actions: false, // no app to call back into from a terminal
           onError: (error) => process.stderr.write(`headroom: notification failed: ${error.message}\n`),
         });
+  const notifier = desktop && pauseAwareNotifier(desktop, () => checkpoints.pauses());
   let last = '';
+  // Automatic checkpoints run one at a time, after the alert that asked for them.
+  let checkpointQueue: Promise<void> = Promise.resolve();
+  const autoCheckpoint = (alert: Alert) => {
+    const status = monitor.status;
+    const decision = status && autoCheckpointFor(alert, status, opened.settings.settings.checkpoint);
+    if (!decision) return;
+    checkpointQueue = checkpointQueue
+      .then(async () => {
+        const outcome = await runCheckpoint(opened, decision.trigger, { pause: decision.pause, autoKey: decision.autoKey });
+        if (outcome.record) write(options.json ? { type: 'checkpoint', ...outcome.record } : `Checkpoint ${outcome.record.id} (${decision.trigger}): ${outcome.record.projects.map((p) => p.projectDir).join(', ')}`);
+      })
+      .catch((error: Error) => {
+        process.stderr.write(`headroom: automatic checkpoint failed: ${error.message}\n`);
+      });
+  };
   const monitor = monitorFor(opened, notifier, {
     onStatus: (status) => {
       const print = fingerprint(status);
@@ -56,7 +76,10 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
       last = print;
       write(options.json ? { type: 'status', ...status } : oneLine(status));
     },
-    onAlert: (alert, suppressed) => write(options.json ? { type: 'alert', ...alert, shown: suppressed === null, suppressed } : `${suppressed ? `(${suppressed}) ` : ''}${alert.title}: ${alert.body}`),
+    onAlert: (alert, suppressed) => {
+      write(options.json ? { type: 'alert', ...alert, shown: suppressed === null, suppressed } : `${suppressed ? `(${suppressed}) ` : ''}${alert.title}: ${alert.body}`);
+      autoCheckpoint(alert);
+    },
   });
   await monitor.start();
   await new Promise<void>((resolve) => {
@@ -64,4 +87,5 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
     process.once('SIGTERM', resolve);
   });
   await monitor.stop();
+  await checkpointQueue;
 }

@@ -45,8 +45,9 @@ const USAGE_NEEDLE = Buffer.from('"usage"');
 const ASSISTANT_NEEDLE = Buffer.from('"type":"assistant"');
 // Every limit text since 1.0.88 says "resets"; 1.0.30–1.0.64 wrote "usage limit reached|<unix>".
 const LIMIT_NEEDLES = [Buffer.from('resets'), Buffer.from('limit reached|')];
-// A subagent's limit message comes back as a short tool_result; big lines are file contents.
-const LIMIT_SCAN_MAX_LINE = 16 * 1024;
+// A subagent's limit message comes back as a short tool_result (the limit text and a
+// little metadata); longer lines are file contents and are not searched.
+const LIMIT_SCAN_MAX_LINE = 4 * 1024;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const HIGH_BYTES = /[\u0080-\u00ff]/;
@@ -57,14 +58,26 @@ function mayMentionLimit(line: Buffer): boolean {
   return false;
 }
 
-/** The assistant type marker sits near the end in current builds and near the start in old ones. */
-function looksLikeAssistant(line: Buffer): boolean {
-  const edge = 400;
-  if (line.length <= edge * 2) return line.indexOf(ASSISTANT_NEEDLE) !== -1;
-  return (
-    line.subarray(0, edge).indexOf(ASSISTANT_NEEDLE) !== -1 ||
-    line.subarray(line.length - edge).indexOf(ASSISTANT_NEEDLE) !== -1
-  );
+const EDGE_BYTES = 512;
+// The record's own "type" when it comes before any nested object: user and
+// metadata records put it in the envelope, ahead of message/snapshot/data.
+const TOP_LEVEL_TYPE = /^\{[^{]*?"type":"([A-Za-z_-]+)"/;
+
+function topLevelType(line: Buffer): string | null {
+  return TOP_LEVEL_TYPE.exec(line.toString('latin1', 0, Math.min(line.length, EDGE_BYTES)))?.[1] ?? null;
+}
+
+/**
+ * What a line is, judged from its first and last bytes only, so the bulk of
+ * big lines (file contents in tool results, snapshots) is never searched.
+ * Current builds write `"type":"assistant"` right before uuid and timestamp,
+ * at the end; old ones wrote it first. "unknown" falls back to a full search.
+ */
+export function recordKindAtEdges(line: Buffer): 'assistant' | 'other' | 'unknown' {
+  const head = topLevelType(line);
+  if (head !== null) return head === 'assistant' ? 'assistant' : 'other';
+  const tail = line.length <= EDGE_BYTES ? line : line.subarray(line.length - EDGE_BYTES);
+  return tail.indexOf(ASSISTANT_NEEDLE) !== -1 ? 'assistant' : 'unknown';
 }
 
 function classifyBadLine(line: Buffer): SkipReason {
@@ -135,16 +148,15 @@ export function parseTranscriptLine(buffer: Buffer, start: number, end: number, 
     sink.skipped(classifyBadLine(line));
     return;
   }
-  if (line.indexOf(USAGE_NEEDLE) === -1) {
-    if (mayMentionLimit(line)) {
-      const record = parseUtf8Record(line);
-      if (record) sink.limitCandidate(record);
-      else sink.skipped(isUtf8(line) ? 'truncated-json' : 'invalid-utf8');
-    } else if (looksLikeAssistant(line)) {
-      const record = parseUtf8Record(line);
-      if (!record) sink.skipped(isUtf8(line) ? 'truncated-json' : 'invalid-utf8');
-      else if (record.type === 'assistant' && !(record as { isApiErrorMessage?: unknown }).isApiErrorMessage) sink.skipped('missing-usage');
-      else sink.limitCandidate(record);
+  const kind = recordKindAtEdges(line);
+  if (kind === 'other' || (kind === 'unknown' && line.indexOf(USAGE_NEEDLE) === -1)) {
+    // Cannot hold countable usage; a short user record may carry a subagent's limit message.
+    if (kind !== 'other' || topLevelType(line) === 'user') {
+      if (mayMentionLimit(line)) {
+        const record = parseUtf8Record(line);
+        if (record) sink.limitCandidate(record);
+        else sink.skipped(isUtf8(line) ? 'truncated-json' : 'invalid-utf8');
+      }
     }
     return;
   }
@@ -152,7 +164,7 @@ export function parseTranscriptLine(buffer: Buffer, start: number, end: number, 
     sink.skipped('invalid-utf8');
     return;
   }
-  let record = looksLikeAssistant(line) ? parseWithoutContent(line) : null;
+  let record = kind === 'assistant' ? parseWithoutContent(line) : null;
   if (!record) {
     try {
       record = asRecord(JSON.parse(line.toString('latin1')));
