@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { createDesktopNotifier } from '../core/alerts/desktop-notifier.js';
 import { autoCheckpointFor, pauseAwareNotifier } from '../core/checkpoint/auto-checkpoint.js';
 import { CheckpointStore } from '../core/checkpoint/checkpoint-store.js';
+import { AccountUsagePoller, createAccountUsageFetcher } from '../core/limits/account-usage.js';
+import type { OfficialLimits } from '../core/limits/official-limits.js';
+import { systemClock } from '../core/ports.js';
 import { runCheckpoint } from './checkpoint-commands.js';
 import { annotatedLimitHits } from '../core/status/status-snapshot.js';
 import type { Alert, Status } from '../shared/status.js';
@@ -69,7 +72,23 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
         process.stderr.write(`headroom: automatic checkpoint failed: ${error.message}\n`);
       });
   };
+  // The account endpoint is opt-in, polled on one slow timer chain (>= 5 min, backs off on 429).
+  let account: OfficialLimits | null = null;
+  const accountSettings = opened.settings.settings.accountEndpoint;
+  const poller = accountSettings.enabled
+    ? new AccountUsagePoller({
+        fetchUsage: createAccountUsageFetcher({ roots: opened.engine.roots as string[] }),
+        clock: systemClock,
+        minIntervalMs: accountSettings.pollMinutes * 60_000,
+        onUpdate: (limits) => {
+          account = limits;
+          void monitor.evaluate();
+        },
+        onError: (error) => process.stderr.write(`headroom: ${error.message}\n`),
+      })
+    : null;
   const monitor = monitorFor(opened, notifier, {
+    extraOfficial: () => account,
     onStatus: (status) => {
       const print = fingerprint(status);
       if (print === last) return;
@@ -82,10 +101,12 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
     },
   });
   await monitor.start();
+  poller?.start();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  poller?.stop();
   await monitor.stop();
   await checkpointQueue;
 }
