@@ -1,6 +1,6 @@
 // checkpoint | pause | resume | checkpoints | restore: pause-and-checkpoint from the terminal.
 import { readFile } from 'node:fs/promises';
-import { type CheckpointOutcome, type CheckpointTrigger, clearPauses, createCheckpoint, latestCheckpointFor } from '../core/checkpoint/checkpoint-service.js';
+import { type CheckpointOutcome, type CheckpointTrigger, clearPauses, createCheckpoint, latestCheckpointFor, projectDirFor } from '../core/checkpoint/checkpoint-service.js';
 import { CheckpointStore, type CheckpointProjectRecord } from '../core/checkpoint/checkpoint-store.js';
 import { createExecGitRunner } from '../core/checkpoint/exec-git-runner.js';
 import { shellQuote } from '../core/checkpoint/resume-prompt.js';
@@ -111,7 +111,9 @@ export function restoreSteps(project: CheckpointProjectRecord): string[][] {
 export async function restoreCommand(id: string, options: { apply?: boolean; project?: string; json?: boolean }): Promise<void> {
   const record = await new CheckpointStore(resolveStateDir()).find(id);
   if (!record) throw new UsageError(`No checkpoint "${id}". See \`headroom checkpoints\`.`);
-  const projects = record.projects.filter((p) => p.stashSha && (!options.project || p.projectDir === options.project));
+  // --project may be relative or a subdirectory: match it the way resume does.
+  const target = options.project ? projectDirFor(record.projects.map((p) => p.projectDir), options.project) : null;
+  const projects = record.projects.filter((p) => p.stashSha && (!options.project || p.projectDir === target));
   if (projects.length === 0) throw new UsageError(`Checkpoint ${record.id} has no stash to restore${options.project ? ` for ${options.project}` : ''}.`);
   const git = createExecGitRunner();
   const report: { projectDir: string; commands: string[]; applied: boolean }[] = [];

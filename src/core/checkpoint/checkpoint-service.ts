@@ -181,12 +181,29 @@ export async function createCheckpoint(request: CheckpointRequest, deps: Checkpo
   return { record, prompts };
 }
 
+/**
+ * The project directory that is, or contains, dir. The most specific one wins:
+ * a linked worktree nested inside its main repository (as Claude Code makes
+ * them) is its own project, not part of the outer one.
+ */
+export function projectDirFor(projectDirs: Iterable<string>, dir: string): string | null {
+  const target = resolve(dir);
+  let best: string | null = null;
+  for (const candidate of projectDirs) {
+    const contains = target === candidate || target.startsWith(`${candidate}/`);
+    if (contains && (best === null || candidate.length > best.length)) best = candidate;
+  }
+  return best;
+}
+
 /** Clears pause marks (one project, or all) and returns what was cleared. */
 export async function clearPauses(stateDir: string, projectDir?: string): Promise<PauseMark[]> {
   const store = new CheckpointStore(stateDir);
   const marks = await store.pauses();
-  const target = projectDir ? resolve(projectDir) : null;
-  const cleared = target ? marks.filter((m) => m.projectDir === target || target.startsWith(`${m.projectDir}/`)) : marks;
+  // Checkpointed projects count too, so a worktree never resolves to the main repository's mark.
+  const known = async () => [...marks.map((m) => m.projectDir), ...(await store.list()).flatMap((r) => r.projects.map((p) => p.projectDir))];
+  const target = projectDir ? projectDirFor(await known(), projectDir) : null;
+  const cleared = projectDir ? marks.filter((m) => m.projectDir === target) : marks;
   await store.setPauses(marks.filter((m) => !cleared.includes(m)));
   return cleared;
 }
@@ -194,10 +211,10 @@ export async function clearPauses(stateDir: string, projectDir?: string): Promis
 /** The most recent checkpoint of a project (or of any project). */
 export async function latestCheckpointFor(stateDir: string, projectDir?: string): Promise<{ record: CheckpointRecord; project: CheckpointProjectRecord } | null> {
   const all = await new CheckpointStore(stateDir).list();
-  const target = projectDir ? resolve(projectDir) : null;
+  const target = projectDir ? projectDirFor(all.flatMap((r) => r.projects.map((p) => p.projectDir)), projectDir) : null;
   for (let i = all.length - 1; i >= 0; i--) {
     const record = all[i]!;
-    const project = record.projects.find((p) => !target || p.projectDir === target || target.startsWith(`${p.projectDir}/`));
+    const project = record.projects.find((p) => !projectDir || p.projectDir === target);
     if (project) return { record, project };
   }
   return null;

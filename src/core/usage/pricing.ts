@@ -1,5 +1,5 @@
 // Cost of one API response from the bundled price table. No network at run
-// time: the table ships with the app (see scripts/update-prices.mjs).
+// time: the table ships with the app; the README says how to update it.
 import priceTable from './price-table.json' with { type: 'json' };
 
 export interface TokenPrices {
