@@ -1,4 +1,7 @@
 // checkpoint | pause | resume | checkpoints | restore: pause-and-checkpoint from the terminal.
+import { existsSync } from 'node:fs';
+import { resumeWindow } from '../core/alerts/alert-engine.js';
+import { alertStatePath, parseAlertState, saveAlertState } from '../core/alerts/alert-state-store.js';
 import { readFile } from 'node:fs/promises';
 import { type CheckpointOutcome, type CheckpointTrigger, clearPauses, createCheckpoint, latestCheckpointFor, projectDirFor } from '../core/checkpoint/checkpoint-service.js';
 import { CheckpointStore, type CheckpointProjectRecord } from '../core/checkpoint/checkpoint-store.js';
@@ -6,7 +9,7 @@ import { createExecGitRunner } from '../core/checkpoint/exec-git-runner.js';
 import { shellQuote } from '../core/checkpoint/resume-prompt.js';
 import { systemClock } from '../core/ports.js';
 import { resolveStateDir } from '../core/state-dir.js';
-import type { Status } from '../shared/status.js';
+import type { Status, WindowId } from '../shared/status.js';
 import { UsageError } from './cli-error.js';
 import { type DataOptions, type OpenedUsage, monitorFor, openUsage } from './usage-session.js';
 
@@ -52,7 +55,10 @@ function describeProject(p: CheckpointProjectRecord): string {
   return lines.join('\n');
 }
 
+const HIT_WINDOW_IDS: Record<string, WindowId> = { five_hour: 'five_hour', weekly: 'seven_day', opus: 'seven_day_opus', sonnet: 'seven_day_sonnet' };
+
 async function checkpointOrPause(options: CheckpointOptions, pause: boolean): Promise<void> {
+  if (options.project && !existsSync(options.project)) throw new UsageError(`Project directory ${options.project} does not exist.`);
   const opened = await openUsage(options);
   const outcome = await runCheckpoint(opened, 'manual', { ...(options.project ? { project: options.project } : {}), pause });
   if (!outcome.record) {
@@ -62,7 +68,8 @@ async function checkpointOrPause(options: CheckpointOptions, pause: boolean): Pr
   if (pause) {
     // Mute alerts for the window until it resets: the user chose to wait.
     const monitor = monitorFor(opened, null);
-    await monitor.setPaused('five_hour', true);
+    const limit = currentLimit(await monitor.snapshot());
+    await monitor.setPaused(HIT_WINDOW_IDS[limit?.window ?? 'five_hour'] ?? 'five_hour', true);
   }
   if (options.json) process.stdout.write(`${JSON.stringify({ checkpoint: outcome.record }, null, 2)}\n`);
   else process.stdout.write(`${pause ? 'Paused and checkpointed' : 'Checkpoint'} ${outcome.record.id}\n${outcome.record.projects.map(describeProject).join('\n')}\n`);
@@ -71,9 +78,19 @@ async function checkpointOrPause(options: CheckpointOptions, pause: boolean): Pr
 export const checkpointCommand = (options: CheckpointOptions) => checkpointOrPause(options, false);
 export const pauseCommand = (options: CheckpointOptions) => checkpointOrPause(options, true);
 
+/** Nothing is paused any more: alerts for the windows `pause` muted speak again. */
+async function unmuteAllWindows(stateDir: string): Promise<void> {
+  const state = parseAlertState(JSON.parse(await readFile(alertStatePath(stateDir), 'utf8').catch(() => 'null')));
+  if (!state || state.mutedWindows.length === 0) return;
+  let next = state;
+  for (const window of Object.values(HIT_WINDOW_IDS)) next = resumeWindow(next, window);
+  await saveAlertState(stateDir, next);
+}
+
 export async function resumeCommand(options: CheckpointOptions): Promise<void> {
   const stateDir = resolveStateDir();
   const cleared = await clearPauses(stateDir, options.project);
+  if ((await new CheckpointStore(stateDir).pauses()).length === 0) await unmuteAllWindows(stateDir);
   const latest = await latestCheckpointFor(stateDir, options.project);
   const prompt = latest ? await readFile(latest.project.promptPath, 'utf8').catch(() => null) : null;
   if (options.json) {
@@ -117,17 +134,21 @@ export async function restoreCommand(id: string, options: { apply?: boolean; pro
   if (projects.length === 0) throw new UsageError(`Checkpoint ${record.id} has no stash to restore${options.project ? ` for ${options.project}` : ''}.`);
   const git = createExecGitRunner();
   const report: { projectDir: string; commands: string[]; applied: boolean }[] = [];
+  const commandsFor = (project: CheckpointProjectRecord) => [`cd ${shellQuote(project.projectDir)}`, ...restoreSteps(project).map((s) => s.map(shellQuote).join(' '))];
+  // Applying over local changes could mix two states: only on clean trees, all
+  // checked before any is touched, so a refusal never leaves a partial restore.
+  for (const project of options.apply ? projects : []) {
+    const dirty = await git.run(['status', '--porcelain', '--untracked-files=normal'], { cwd: project.projectDir });
+    if (dirty.code !== 0) throw new UsageError(`Cannot read the state of ${project.projectDir}: ${dirty.stderr.trim()}`);
+    if (dirty.stdout.length > 0) throw new UsageError(`Refusing to restore into ${project.projectDir}: the working tree has changes. Commit or stash them first, or run the commands by hand:\n${commandsFor(project).join('\n')}`);
+  }
   for (const project of projects) {
     const steps = restoreSteps(project);
-    const commands = [`cd ${shellQuote(project.projectDir)}`, ...steps.map((s) => s.map(shellQuote).join(' '))];
+    const commands = commandsFor(project);
     if (!options.apply) {
       report.push({ projectDir: project.projectDir, commands, applied: false });
       continue;
     }
-    // Applying over local changes could mix two states: only on a clean tree.
-    const dirty = await git.run(['status', '--porcelain', '--untracked-files=normal'], { cwd: project.projectDir });
-    if (dirty.code !== 0) throw new UsageError(`Cannot read the state of ${project.projectDir}: ${dirty.stderr.trim()}`);
-    if (dirty.stdout.length > 0) throw new UsageError(`Refusing to restore into ${project.projectDir}: the working tree has changes. Commit or stash them first, or run the commands by hand:\n${commands.join('\n')}`);
     for (const step of steps) {
       const result = await git.run(step.slice(1), { cwd: project.projectDir });
       if (result.code !== 0) throw new UsageError(`\`${step.join(' ')}\` failed in ${project.projectDir}: ${result.stderr.trim()}`);

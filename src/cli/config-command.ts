@@ -1,6 +1,8 @@
 // headroom config get|set|reset: the CLI face of the one settings file.
+import { z } from 'zod';
 import { SettingsValidationError, type SettingPath } from '../core/settings/settings-file.js';
 import { resolveStateDir } from '../core/state-dir.js';
+import { SettingsSchema } from '../shared/settings.js';
 import { UsageError } from './cli-error.js';
 import { openSettingsForCli } from './usage-session.js';
 
@@ -26,9 +28,23 @@ async function guard<T>(action: () => T | Promise<T>): Promise<T> {
   }
 }
 
+/** Whether a dot path names a setting, by the schema (so a path below an unset, nullable section counts). */
+export function isSettingPath(path: string): boolean {
+  let schema: z.core.$ZodType = SettingsSchema;
+  for (const segment of path.split('.')) {
+    // Look through .default(), .prefault(), .nullable(), .optional().
+    for (let def = schema._zod.def; 'innerType' in def; def = schema._zod.def) schema = def.innerType as z.core.$ZodType;
+    if (!(schema instanceof z.ZodObject) || !Object.hasOwn(schema.shape, segment)) return false;
+    schema = schema.shape[segment] as z.core.$ZodType;
+  }
+  return true;
+}
+
 export async function configGet(path: string | undefined, options: { json?: boolean }): Promise<void> {
   const store = openSettingsForCli(resolveStateDir());
-  print(options.json, path ? await guard(() => store.get(path as SettingPath)) : store.settings);
+  if (path !== undefined && !isSettingPath(path)) throw new UsageError(`"${path}" is not a setting`);
+  // Below a section that is not set (e.g. alerts.quietHours.start while quiet hours are off): null.
+  print(options.json, path ? (store.get(path as SettingPath) ?? null) : store.settings);
 }
 
 export async function configSet(path: string, value: string, options: { json?: boolean }): Promise<void> {
