@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { takeGitSnapshot } from '../../../src/core/checkpoint/git-snapshot.js';
@@ -98,6 +98,17 @@ describe('takeGitSnapshot: a normal repository', () => {
     expect(result.status).toBe('stashed');
     expect(stashTrees(repo, result.stashSha!)).toEqual(native);
     expect(native.untracked).not.toBeNull();
+  });
+
+  it("runs none of the user's hooks (post-index-change fires even for a temporary index)", async () => {
+    const repo = makeTempRepo({ files: { 'a.txt': 'a\n' } });
+    const hook = join(repo.gitDir(), 'hooks', 'post-index-change');
+    writeFileSync(hook, `#!/bin/sh\necho ran >> "${repo.path('hook-ran.txt')}"\n`, { mode: 0o755 });
+    repo.write('a.txt', 'changed\n');
+    repo.write('new.txt', 'untracked\n');
+    const result = await snapshotUntouched(repo, { now: NOW });
+    expect(result.status).toBe('stashed');
+    expect(existsSync(repo.path('hook-ran.txt'))).toBe(false);
   });
 
   it('reports nothing to stash on a clean tree and stores nothing', async () => {
