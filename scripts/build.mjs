@@ -35,3 +35,52 @@ if (!only || only === 'cli') {
 if ((!only || only === 'bench') && existsSync('bench/bench.ts')) {
   await build({ ...common, entryPoints: { 'bench/bench': 'bench/bench.ts' } });
 }
+
+// The tray app: main and preload as CommonJS for Electron, the pages as
+// browser scripts. Main bundles core and its npm packages (ESM-only ones such
+// as electron-store and chokidar included) so only `electron` and the
+// packages core loads at run time (node-notifier, write-file-atomic) stay outside.
+if (!only || only === 'app') {
+  const { cp, mkdir } = await import('node:fs/promises');
+  const cjs = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    outExtension: { '.js': '.cjs' },
+    // Core uses import.meta.url (createRequire, sibling files): give the CJS bundle one.
+    define: { 'import.meta.url': '__headroomImportMetaUrl' },
+    banner: { js: "const __headroomImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  };
+  await build({ ...cjs, outdir: 'dist/main', entryPoints: { main: 'src/main/main.ts' }, external: ['electron', 'node-notifier', 'write-file-atomic'] });
+  // The parallel first scan's worker, beside main.
+  await build({ ...common, banner: {}, outdir: 'dist/main', entryPoints: { 'scan-worker': 'src/core/ingest/scan-worker.ts' } });
+  // The preload needs only the contract's channel lists: let esbuild drop the
+  // settings schema (and zod) that the contract re-exports for the pages.
+  const schemaFree = {
+    name: 'schema-free',
+    setup(b) {
+      b.onResolve({ filter: /\/settings\.js$/ }, async (args) => {
+        if (args.pluginData === 'schema-free') return undefined;
+        const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'schema-free' });
+        return { ...resolved, sideEffects: false };
+      });
+    },
+  };
+  const { define: _define, banner: _banner, ...preloadOptions } = cjs; // a sandboxed preload may require only electron
+  await build({ ...preloadOptions, outdir: 'dist/preload', entryPoints: { preload: 'src/preload/preload.ts' }, external: ['electron'], plugins: [schemaFree] });
+  await build({
+    bundle: true,
+    platform: 'browser',
+    target: 'chrome130',
+    format: 'iife',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    outdir: 'dist/renderer',
+    entryPoints: { popover: 'src/renderer/popover.ts', settings: 'src/renderer/settings.ts' },
+  });
+  await mkdir('dist/renderer', { recursive: true });
+  for (const file of ['popover.html', 'settings.html', 'styles.css']) await cp(`src/renderer/${file}`, `dist/renderer/${file}`);
+}

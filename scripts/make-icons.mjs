@@ -53,6 +53,6 @@ const trayIcon = (x, y) => {
   return [0, 0, 0, 0];
 };
 
-writeFileSync('assets/icon.png', png(256, appIcon));
+writeFileSync('assets/icon.png', png(1024, appIcon)); // macOS wants at least 512 px
 writeFileSync('assets/trayTemplate.png', png(16, trayIcon));
 writeFileSync('assets/trayTemplate@2x.png', png(32, trayIcon));

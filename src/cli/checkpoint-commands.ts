@@ -1,15 +1,16 @@
 // checkpoint | pause | resume | checkpoints | restore: pause-and-checkpoint from the terminal.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { resumeWindow } from '../core/alerts/alert-engine.js';
 import { alertStatePath, parseAlertState, saveAlertState } from '../core/alerts/alert-state-store.js';
-import { readFile } from 'node:fs/promises';
-import { type CheckpointOutcome, type CheckpointTrigger, clearPauses, createCheckpoint, latestCheckpointFor, projectDirFor } from '../core/checkpoint/checkpoint-service.js';
+import { PAUSABLE_WINDOW_IDS } from '../core/app/current-limit.js';
+import { checkpointFromStatus } from '../core/app/headroom-service.js';
+import { type CheckpointOutcome, type CheckpointTrigger, clearPauses, latestCheckpointFor, projectDirFor } from '../core/checkpoint/checkpoint-service.js';
 import { CheckpointStore, type CheckpointProjectRecord } from '../core/checkpoint/checkpoint-store.js';
 import { createExecGitRunner } from '../core/checkpoint/exec-git-runner.js';
 import { shellQuote } from '../core/checkpoint/resume-prompt.js';
 import { systemClock } from '../core/ports.js';
 import { resolveStateDir } from '../core/state-dir.js';
-import type { Status, WindowId } from '../shared/status.js';
 import { UsageError } from './cli-error.js';
 import { type DataOptions, type OpenedUsage, monitorFor, openUsage } from './usage-session.js';
 
@@ -18,32 +19,19 @@ export interface CheckpointOptions extends DataOptions {
   json?: boolean;
 }
 
-const WINDOW_LABELS: Record<string, string> = { five_hour: '5-hour limit', weekly: 'weekly limit', opus: 'weekly Opus limit', sonnet: 'weekly Sonnet limit', overage: 'extra usage', unknown: 'usage limit' };
-
-/** The limit that is stopping work right now, if a hit's window has not reset yet. */
-export function currentLimit(status: Status): { windowLabel: string; resetsAt: string | null; hitText: string; hitAt: string; window: string } | null {
-  const hit = status.lastLimitHit;
-  if (!hit) return null;
-  const nowMs = Date.parse(status.now);
-  const blocking = hit.resetsAt ? Date.parse(hit.resetsAt) > nowMs : nowMs - Date.parse(hit.at) < 5 * 3_600_000;
-  return blocking ? { windowLabel: WINDOW_LABELS[hit.window] ?? 'usage limit', resetsAt: hit.resetsAt, hitText: hit.text, hitAt: hit.at, window: hit.window } : null;
-}
-
 export async function runCheckpoint(opened: OpenedUsage, trigger: CheckpointTrigger, options: { project?: string; pause?: boolean; autoKey?: string }): Promise<CheckpointOutcome> {
-  const status = await monitorFor(opened, null).snapshot();
-  const settings = opened.settings.settings.checkpoint;
-  return createCheckpoint(
-    { trigger, ...(options.project ? { projectDir: options.project } : {}), pause: Boolean(options.pause), limit: currentLimit(status), ...(options.autoKey ? { autoKey: options.autoKey } : {}) },
-    {
-      stateDir: opened.stateDir,
-      git: createExecGitRunner(),
-      clock: systemClock,
-      activeSessions: () => status.activeSessions,
-      sessionFiles: (id) => opened.engine.sessionFiles(id),
-      untrackedSizeCapBytes: settings.untrackedSizeCapMB * 1024 * 1024,
-      writePromptIntoRepo: settings.writePromptIntoRepo,
-    },
-  );
+  const monitor = monitorFor(opened, null);
+  return checkpointFromStatus({
+    trigger,
+    options: { ...(options.project ? { projectDir: options.project } : {}), pause: Boolean(options.pause), ...(options.autoKey ? { autoKey: options.autoKey } : {}) },
+    status: await monitor.snapshot(),
+    engine: opened.engine,
+    monitor,
+    stateDir: opened.stateDir,
+    settings: opened.settings.settings,
+    git: createExecGitRunner(),
+    clock: systemClock,
+  });
 }
 
 function describeProject(p: CheckpointProjectRecord): string {
@@ -55,8 +43,6 @@ function describeProject(p: CheckpointProjectRecord): string {
   return lines.join('\n');
 }
 
-const HIT_WINDOW_IDS: Record<string, WindowId> = { five_hour: 'five_hour', weekly: 'seven_day', opus: 'seven_day_opus', sonnet: 'seven_day_sonnet' };
-
 async function checkpointOrPause(options: CheckpointOptions, pause: boolean): Promise<void> {
   if (options.project && !existsSync(options.project)) throw new UsageError(`Project directory ${options.project} does not exist.`);
   const opened = await openUsage(options);
@@ -64,12 +50,6 @@ async function checkpointOrPause(options: CheckpointOptions, pause: boolean): Pr
   if (!outcome.record) {
     if (options.json) process.stdout.write(`${JSON.stringify({ checkpoint: null, reason: outcome.skipped })}\n`);
     throw new UsageError(outcome.skipped ?? 'nothing to checkpoint');
-  }
-  if (pause) {
-    // Mute alerts for the window until it resets: the user chose to wait.
-    const monitor = monitorFor(opened, null);
-    const limit = currentLimit(await monitor.snapshot());
-    await monitor.setPaused(HIT_WINDOW_IDS[limit?.window ?? 'five_hour'] ?? 'five_hour', true);
   }
   if (options.json) process.stdout.write(`${JSON.stringify({ checkpoint: outcome.record }, null, 2)}\n`);
   else process.stdout.write(`${pause ? 'Paused and checkpointed' : 'Checkpoint'} ${outcome.record.id}\n${outcome.record.projects.map(describeProject).join('\n')}\n`);
@@ -83,7 +63,7 @@ async function unmuteAllWindows(stateDir: string): Promise<void> {
   const state = parseAlertState(JSON.parse(await readFile(alertStatePath(stateDir), 'utf8').catch(() => 'null')));
   if (!state || state.mutedWindows.length === 0) return;
   let next = state;
-  for (const window of Object.values(HIT_WINDOW_IDS)) next = resumeWindow(next, window);
+  for (const window of PAUSABLE_WINDOW_IDS) next = resumeWindow(next, window);
   await saveAlertState(stateDir, next);
 }
 

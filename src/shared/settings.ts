@@ -111,7 +111,7 @@ export const SettingsSchema = z.object({
       writePromptIntoRepo: z.boolean().default(false),
     })
     .prefault({}),
-  /** Electron accelerator for the popover; null: no global hotkey. */
+  /** Electron accelerator that takes a checkpoint at once; null: no global hotkey. */
   globalHotkey: z.string().min(1).nullable().default('CommandOrControl+Shift+H'),
 });
 

@@ -1,0 +1,88 @@
+// ipcMain handlers for every invoke channel of the contract. A call from any
+// sender that is not one of our windows is refused; every payload is checked
+// before a handler sees it (settings with the shared zod schema).
+import { type InvokeChannel, type InvokeRequest, type InvokeResponse, INVOKE_CHANNELS, SettingsSchema } from '../shared/ipc-contract.js';
+import type { IpcSenderInfo } from './windows.js';
+
+export interface IpcMainPort {
+  handle(channel: string, listener: (event: IpcSenderInfo, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+export type InvokeHandlers = {
+  [C in InvokeChannel]: (request: InvokeRequest<C>) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
+};
+
+export class IpcRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IpcRequestError';
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function noPayload(raw: unknown): void {
+  if (raw !== undefined && raw !== null) throw new IpcRequestError('this channel takes no payload');
+}
+
+/** Either a valid request, or a settings payload that failed the schema (answered, not thrown). */
+type Parsed<C extends InvokeChannel> = { ok: true; request: InvokeRequest<C> } | { ok: false; issues: string[] };
+
+export const validators: { [C in InvokeChannel]: (raw: unknown) => Parsed<C> } = {
+  'status:get': (raw) => (noPayload(raw), { ok: true, request: undefined }),
+  'settings:get': (raw) => (noPayload(raw), { ok: true, request: undefined }),
+  'app:open-settings': (raw) => (noPayload(raw), { ok: true, request: undefined }),
+  'checkpoint:now': (raw) => {
+    if (raw === undefined) return { ok: true, request: {} };
+    if (!isObject(raw) || Object.keys(raw).some((k) => k !== 'pause') || (raw.pause !== undefined && typeof raw.pause !== 'boolean')) {
+      throw new IpcRequestError('checkpoint:now takes { pause?: boolean }');
+    }
+    return { ok: true, request: raw.pause === undefined ? {} : { pause: raw.pause } };
+  },
+  'alerts:snooze': (raw) => {
+    const minutes = isObject(raw) ? raw.minutes : undefined;
+    if (!isObject(raw) || !(minutes === null || (typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= 1 && minutes <= 24 * 60))) {
+      throw new IpcRequestError('alerts:snooze takes { minutes: 1..1440 | null }');
+    }
+    return { ok: true, request: { minutes } };
+  },
+  'settings:set': (raw) => {
+    const result = SettingsSchema.safeParse(raw);
+    if (result.success) return { ok: true, request: result.data };
+    return { ok: false, issues: result.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`) };
+  },
+};
+
+export interface RegisterIpcOptions {
+  ipcMain: IpcMainPort;
+  isTrusted: (event: IpcSenderInfo) => boolean;
+  handlers: InvokeHandlers;
+  onRefused?: (channel: InvokeChannel, reason: string) => void;
+}
+
+async function dispatch<C extends InvokeChannel>(channel: C, raw: unknown, handlers: InvokeHandlers): Promise<InvokeResponse<C>> {
+  const parsed = validators[channel](raw) as Parsed<C>;
+  if (!parsed.ok) return { ok: false, issues: parsed.issues } as InvokeResponse<C>;
+  const handler = handlers[channel] as (request: InvokeRequest<C>) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
+  return handler(parsed.request);
+}
+
+/** Registers every contract channel; returns a function that removes them. */
+export function registerIpc(options: RegisterIpcOptions): () => void {
+  for (const channel of INVOKE_CHANNELS) {
+    options.ipcMain.handle(channel, (event, ...args) => {
+      if (!options.isTrusted(event)) {
+        options.onRefused?.(channel, 'foreign sender');
+        throw new IpcRequestError(`${channel}: refused, the sender is not a Headroom window`);
+      }
+      if (args.length > 1) throw new IpcRequestError(`${channel}: one payload at most`);
+      return dispatch(channel, args[0], options.handlers);
+    });
+  }
+  return () => {
+    for (const channel of INVOKE_CHANNELS) options.ipcMain.removeHandler(channel);
+  };
+}

@@ -1,0 +1,61 @@
+// Display formatting for the pages (pure; no DOM).
+import type { LimitSource, WindowId } from '../shared/ipc-contract.js';
+
+export const WINDOW_NAMES: Record<WindowId, string> = {
+  five_hour: '5-hour window',
+  seven_day: 'Weekly',
+  seven_day_opus: 'Weekly Opus',
+  seven_day_sonnet: 'Weekly Sonnet',
+};
+
+export const SOURCE_NAMES: Record<LimitSource, string> = {
+  statusline: 'official (statusline)',
+  account: 'official (account)',
+  learned: 'estimate (learned from limit hits)',
+  plan: 'rough (plan default)',
+  none: 'no cap known',
+};
+
+export function percent(value: number | null): string {
+  return value === null ? '–' : `${Math.round(value)}%`;
+}
+
+export function countdown(toIso: string | null, nowMs: number): string {
+  if (!toIso) return 'unknown';
+  const minutes = Math.max(0, Math.round((Date.parse(toIso) - nowMs) / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  if (days > 0) return `${days} d ${hours} h`;
+  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+export function ago(iso: string, nowMs: number): string {
+  const minutes = Math.max(0, Math.round((nowMs - Date.parse(iso)) / 60_000));
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} d ago`;
+}
+
+export function tokens(value: number): string {
+  if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(1)}M`;
+  if (value >= 1_000) return `${(value / 1_000).toFixed(1)}k`;
+  return String(Math.round(value));
+}
+
+export function usd(value: number): string {
+  return `$${value.toFixed(2)}`;
+}
+
+export function bytes(value: number): string {
+  if (value >= 1024 ** 3) return `${(value / 1024 ** 3).toFixed(1)} GB`;
+  if (value >= 1024 ** 2) return `${(value / 1024 ** 2).toFixed(1)} MB`;
+  if (value >= 1024) return `${(value / 1024).toFixed(1)} KB`;
+  return `${value} B`;
+}
+
+/** The last path segment, for a compact project name. */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/).filter(Boolean);
+  return parts[parts.length - 1] ?? path;
+}

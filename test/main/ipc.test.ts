@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { invokeHandlers } from '../../src/main/app-actions.js';
+import type { AppSettingsStore } from '../../src/main/electron-settings-store.js';
+import { type IpcMainPort, registerIpc } from '../../src/main/ipc.js';
+import type { IpcSenderInfo } from '../../src/main/windows.js';
+import { INVOKE_CHANNELS } from '../../src/shared/ipc-contract.js';
+import { defaultSettings, type Settings } from '../../src/shared/settings.js';
+import { statusWith, windowStatus } from '../support/status-fixture.js';
+
+type Handler = (event: IpcSenderInfo, ...args: unknown[]) => unknown;
+
+class FakeIpcMain implements IpcMainPort {
+  readonly handlers = new Map<string, Handler>();
+  handle(channel: string, listener: Handler): void {
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  call(channel: string, event: IpcSenderInfo, ...args: unknown[]): Promise<unknown> {
+    return Promise.resolve().then(() => this.handlers.get(channel)!(event, ...args));
+  }
+}
+
+function fakeSettings(): AppSettingsStore & { written: Settings[] } {
+  let current = defaultSettings();
+  const written: Settings[] = [];
+  return {
+    written,
+    get settings() {
+      return current;
+    },
+    notice: undefined,
+    path: '/state/settings.json',
+    replace(next) {
+      written.push(next);
+      current = next;
+      return next;
+    },
+    reload: () => current,
+    onChange: () => () => undefined,
+  };
+}
+
+const OURS: IpcSenderInfo = { sender: { id: 1 }, senderFrame: { url: 'file:///app/dist/renderer/popover.html' } };
+const FOREIGN: IpcSenderInfo = { sender: { id: 2 }, senderFrame: { url: 'https://evil.example/' } };
+
+function setup() {
+  const ipcMain = new FakeIpcMain();
+  const settings = fakeSettings();
+  const asked: string[] = [];
+  const refused: string[] = [];
+  const status = statusWith([windowStatus({ id: 'five_hour', usedPercent: 40, source: 'plan' })]);
+  const dispose = registerIpc({
+    ipcMain,
+    isTrusted: (event) => event.sender.id === 1,
+    onRefused: (channel) => refused.push(channel),
+    handlers: invokeHandlers({
+      status: () => status,
+      checkpoint: async (trigger, options) => {
+        asked.push(`checkpoint:${trigger}:${Boolean(options.pause)}`);
+        return { record: null, skipped: 'nothing to checkpoint', prompts: [] };
+      },
+      snooze: async (minutes) => (asked.push(`snooze:${minutes}`), null),
+      settings,
+      hotkey: () => ({ status: 'taken', accelerator: 'Alt+F1', message: 'The hotkey Alt+F1 is already used by another application.', kept: null }),
+      showWindow: (kind) => asked.push(`show:${kind}`),
+    }),
+  });
+  return { ipcMain, settings, asked, refused, status, dispose };
+}
+
+describe('IPC handlers', () => {
+  it('registers exactly the contract channels, and removes them', () => {
+    const { ipcMain, dispose } = setup();
+    expect([...ipcMain.handlers.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
+    dispose();
+    expect(ipcMain.handlers.size).toBe(0);
+  });
+
+  it('refuses every channel from a sender that is not our window, before doing anything', async () => {
+    const { ipcMain, asked, refused, settings } = setup();
+    for (const channel of INVOKE_CHANNELS) {
+      await expect(ipcMain.call(channel, FOREIGN, channel === 'settings:set' ? defaultSettings() : undefined)).rejects.toThrow(/refused/);
+    }
+    expect(refused).toEqual([...INVOKE_CHANNELS]);
+    expect(asked).toEqual([]);
+    expect(settings.written).toEqual([]);
+  });
+
+  it('answers our windows', async () => {
+    const { ipcMain, asked, status } = setup();
+    expect(await ipcMain.call('status:get', OURS)).toBe(status);
+    expect(await ipcMain.call('checkpoint:now', OURS, { pause: true })).toMatchObject({ ok: false, message: 'nothing to checkpoint' });
+    expect(await ipcMain.call('alerts:snooze', OURS, { minutes: 30 })).toEqual({ ok: true, until: null });
+    await ipcMain.call('app:open-settings', OURS);
+    expect(asked).toEqual(['checkpoint:menu:true', 'snooze:30', 'show:settings']);
+    expect(await ipcMain.call('settings:get', OURS)).toEqual({ settings: defaultSettings(), path: '/state/settings.json', notices: ['The hotkey Alt+F1 is already used by another application.'] });
+  });
+
+  it('validates settings:set with the shared schema: an invalid payload is refused and nothing is written', async () => {
+    const { ipcMain, settings } = setup();
+    const bad = defaultSettings() as unknown as { alerts: { thresholds: { five_hour: unknown } } };
+    bad.alerts.thresholds.five_hour = [50, 150];
+    const answer = (await ipcMain.call('settings:set', OURS, bad)) as { ok: boolean; issues: string[] };
+    expect(answer.ok).toBe(false);
+    expect(answer.issues).toEqual([expect.stringMatching(/^alerts\.thresholds\.five_hour\.1: /)]);
+    expect(await ipcMain.call('settings:set', OURS, { version: 99 })).toMatchObject({ ok: false });
+    expect(await ipcMain.call('settings:set', OURS, 'not settings')).toMatchObject({ ok: false });
+    expect(settings.written).toEqual([]);
+  });
+
+  it('writes valid settings (filled in with defaults by the schema)', async () => {
+    const { ipcMain, settings } = setup();
+    const answer = await ipcMain.call('settings:set', OURS, { version: 1, globalHotkey: 'Alt+F9' });
+    const expected = { ...defaultSettings(), globalHotkey: 'Alt+F9' };
+    expect(answer).toEqual({ ok: true, settings: expected });
+    expect(settings.written).toEqual([expected]);
+  });
+
+  it('rejects malformed payloads on the other channels', async () => {
+    const { ipcMain, asked } = setup();
+    await expect(ipcMain.call('alerts:snooze', OURS, { minutes: -5 })).rejects.toThrow(/alerts:snooze takes/);
+    await expect(ipcMain.call('alerts:snooze', OURS, { minutes: '60' })).rejects.toThrow(/alerts:snooze takes/);
+    await expect(ipcMain.call('checkpoint:now', OURS, { pause: 'yes' })).rejects.toThrow(/checkpoint:now takes/);
+    await expect(ipcMain.call('checkpoint:now', OURS, { pause: true, projectDir: '/etc' })).rejects.toThrow(/checkpoint:now takes/);
+    await expect(ipcMain.call('status:get', OURS, { sneaky: true })).rejects.toThrow(/no payload/);
+    await expect(ipcMain.call('status:get', OURS, 1, 2)).rejects.toThrow(/one payload/);
+    expect(asked).toEqual([]);
+  });
+});

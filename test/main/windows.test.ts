@@ -1,0 +1,123 @@
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { type BrowserWindowPort, type NavigationEvent, type WebContentsPort, WindowManager, type WindowOptions } from '../../src/main/windows.js';
+import { statusWith } from '../support/status-fixture.js';
+
+let nextId = 1;
+
+class FakeContents implements WebContentsPort {
+  readonly id = nextId++;
+  readonly listeners = new Map<string, (event: NavigationEvent, url?: string) => void>();
+  openHandler: ((details: { url: string }) => { action: 'deny' }) | null = null;
+  readonly sent: [string, unknown[]][] = [];
+  on(event: string, listener: (event: NavigationEvent, url: string) => void): void {
+    this.listeners.set(event, listener as (event: NavigationEvent, url?: string) => void);
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void {
+    this.openHandler = handler;
+  }
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push([channel, args]);
+  }
+  isDestroyed(): boolean {
+    return false;
+  }
+  /** Fires an event the way Electron would; returns whether it was prevented. */
+  fire(event: string, url: string): boolean {
+    let prevented = false;
+    this.listeners.get(event)?.({ preventDefault: () => (prevented = true) }, url);
+    return prevented;
+  }
+}
+
+class FakeWindow implements BrowserWindowPort {
+  readonly webContents = new FakeContents();
+  loaded: string | null = null;
+  shows = 0;
+  destroyed = false;
+  closed: (() => void) | null = null;
+  constructor(readonly options: WindowOptions) {}
+  async loadFile(path: string): Promise<void> {
+    this.loaded = path;
+  }
+  show(): void {
+    this.shows++;
+  }
+  focus(): void {}
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  on(_event: 'closed', listener: () => void): void {
+    this.closed = listener;
+  }
+}
+
+function setup() {
+  const created: FakeWindow[] = [];
+  const manager = new WindowManager({ createWindow: (options) => (created.push(new FakeWindow(options)), created.at(-1)!), preloadPath: '/app/dist/preload/preload.cjs', rendererDir: '/app/dist/renderer' });
+  return { manager, created };
+}
+
+describe('WindowManager', () => {
+  it('creates windows sandboxed, isolated, without Node, with only the preload', async () => {
+    const { manager, created } = setup();
+    manager.show('popover');
+    manager.show('settings');
+    for (const win of created) {
+      expect(win.options.webPreferences).toEqual({
+        preload: '/app/dist/preload/preload.cjs',
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        spellcheck: false,
+      });
+    }
+    expect(created.map((w) => w.loaded)).toEqual(['/app/dist/renderer/popover.html', '/app/dist/renderer/settings.html']);
+    await Promise.resolve();
+    expect(created.map((w) => w.shows)).toEqual([1, 1]);
+  });
+
+  it('denies navigation, redirects, webviews and new windows', () => {
+    const { manager, created } = setup();
+    manager.show('popover');
+    const contents = created[0]!.webContents;
+    expect(contents.fire('will-navigate', 'https://example.com/')).toBe(true);
+    expect(contents.fire('will-redirect', 'https://example.com/')).toBe(true);
+    expect(contents.fire('will-attach-webview', 'about:blank')).toBe(true);
+    expect(contents.openHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+  });
+
+  it('reuses an open window and forgets a closed one', () => {
+    const { manager, created } = setup();
+    const first = manager.show('popover');
+    expect(manager.show('popover')).toBe(first);
+    (first as FakeWindow).destroyed = true;
+    (first as FakeWindow).closed!();
+    manager.show('popover');
+    expect(created).toHaveLength(2);
+  });
+
+  it('trusts only our windows showing our pages', () => {
+    const { manager, created } = setup();
+    manager.show('popover');
+    const id = created[0]!.webContents.id;
+    const page = pathToFileURL('/app/dist/renderer/popover.html').href;
+    expect(manager.isTrusted({ sender: { id }, senderFrame: { url: page } })).toBe(true);
+    expect(manager.isTrusted({ sender: { id: id + 1000 }, senderFrame: { url: page } })).toBe(false);
+    expect(manager.isTrusted({ sender: { id }, senderFrame: { url: 'https://evil.example/' } })).toBe(false);
+    expect(manager.isTrusted({ sender: { id }, senderFrame: { url: 'file:///app/dist/renderer-evil/x.html' } })).toBe(false);
+  });
+
+  it('pushes events to every open window', () => {
+    const { manager, created } = setup();
+    manager.show('popover');
+    manager.show('settings');
+    const status = statusWith([]);
+    manager.broadcast('status:changed', status);
+    expect(created.map((w) => w.webContents.sent)).toEqual([[['status:changed', [status]]], [['status:changed', [status]]]]);
+  });
+});

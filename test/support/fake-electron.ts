@@ -1,0 +1,210 @@
+// A recording fake of the `electron` module for loading the built main bundle
+// in plain Node: it records what main creates and registers (tray, menus,
+// shortcuts, IPC handlers, windows) and lets a test fire app events.
+import Module from 'node:module';
+
+type Listener = (...args: any[]) => unknown;
+
+class Emitter {
+  readonly listeners = new Map<string, Listener[]>();
+  on(event: string, listener: Listener): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  once(event: string, listener: Listener): this {
+    return this.on(event, listener);
+  }
+  removeListener(event: string, listener: Listener): this {
+    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((l) => l !== listener));
+    return this;
+  }
+  emit(event: string, ...args: unknown[]): void {
+    for (const listener of this.listeners.get(event) ?? []) listener(...args);
+  }
+}
+
+export interface FakeMenu {
+  items: FakeMenuItem[];
+}
+export interface FakeMenuItem {
+  id?: string;
+  label?: string;
+  enabled?: boolean;
+  click?: () => void;
+  submenu?: FakeMenuItem[];
+}
+
+export class FakeTray extends Emitter {
+  toolTip = '';
+  title = '';
+  menu: FakeMenu | null = null;
+  destroyed = false;
+  constructor(readonly image: unknown) {
+    super();
+    fake.trays.push(this);
+  }
+  setToolTip(text: string): void {
+    this.toolTip = text;
+  }
+  setTitle(text: string): void {
+    this.title = text;
+  }
+  setContextMenu(menu: FakeMenu | null): void {
+    this.menu = menu;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+let nextContentsId = 100;
+
+export class FakeWebContents extends Emitter {
+  readonly id = nextContentsId++;
+  readonly sent: { channel: string; args: unknown[] }[] = [];
+  openHandler: ((details: { url: string }) => { action: string }) | null = null;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    this.openHandler = handler;
+  }
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push({ channel, args });
+  }
+  isDestroyed(): boolean {
+    return false;
+  }
+}
+
+export class FakeBrowserWindow extends Emitter {
+  readonly webContents = new FakeWebContents();
+  loaded: string | null = null;
+  shown = false;
+  constructor(readonly options: Record<string, any>) {
+    super();
+    fake.windows.push(this);
+  }
+  async loadFile(path: string): Promise<void> {
+    this.loaded = path;
+  }
+  show(): void {
+    this.shown = true;
+  }
+  focus(): void {}
+  isDestroyed(): boolean {
+    return false;
+  }
+}
+
+function createFake() {
+  const paths = new Map<string, string>();
+  let resolveReady!: () => void;
+  const ready = new Promise<void>((resolve) => (resolveReady = resolve));
+  const app = Object.assign(new Emitter(), {
+    name: 'electron',
+    exitCode: null as number | null,
+    quitCalls: 0,
+    setName(name: string) {
+      app.name = name;
+    },
+    getName: () => app.name,
+    getVersion: () => '0.1.0',
+    setPath(name: string, value: string) {
+      paths.set(name, value);
+    },
+    getPath(name: string): string {
+      const value = paths.get(name);
+      if (!value) throw new Error(`fake electron: no path "${name}"`);
+      return value;
+    },
+    requestSingleInstanceLock: () => true,
+    whenReady: () => ready,
+    dock: undefined,
+    quit() {
+      app.quitCalls += 1;
+      app.emit('before-quit', { preventDefault() {} });
+      let prevented = false;
+      app.emit('will-quit', { preventDefault: () => (prevented = true) });
+      if (!prevented) app.exit(0);
+    },
+    exit(code = 0) {
+      app.exitCode = code;
+    },
+  });
+  return {
+    app,
+    /** Fires app 'ready': whenReady() resolves. */
+    ready: () => resolveReady(),
+    trays: [] as FakeTray[],
+    windows: [] as FakeBrowserWindow[],
+    shortcuts: new Map<string, () => void>(),
+    handlers: new Map<string, Listener>(),
+    permissionHandler: null as Listener | null,
+  };
+}
+
+export let fake = createFake();
+
+function electronModule() {
+  return {
+    app: fake.app,
+    Tray: FakeTray,
+    BrowserWindow: FakeBrowserWindow,
+    Menu: { buildFromTemplate: (items: FakeMenuItem[]): FakeMenu => ({ items }) },
+    globalShortcut: {
+      register(accelerator: string, callback: () => void): boolean {
+        if (fake.shortcuts.has(accelerator)) return false;
+        fake.shortcuts.set(accelerator, callback);
+        return true;
+      },
+      unregister(accelerator: string): void {
+        fake.shortcuts.delete(accelerator);
+      },
+      unregisterAll(): void {
+        fake.shortcuts.clear();
+      },
+      isRegistered: (accelerator: string) => fake.shortcuts.has(accelerator),
+    },
+    ipcMain: Object.assign(new Emitter(), {
+      handle(channel: string, listener: Listener) {
+        if (fake.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+        fake.handlers.set(channel, listener);
+      },
+      removeHandler(channel: string) {
+        fake.handlers.delete(channel);
+      },
+    }),
+    session: { defaultSession: { setPermissionRequestHandler: (handler: Listener) => (fake.permissionHandler = handler) } },
+    shell: { openPath: async () => '' },
+    nativeImage: { createFromPath: (path: string) => ({ path }) },
+  };
+}
+
+type LoadFn = (request: string, parent: unknown, isMain: boolean) => unknown;
+const moduleInternals = Module as unknown as { _load: LoadFn };
+
+/** Makes `require('electron')` return a fresh recording fake until the returned function is called. */
+export function installFakeElectron(): { fake: ReturnType<typeof createFake>; restore: () => void } {
+  fake = createFake();
+  const exports = electronModule();
+  const original = moduleInternals._load;
+  moduleInternals._load = function load(this: unknown, request, parent, isMain) {
+    if (request === 'electron') return exports;
+    return original.call(this, request, parent, isMain);
+  };
+  return { fake, restore: () => void (moduleInternals._load = original) };
+}
+
+/** Polls until check() returns a truthy value. */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

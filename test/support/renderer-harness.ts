@@ -1,0 +1,89 @@
+// Serves the built pages (dist/renderer) from 127.0.0.1 and opens them in the
+// system Chromium with a fake `window.headroom` bridge that answers from canned
+// data and records every call.
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import type { SettingsView, Status } from '../../src/shared/ipc-contract.js';
+
+export const RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
+
+export async function serveRenderer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '');
+    const file = join(RENDERER_DIR, path);
+    if (!file.startsWith(RENDERER_DIR)) {
+      response.writeHead(403).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
+      () => response.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    timeout: 60_000,
+  });
+}
+
+export interface BridgeData {
+  status: Status | null;
+  settingsView?: SettingsView;
+}
+
+/** Installs the fake bridge before any page script; calls land in window.__calls. */
+export async function withFakeBridge(page: Page, data: BridgeData): Promise<void> {
+  await page.addInitScript((canned: BridgeData) => {
+    const w = window as unknown as Record<string, any>;
+    w.__calls = [] as [string, unknown][];
+    w.__violations = [] as { directive: string; blocked: string; sample: string }[];
+    document.addEventListener('securitypolicyviolation', (e) => w.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample }));
+    const listeners: Record<string, (payload: unknown) => void> = {};
+    w.__push = (channel: string, payload: unknown) => listeners[channel]?.(payload);
+    let settings = canned.settingsView?.settings;
+    w.headroom = {
+      invoke(channel: string, request?: unknown) {
+        w.__calls.push([channel, request ?? null]);
+        switch (channel) {
+          case 'status:get':
+            return Promise.resolve(canned.status);
+          case 'checkpoint:now':
+            return Promise.resolve({ ok: true, id: 'cp-1', paused: false, projects: [{ projectDir: '/work/shop', status: 'stashed', promptPath: '/state/checkpoints/x.md' }], message: 'Checkpointed 1 project (1 stashed).' });
+          case 'alerts:snooze':
+            return Promise.resolve({ ok: true, until: null });
+          case 'settings:get':
+            return Promise.resolve({ ...canned.settingsView, settings });
+          case 'settings:set':
+            settings = request as typeof settings;
+            return Promise.resolve({ ok: true, settings: request });
+          default:
+            return Promise.resolve(undefined);
+        }
+      },
+      on(channel: string, listener: (payload: unknown) => void) {
+        listeners[channel] = listener;
+        return () => delete listeners[channel];
+      },
+    };
+  }, data);
+}
+
+export function calls(page: Page): Promise<[string, unknown][]> {
+  return page.evaluate(() => (window as unknown as { __calls: [string, unknown][] }).__calls);
+}
+
+export function violations(page: Page): Promise<{ directive: string; blocked: string; sample: string }[]> {
+  return page.evaluate(() => (window as unknown as { __violations: { directive: string; blocked: string; sample: string }[] }).__violations);
+}
