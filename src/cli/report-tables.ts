@@ -76,8 +76,9 @@ export function statusText(status: Status): string {
   for (const w of Object.values(status.windows)) {
     if (!w) continue;
     const pct = w.usedPercent === null ? 'no cap known' : `${w.usedPercent.toFixed(0)}% used (${w.source}${w.confidence !== undefined && w.confidence < 1 ? `, confidence ${(w.confidence * 100).toFixed(0)}%` : ''})`;
-    lines.push(`${w.id.replace('_', '-')} window: ${pct}, ${int(w.tokens)} tokens, ${usd(w.costUSD)}`);
+    lines.push(`${w.id.replaceAll('_', '-')} window: ${pct}, ${int(w.tokens)} tokens, ${usd(w.costUSD)}`);
     if (w.resetsAt) lines.push(`  resets ${w.resetsAt} (in ${formatCountdown(w.resetsAt, nowMs)}), anchored on ${w.anchor}`);
+    else if (w.anchor === 'rolling') lines.push('  rolling 7 days, reset time unknown (set weeklyResetAnchor to pin it)');
     else lines.push('  no activity in the current window');
     if (w.burnRate) lines.push(`  burn rate ${int(w.burnRate.tokensPerMinute)} tokens/min, ${usd(w.burnRate.costPerHour)}/h`);
     if (w.runsOutAt) lines.push(`  runs out at ${w.runsOutAt} (in ${formatCountdown(w.runsOutAt, nowMs)})`);

@@ -42,21 +42,29 @@ export function openSettingsForCli(stateDir: string): SettingsStore {
   return settings;
 }
 
-export async function openUsage(options: DataOptions): Promise<OpenedUsage> {
-  const stateDir = resolveStateDir();
-  const settings = openSettingsForCli(stateDir);
+/** The Claude roots for this run: --data-dir, else the settings, else the environment and defaults. */
+export async function cliRoots(options: DataOptions, settings: SettingsStore): Promise<string[]> {
   const flagged = options.dataDir ?? [];
   const configured = flagged.length > 0 ? flagged : settings.settings.dataRoots;
   const explicit = configured.length > 0 || Boolean(process.env.CLAUDE_CONFIG_DIR?.trim());
   const roots = resolveClaudeRoots({ dataDirs: configured });
   if (explicit) await assertReadableRoots(roots);
+  return roots;
+}
+
+/** Built next to the CLI bundle by scripts/build.mjs. */
+export const SCAN_WORKER_URL = new URL('./scan-worker.mjs', import.meta.url);
+
+export async function openUsage(options: DataOptions): Promise<OpenedUsage> {
+  const stateDir = resolveStateDir();
+  const settings = openSettingsForCli(stateDir);
+  const roots = await cliRoots(options, settings);
   const onProgress = progressReporter();
   const engine = new UsageEngine({
     roots,
     stateDir,
     detectLimitHit: (record) => recordToLimitHit(record),
-    // Built next to this bundle by scripts/build.mjs.
-    parallel: { workerScript: new URL('./scan-worker.mjs', import.meta.url) },
+    parallel: { workerScript: SCAN_WORKER_URL },
     ...(onProgress ? { onProgress } : {}),
   });
   await engine.open();

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_PRESETS } from '../../src/core/limits/plan-presets.js';
 import { costOfResponse } from '../../src/core/usage/pricing.js';
+import { statusText } from '../../src/cli/report-tables.js';
 import { defaultSettings } from '../../src/shared/settings.js';
+import type { Status, WindowStatus } from '../../src/shared/status.js';
 import { limitHitLine } from '../support/live-monitor-harness.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir, usageLine, writeTranscript } from '../support/usage-lines.js';
@@ -179,8 +181,34 @@ describe('headroom status', () => {
     expect(match![2]).toBe(status.windows.five_hour.resetsAt);
     const countdown = Number(match![3] ?? 0) * 60 + Number(match![4]);
     expect(Math.abs(countdown - (Date.parse(match![2]!) - Date.now()) / MIN)).toBeLessThanOrEqual(1.5);
-    expect(text.stdout).toMatch(/seven-day window: \d+% used \(plan\)/);
+    // The week has activity but no known reset: say so, not "no activity".
+    expect(text.stdout).toMatch(/seven-day window: \d+% used \(plan\), [\d,]+ tokens, \$[\d.]+\n {2}rolling 7 days, reset time unknown/);
+    expect(text.stdout).not.toContain('no activity');
     expect(text.stdout).toContain('active sessions:');
+  });
+});
+
+describe('statusText', () => {
+  it('names every window readably, with its countdown, a rolling week as rolling, and a window without activity', () => {
+    const now = Date.parse('2026-11-27T12:00:00.000Z');
+    const win = (id: WindowStatus['id'], resetsAt: string | null, anchor: string, tokens: number): WindowStatus => ({
+      id, usedPercent: 40, source: 'learned', confidence: 0.75, asOf: iso(now), startsAt: null, resetsAt, anchor, tokens, costUSD: 1, burnRate: null, runsOutAt: null, minutesLeft: null,
+    });
+    const status: Status = {
+      now: iso(now),
+      windows: {
+        five_hour: win('five_hour', null, 'block', 0),
+        seven_day: win('seven_day', null, 'rolling', 5000),
+        seven_day_opus: win('seven_day_opus', '2026-11-30T14:30:00.000Z', 'limit-hit', 100),
+      },
+      lastLimitHit: null,
+      activeSessions: [],
+      health: { roots: [], files: 0, bytesIndexed: 0, skippedLines: {}, unfinishedLines: 0, index: 'fresh', diagnostics: [] },
+    };
+    const text = statusText(status);
+    expect(text).toContain('five-hour window: 40% used (learned, confidence 75%), 0 tokens, $1.00\n  no activity in the current window');
+    expect(text).toContain('seven-day window: 40% used (learned, confidence 75%), 5,000 tokens, $1.00\n  rolling 7 days, reset time unknown');
+    expect(text).toContain('seven-day-opus window: 40% used (learned, confidence 75%), 100 tokens, $1.00\n  resets 2026-11-30T14:30:00.000Z (in 74 h 30 min), anchored on limit-hit');
   });
 });
 
@@ -259,7 +287,7 @@ describe('headroom config', () => {
     await runCli(['config', 'set', 'plan.preset', 'pro'], e);
     const before = readFileSync(join(e.HEADROOM_HOME, 'settings.json'), 'utf8');
     const result = await runCli(['config', ...args], e);
-    expect(result.code).toBe(2);
+    expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/^headroom: /);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace

@@ -32,7 +32,8 @@ export function notifierOptions(request: NotificationRequest, options: DesktopNo
   if (options.iconPath) base.icon = options.iconPath;
   const actions = options.actions !== false && platformSupportsActions(platform) ? (request.actions ?? []) : [];
   if (platform === 'linux' || platform === 'freebsd' || platform === 'openbsd') {
-    return { ...base, 'app-name': options.appName, urgency: request.actions?.length ? 'critical' : 'normal', ...(request.tag ? { hint: `string:x-dunst-stack-tag:${request.tag}` } : {}) };
+    // Critical notices stay on screen and pass Do Not Disturb: only for those that offer a checkpoint (limit near or hit).
+    return { ...base, 'app-name': options.appName, urgency: request.actions?.some((a) => a.id === 'checkpoint') ? 'critical' : 'normal', ...(request.tag ? { hint: `string:x-dunst-stack-tag:${request.tag}` } : {}) };
   }
   if (platform === 'darwin') {
     return { ...base, sound: options.sound !== false, group: request.tag, ...(actions.length > 0 ? { actions: actions.map((a) => a.label), dropdownLabel: 'Headroom', wait: true } : { wait: Boolean(options.onClick) }) };
@@ -49,7 +50,8 @@ export function createDesktopNotifier(options: DesktopNotifierOptions): Notifier
       const nodeOptions = notifierOptions(request, options);
       return new Promise((resolve) => {
         module!.notify(nodeOptions, (error, response, metadata) => {
-          if (error) options.onError?.(error);
+          // notify-send's stderr arrives as a plain string, not an Error.
+          if (error) options.onError?.(error instanceof Error ? error : new Error(String(error)));
           const chosen = (metadata?.activationValue ?? response ?? '').toString().toLowerCase();
           const action = request.actions?.find((a) => a.label.toLowerCase() === chosen);
           if (action) options.onAction?.(action.id, request);

@@ -10,7 +10,7 @@ import { type CheckpointOutcome, type CheckpointTrigger, createCheckpoint } from
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { createExecGitRunner } from '../checkpoint/exec-git-runner.js';
 import { resolveClaudeRoots } from '../ingest/claude-roots.js';
-import { UsageEngine } from '../ingest/usage-engine.js';
+import { type ScanProgress, UsageEngine } from '../ingest/usage-engine.js';
 import { AccountUsagePoller, createAccountUsageFetcher } from '../limits/account-usage.js';
 import { recordToLimitHit } from '../limits/limit-hit-parser.js';
 import type { OfficialLimits } from '../limits/official-limits.js';
@@ -28,6 +28,7 @@ export interface HeadroomServiceOptions {
   roots?: string[];
   /** The built scan-worker script, for a parallel first scan. */
   workerScript?: URL | string;
+  onProgress?: (progress: ScanProgress) => void;
   git?: GitRunner;
   clock?: Clock;
   onStatus?: (status: Status) => void;
@@ -104,6 +105,7 @@ export class HeadroomService {
       stateDir: options.stateDir,
       detectLimitHit: (record) => recordToLimitHit(record),
       ...(options.workerScript ? { parallel: { workerScript: options.workerScript } } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     this.git = options.git ?? createExecGitRunner();
     this.clock = options.clock ?? systemClock;

@@ -31,6 +31,8 @@ export interface LiveMonitorOptions {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Longer than chokidar's 50 ms per-file 'change' throttle plus the watcher's batching. */
+const RECHECK_MS = 150;
 const ALERT_ACTIONS = { checkpoint: 'Checkpoint now', snooze: 'Snooze' } as const;
 
 /** The next instant the status can change with no new data. */
@@ -52,6 +54,8 @@ export class LiveMonitor {
   private watcher: TranscriptWatcher | null = null;
   private wakeTimer: NodeJS.Timeout | null = null;
   private persistTimer: NodeJS.Timeout | null = null;
+  private recheckTimer: NodeJS.Timeout | null = null;
+  private readonly recheckPaths = new Set<string>();
   private evaluating: Promise<void> = Promise.resolve();
   private readonly clock: Clock;
 
@@ -90,14 +94,20 @@ export class LiveMonitor {
       roots: engine.roots,
       extraFiles: [statuslineSnapshotPath(this.options.stateDir)],
       onChange: (paths, rescan) => {
-        const transcripts = paths.filter((p) => p.endsWith('.jsonl'));
-        const refreshed = rescan ? engine.refresh() : transcripts.length > 0 ? engine.refreshPaths(transcripts) : Promise.resolve({ changedFiles: 0, bytesRead: 0 });
-        refreshed
-          .then((result) => {
-            if (result.changedFiles > 0) this.schedulePersist();
-            return this.evaluate();
-          })
-          .catch((error: Error) => this.options.onError?.(error));
+        this.onFilesChanged(paths, rescan, true);
+        // chokidar passes at most one 'change' per file every 50 ms and drops
+        // the rest without a trailing event, so a line written just after the
+        // last one we read (the end of a streamed response, the limit message)
+        // would wait for the next write, possibly forever. Look once more
+        // after the last batch (a later passed event reads earlier lines anyway).
+        for (const path of paths) this.recheckPaths.add(path);
+        if (this.recheckTimer) clearTimeout(this.recheckTimer);
+        this.recheckTimer = setTimeout(() => {
+          this.recheckTimer = null;
+          const again = [...this.recheckPaths];
+          this.recheckPaths.clear();
+          if (this.watcher) this.onFilesChanged(again, false, false);
+        }, RECHECK_MS);
       },
       onError: (error) => this.options.onError?.(error),
     });
@@ -107,6 +117,20 @@ export class LiveMonitor {
     if (caughtUp.changedFiles > 0) this.schedulePersist();
     await this.evaluate();
     return this.current!;
+  }
+
+  private onFilesChanged(paths: readonly string[], rescan: boolean, alwaysEvaluate: boolean): void {
+    const engine = this.options.engine;
+    const transcripts = paths.filter((p) => p.endsWith('.jsonl'));
+    const others = transcripts.length < paths.length;
+    const refreshed = rescan ? engine.refresh() : transcripts.length > 0 ? engine.refreshPaths(transcripts) : Promise.resolve({ changedFiles: 0, bytesRead: 0 });
+    refreshed
+      .then((result) => {
+        if (result.changedFiles > 0) this.schedulePersist();
+        if (alwaysEvaluate || others || result.changedFiles > 0) return this.evaluate();
+        return undefined;
+      })
+      .catch((error: Error) => this.options.onError?.(error));
   }
 
   /** Rebuilds the status, decides alerts, notifies; serialised. */
@@ -189,8 +213,11 @@ export class LiveMonitor {
   async stop(): Promise<void> {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     if (this.persistTimer) clearTimeout(this.persistTimer);
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
     this.wakeTimer = null;
     this.persistTimer = null;
+    this.recheckTimer = null;
+    this.recheckPaths.clear();
     await this.watcher?.close();
     this.watcher = null;
     await this.evaluating;
