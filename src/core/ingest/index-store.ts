@@ -12,10 +12,13 @@ import type { SkipReason } from './transcript-line-parser.js';
 import { type CountedResponse, type IndexedFile, type UsageBucket, UsageIndex, bucketKeyOf } from './usage-index.js';
 
 /** Bump when the meaning of the persisted data changes. */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 const FORMAT = 'headroom-usage-index';
 
-type BucketRow = [number, string, string, string, number, number, number, number, number, number, number, number, number, 0 | 1];
+// Bucket rows name their model, cwd and session by index into the file's string
+// table: a file repeats the same few strings thousands of times, and the smaller
+// file parses faster on every start.
+type BucketRow = [number, number, number, number, number, number, number, number, number, number, number, number, number, 0 | 1];
 type ResponseRow = [string, number, string, number, number, number, number, number, number, number, number[]?];
 
 interface PersistedFile {
@@ -29,6 +32,7 @@ interface PersistedFile {
   unfinishedBytes: number;
   skipped: Partial<Record<SkipReason, number>>;
   limitHits: LimitHit[];
+  strings: string[];
   buckets: BucketRow[];
 }
 
@@ -100,8 +104,12 @@ export class IndexStore {
       const index = new UsageIndex();
       for (const f of data.files) {
         const buckets = new Map<string, UsageBucket>();
+        const strings = f.strings;
         for (const row of f.buckets) {
-          const [quarterMs, model, cwd, sessionId, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD, entries, firstMs, lastMs, unpriced] = row;
+          const [quarterMs, modelAt, cwdAt, sessionAt, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD, entries, firstMs, lastMs, unpriced] = row;
+          const model = strings[modelAt]!;
+          const cwd = strings[cwdAt]!;
+          const sessionId = strings[sessionAt]!;
           buckets.set(bucketKeyOf(quarterMs, model, cwd, sessionId), {
             quarterMs, model, cwd, sessionId, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD, entries, firstMs, lastMs,
             unpriced: unpriced === 1,
@@ -166,14 +174,24 @@ export class IndexStore {
 
 function persistFile(f: IndexedFile): PersistedFile {
   const buckets: BucketRow[] = [];
+  const strings: string[] = [];
+  const positions = new Map<string, number>();
+  const at = (text: string): number => {
+    let position = positions.get(text);
+    if (position === undefined) {
+      position = strings.push(text) - 1;
+      positions.set(text, position);
+    }
+    return position;
+  };
   for (const b of f.buckets.values()) {
     buckets.push([
-      b.quarterMs, b.model, b.cwd, b.sessionId, b.input, b.output, b.cacheCreation, b.cacheCreation1h, b.cacheRead,
+      b.quarterMs, at(b.model), at(b.cwd), at(b.sessionId), b.input, b.output, b.cacheCreation, b.cacheCreation1h, b.cacheRead,
       b.costUSD, b.entries, b.firstMs, b.lastMs, b.unpriced ? 1 : 0,
     ]);
   }
   return {
     id: f.id, path: f.path, dev: f.dev, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs, offset: f.offset,
-    unfinishedBytes: f.unfinishedBytes, skipped: f.skipped, limitHits: f.limitHits, buckets,
+    unfinishedBytes: f.unfinishedBytes, skipped: f.skipped, limitHits: f.limitHits, strings, buckets,
   };
 }

@@ -54,16 +54,20 @@ export async function discoverTranscripts(roots: readonly string[]): Promise<Dis
   const seenFiles = new Set<string>();
   const seenDirs = new Set<string>();
 
-  const walk = (dir: string): void => {
+  // Only a folder reached through a symlink can loop back: those (and the roots)
+  // are checked by identity; plain subfolders cost no extra stat.
+  const walk = (dir: string, checkIdentity: boolean): void => {
     let entries: Dirent[];
     try {
-      const dirStat = statSync(dir);
-      const identity = `${dirStat.dev}:${dirStat.ino}`;
-      if (seenDirs.has(identity)) {
-        diagnostics.push(`skipped ${dir}: already scanned (symlink loop or shared folder)`);
-        return;
+      if (checkIdentity) {
+        const dirStat = statSync(dir);
+        const identity = `${dirStat.dev}:${dirStat.ino}`;
+        if (seenDirs.has(identity)) {
+          diagnostics.push(`skipped ${dir}: already scanned (symlink loop or shared folder)`);
+          return;
+        }
+        seenDirs.add(identity);
       }
-      seenDirs.add(identity);
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
       diagnostics.push(`cannot read ${dir}: ${describeError(error)}`);
@@ -73,8 +77,9 @@ export async function discoverTranscripts(roots: readonly string[]): Promise<Dis
       const full = join(dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
+      const isLink = entry.isSymbolicLink();
       let fileStat: Stats | undefined;
-      if (entry.isSymbolicLink()) {
+      if (isLink) {
         try {
           fileStat = statSync(full);
           isDir = fileStat.isDirectory();
@@ -85,7 +90,7 @@ export async function discoverTranscripts(roots: readonly string[]): Promise<Dis
         }
       }
       if (isDir) {
-        walk(full);
+        walk(full, isLink);
       } else if (isFile && entry.name.endsWith('.jsonl')) {
         try {
           fileStat ??= statSync(full);
@@ -120,7 +125,7 @@ export async function discoverTranscripts(roots: readonly string[]): Promise<Dis
     } catch {
       continue; // a root without transcripts yet
     }
-    walk(projects);
+    walk(projects, true);
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, roots: rootReports, diagnostics };

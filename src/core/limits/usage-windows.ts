@@ -3,7 +3,7 @@
 import type { BurnRate, LimitHit, LimitSource, WindowId, WindowStatus } from '../../shared/status.js';
 import type { WeeklyResetAnchor } from '../../shared/settings.js';
 import type { UsageBucket } from '../ingest/usage-index.js';
-import { activeBlock, buildBlocks } from '../usage/session-blocks.js';
+import { currentActiveBlock } from '../usage/session-blocks.js';
 import type { LearnedCaps } from './learned-caps.js';
 import { type OfficialLimits, type OfficialWindow, WINDOW_LENGTH_MS } from './official-limits.js';
 import type { PlanPreset } from './plan-presets.js';
@@ -79,7 +79,7 @@ function spanFor(id: WindowId, input: WindowInputs, official: ReturnType<typeof 
   const hitReset = latestHitReset(id, input.limitHits, input.nowMs);
   if (hitReset !== null) return fromEnd(hitReset, 'limit-hit');
   if (id === 'five_hour') {
-    const block = activeBlock(buildBlocks(input.buckets, input.nowMs));
+    const block = currentActiveBlock(input.buckets, input.nowMs);
     return block ? { startMs: block.startMs, endMs: block.endMs, anchor: 'block' } : { startMs: null, endMs: null, anchor: 'block' };
   }
   if (input.weeklyAnchor) {

@@ -1,7 +1,7 @@
 // 5-hour blocks, by ccusage's rule so figures are comparable: a block starts at
 // its first activity floored to the UTC hour and ends 5 h later; activity more
 // than 5 h after the block start, or after the previous activity, opens a new one.
-import type { UsageBucket } from '../ingest/usage-index.js';
+import { QUARTER_MS, type UsageBucket } from '../ingest/usage-index.js';
 import { type UsageGroup, newGroup, groupBuckets, totalTokensOf } from './usage-reports.js';
 
 export const BLOCK_MS = 5 * 60 * 60 * 1000;
@@ -82,6 +82,26 @@ export function blockProjection(block: UsageBlock, nowMs: number): BlockProjecti
     totalCost: Math.round((block.usage.costUSD + (rate.costPerHour / 60) * remainingMinutes) * 100) / 100,
     remainingMinutes: Math.round(remainingMinutes),
   };
+}
+
+/**
+ * The active block without building the whole history's blocks: block
+ * boundaries only depend on activity since the last gap of more than 5 hours,
+ * so start there. Buckets must be sorted by time.
+ */
+export function currentActiveBlock(buckets: readonly UsageBucket[], nowMs: number): UsageBlock | null {
+  let start = buckets.length - 1;
+  if (start < 0 || nowMs - buckets[start]!.lastMs >= BLOCK_MS) return null;
+  let earliestFirst = buckets[start]!.firstMs;
+  while (start > 0) {
+    const previous = buckets[start - 1]!;
+    // Earlier buckets end at most a quarter hour after this one's start, so this
+    // margin makes the gap certain even when buckets of one quarter interleave.
+    if (earliestFirst - (previous.quarterMs + QUARTER_MS) > BLOCK_MS) break;
+    earliestFirst = Math.min(earliestFirst, previous.firstMs);
+    start -= 1;
+  }
+  return activeBlock(buildBlocks(buckets.slice(start), nowMs));
 }
 
 export function activeBlock(blocks: readonly UsageBlock[]): UsageBlock | null {
