@@ -2,6 +2,7 @@
 // de-duplicated within the file), skip counts and limit candidates. The same
 // function runs in-process and inside scan workers.
 import { basename, dirname } from 'node:path';
+import { costOfResponse } from '../usage/pricing.js';
 import { readLinesFrom } from './line-reader.js';
 import { type SkipReason, type UsageEvent, parseTranscriptLine } from './transcript-line-parser.js';
 
@@ -21,6 +22,10 @@ export interface FileScanResult {
   skipped: Partial<Record<SkipReason, number>>;
   limitCandidates: Record<string, unknown>[];
   error?: string;
+}
+
+export function costOfEvent(event: UsageEvent): number | null {
+  return costOfResponse(event.model, { input: event.input, output: event.output, cacheCreation: event.cacheCreation, cacheCreation1h: event.cacheCreation1h, cacheRead: event.cacheRead });
 }
 
 export function scanFile(request: FileScanRequest): FileScanResult {
@@ -54,6 +59,7 @@ export function scanFile(request: FileScanRequest): FileScanResult {
     const read = readLinesFrom(request.path, request.fromOffset, request.toOffset, (buffer, start, end) =>
       parseTranscriptLine(buffer, start, end, context, sink),
     );
+    for (const event of events) event.costUSD = costOfEvent(event);
     return { path: request.path, ...read, events, skipped, limitCandidates };
   } catch (error) {
     // Vanished or unreadable between stat and read: the caller keeps what it had and retries later.

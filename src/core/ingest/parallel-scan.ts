@@ -12,29 +12,26 @@ export interface ParallelScanOptions {
   maxWorkers?: number;
 }
 
+const BATCH_BYTES = 24 * 1024 * 1024;
+const BATCH_FILES = 64;
+
 type WorkerMessage = { type: 'result'; result: FileScanResult } | { type: 'done' };
 
-/** Splits requests into `n` groups of similar byte size (largest first onto the lightest group). */
-export function partitionBySize(requests: readonly FileScanRequest[], n: number): FileScanRequest[][] {
-  const groups = Array.from({ length: n }, () => ({ bytes: 0, items: [] as FileScanRequest[] }));
-  const bySize = [...requests].sort((a, b) => b.toOffset - b.fromOffset - (a.toOffset - a.fromOffset));
-  for (const request of bySize) {
-    const lightest = groups.reduce((min, g) => (g.bytes < min.bytes ? g : min));
-    lightest.items.push(request);
-    lightest.bytes += request.toOffset - request.fromOffset;
-  }
-  return groups.map((g) => g.items).filter((items) => items.length > 0);
-}
-
-function runWorker(script: URL | string, requests: FileScanRequest[], onResult: (r: FileScanResult) => void): Promise<void> {
+/** One worker pulls files from the shared queue until it is empty: the busiest core never waits on a bad split. */
+function runWorker(script: URL | string, next: () => FileScanRequest[], onResult: (r: FileScanResult) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script);
+    const sendNext = () => {
+      const batch = next();
+      if (batch.length > 0) worker.postMessage(batch);
+      else void worker.terminate().then(() => resolve());
+    };
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'result') onResult(message.result);
-      else void worker.terminate().then(() => resolve());
+      else sendNext();
     });
     worker.once('error', reject);
-    worker.postMessage(requests);
+    sendNext();
   });
 }
 
@@ -62,8 +59,22 @@ export async function scanFiles(
     }
   };
   const script = options.workerScript;
+  // Largest files first, so the last ones to finish are small.
+  const pending = [...requests].sort((a, b) => b.toOffset - b.fromOffset - (a.toOffset - a.fromOffset));
+  // Batches of a few megabytes: small enough to balance the cores, big enough
+  // that a worker rarely waits for the main thread to hand it more.
+  const takeNext = (): FileScanRequest[] => {
+    const batch: FileScanRequest[] = [];
+    let bytes = 0;
+    while (pending.length > 0 && bytes < BATCH_BYTES && batch.length < BATCH_FILES) {
+      const request = pending.shift()!;
+      bytes += request.toOffset - request.fromOffset;
+      batch.push(request);
+    }
+    return batch;
+  };
   try {
-    await Promise.all(partitionBySize(requests, workers).map((group) => runWorker(script, group, deliver)));
+    await Promise.all(Array.from({ length: workers }, () => runWorker(script, takeNext, deliver)));
   } catch {
     // A worker could not start (missing script, resource limits): finish in-process.
     for (let i = next; i < requests.length; i++) if (results[i] === undefined) results[i] = scanFile(requests[i]!);

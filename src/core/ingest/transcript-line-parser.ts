@@ -25,6 +25,8 @@ export interface UsageEvent {
   cacheCreation: number;
   cacheCreation1h: number;
   cacheRead: number;
+  /** USD at list prices; null for a model with no known price. Filled in by the file scan (on worker threads). */
+  costUSD?: number | null;
 }
 
 export interface LineSink {

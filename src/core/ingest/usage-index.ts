@@ -2,7 +2,7 @@
 // contributed, as aggregates (quarter hour × model × project × session).
 // One API response counts once across all files, keeping its largest output.
 import type { LimitHit } from '../../shared/status.js';
-import { costOfResponse } from '../usage/pricing.js';
+import { costOfEvent } from './file-scan.js';
 import type { SkipReason, UsageEvent } from './transcript-line-parser.js';
 
 export const QUARTER_MS = 15 * 60 * 1000;
@@ -99,13 +99,7 @@ export class UsageIndex {
   }
 
   addUsage(file: IndexedFile, event: UsageEvent): void {
-    const cost = costOfResponse(event.model, {
-      input: event.input,
-      output: event.output,
-      cacheCreation: event.cacheCreation,
-      cacheCreation1h: event.cacheCreation1h,
-      cacheRead: event.cacheRead,
-    });
+    const cost = event.costUSD !== undefined ? event.costUSD : costOfEvent(event);
     const quarterMs = Math.floor(event.ms / QUARTER_MS) * QUARTER_MS;
     const bucketKey = bucketKeyOf(quarterMs, event.model, event.cwd, event.sessionId);
     const contribution: CountedResponse = {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { scanFile } from '../../../src/core/ingest/file-scan.js';
-import { partitionBySize, scanFiles } from '../../../src/core/ingest/parallel-scan.js';
+import { scanFiles } from '../../../src/core/ingest/parallel-scan.js';
 import { tempDir, usageLine, writeTranscript } from '../../support/usage-lines.js';
 
 const WORKER = resolve(import.meta.dirname, '../../../dist/cli/scan-worker.mjs');
@@ -41,12 +41,6 @@ describe('scanFile', () => {
 });
 
 describe('scanFiles', () => {
-  it('splits work into groups of similar size', () => {
-    const req = (path: string, size: number) => ({ path, fromOffset: 0, toOffset: size });
-    const groups = partitionBySize([req('a', 10), req('b', 7), req('c', 5), req('d', 3), req('e', 1)], 2);
-    expect(groups.map((g) => g.map((r) => r.path))).toEqual([['a', 'd'], ['b', 'c', 'e']]);
-  });
-
   it('gives the same results, in request order, with worker threads as in-process', async () => {
     const requests = corpus(9);
     const inline: unknown[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QUARTER_MS, type UsageBucket } from '../../../src/core/ingest/usage-index.js';
-import { activeBlock, blockBurnRate, blockProjection, buildBlocks } from '../../../src/core/usage/session-blocks.js';
+import { activeBlock, blockBurnRate, blockProjection, buildBlocks, currentActiveBlock } from '../../../src/core/usage/session-blocks.js';
 
 function bucket(at: string, tokens = 100, model = 'claude-sonnet-4-5'): UsageBucket {
   const ms = Date.parse(at);
@@ -50,5 +50,26 @@ describe('buildBlocks (ccusage rule)', () => {
   it('has no active block once 5 h passed since the last activity', () => {
     const blocks = buildBlocks([bucket('2026-11-01T10:00:00Z')], Date.parse('2026-11-01T15:00:01Z'));
     expect(activeBlock(blocks)).toBeNull();
+  });
+});
+
+describe('currentActiveBlock', () => {
+  it('finds the same active block as building every block, on random histories', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 200; round++) {
+      const buckets: UsageBucket[] = [];
+      let t = Date.parse('2026-11-01T00:00:00Z');
+      const n = 1 + Math.floor(random() * 40);
+      for (let i = 0; i < n; i++) {
+        t += Math.floor(random() * (random() < 0.2 ? 7 : 1.5) * 3_600_000);
+        buckets.push(bucket(new Date(t).toISOString(), 1 + Math.floor(random() * 100)));
+      }
+      buckets.sort((a, b) => a.quarterMs - b.quarterMs || a.firstMs - b.firstMs);
+      const now = t + Math.floor(random() * 6 * 3_600_000);
+      const expected = activeBlock(buildBlocks(buckets, now));
+      const actual = currentActiveBlock(buckets, now);
+      expect(actual === null ? null : [actual.startMs, actual.usage.input]).toEqual(expected === null ? null : [expected.startMs, expected.usage.input]);
+    }
   });
 });
