@@ -12,14 +12,16 @@ import type { SkipReason } from './transcript-line-parser.js';
 import { type CountedResponse, type IndexedFile, type UsageBucket, UsageIndex, bucketKeyOf } from './usage-index.js';
 
 /** Bump when the meaning of the persisted data changes. */
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 const FORMAT = 'headroom-usage-index';
 
 // Bucket rows name their model, cwd and session by index into the file's string
 // table: a file repeats the same few strings thousands of times, and the smaller
 // file parses faster on every start.
 type BucketRow = [number, number, number, number, number, number, number, number, number, number, number, number, number, 0 | 1];
-type ResponseRow = [string, number, string, number, number, number, number, number, number, number, number[]?];
+// The bucket a response counts in, by index into `bucketKeys`: thousands of
+// responses share a few hundred buckets.
+type ResponseRow = [string, number, number, number, number, number, number, number, number, number, number[]?];
 
 interface PersistedFile {
   id: number;
@@ -50,6 +52,7 @@ interface PersistedResponses {
   format: typeof FORMAT;
   version: number;
   generation: string;
+  bucketKeys: string[];
   responses: ResponseRow[];
 }
 
@@ -131,7 +134,9 @@ export class IndexStore {
     try {
       const data = JSON.parse(await readFile(this.responsesPath, 'utf8')) as PersistedResponses;
       if (data.format !== FORMAT || data.version !== INDEX_FORMAT_VERSION || data.generation !== generation) return false;
-      for (const [key, fileId, bucketKey, ms, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD, alsoIn] of data.responses) {
+      for (const [key, fileId, bucketAt, ms, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD, alsoIn] of data.responses) {
+        const bucketKey = data.bucketKeys[bucketAt];
+        if (bucketKey === undefined) return false;
         const counted: CountedResponse = { fileId, bucketKey, ms, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD };
         if (alsoIn && alsoIn.length > 0) counted.alsoIn = alsoIn;
         index.responses.set(key, counted);
@@ -148,12 +153,16 @@ export class IndexStore {
     const generation = withResponses || previousGeneration === null ? randomUUID() : previousGeneration;
     if (withResponses || previousGeneration === null) {
       const responses: ResponseRow[] = [];
+      const bucketKeys: string[] = [];
+      const bucketAt = new Map<string, number>();
       for (const [key, r] of index.responses) {
-        const row: ResponseRow = [key, r.fileId, r.bucketKey, r.ms, r.input, r.output, r.cacheCreation, r.cacheCreation1h, r.cacheRead, r.costUSD];
+        let at = bucketAt.get(r.bucketKey);
+        if (at === undefined) bucketAt.set(r.bucketKey, (at = bucketKeys.push(r.bucketKey) - 1));
+        const row: ResponseRow = [key, r.fileId, at, r.ms, r.input, r.output, r.cacheCreation, r.cacheCreation1h, r.cacheRead, r.costUSD];
         if (r.alsoIn && r.alsoIn.length > 0) row.push(r.alsoIn);
         responses.push(row);
       }
-      const payload: PersistedResponses = { format: FORMAT, version: INDEX_FORMAT_VERSION, generation, responses };
+      const payload: PersistedResponses = { format: FORMAT, version: INDEX_FORMAT_VERSION, generation, bucketKeys, responses };
       await writeFileAtomic(this.responsesPath, JSON.stringify(payload));
     }
     const files: PersistedFile[] = [];
