@@ -55,6 +55,12 @@ export async function cliRoots(options: DataOptions, settings: SettingsStore): P
 /** Built next to the CLI bundle by scripts/build.mjs. */
 export const SCAN_WORKER_URL = new URL('./scan-worker.mjs', import.meta.url);
 
+/** Worker threads for big scans; HEADROOM_SCAN_THREADS=1 keeps scanning on the main thread (less memory). */
+export function scanParallelism(env: NodeJS.ProcessEnv = process.env): { workerScript: URL; maxWorkers?: number } {
+  const threads = Number(env.HEADROOM_SCAN_THREADS);
+  return Number.isInteger(threads) && threads > 0 ? { workerScript: SCAN_WORKER_URL, maxWorkers: threads } : { workerScript: SCAN_WORKER_URL };
+}
+
 export async function openUsage(options: DataOptions): Promise<OpenedUsage> {
   const stateDir = resolveStateDir();
   const settings = openSettingsForCli(stateDir);
@@ -64,7 +70,7 @@ export async function openUsage(options: DataOptions): Promise<OpenedUsage> {
     roots,
     stateDir,
     detectLimitHit: (record) => recordToLimitHit(record),
-    parallel: { workerScript: SCAN_WORKER_URL },
+    parallel: scanParallelism(),
     ...(onProgress ? { onProgress } : {}),
   });
   await engine.open();
