@@ -59,8 +59,9 @@ export async function scanFiles(
     }
   };
   const script = options.workerScript;
-  // Largest files first, so the last ones to finish are small.
-  const pending = [...requests].sort((a, b) => b.toOffset - b.fromOffset - (a.toOffset - a.fromOffset));
+  // Handed out in request order (callers put the largest first), which is also
+  // the order results are delivered in, so few results wait for an earlier one.
+  const pending = [...requests];
   // Batches of a few megabytes: small enough to balance the cores, big enough
   // that a worker rarely waits for the main thread to hand it more.
   const takeNext = (): FileScanRequest[] => {

@@ -158,6 +158,9 @@ export class UsageEngine {
       if (change !== 'unchanged') work.push({ stat: s, change });
     }
 
+    // Largest first, in the same order whether threads scan or not: workers take
+    // files in this order and results are applied in it, so little waits in between.
+    work.sort((a, b) => b.stat.size - a.stat.size || (a.stat.path < b.stat.path ? -1 : a.stat.path > b.stat.path ? 1 : 0));
     const requests = work.map(({ stat }) => ({ path: stat.path, fromOffset: this.index.files.get(stat.path)?.offset ?? 0, toOffset: stat.size }));
     const bytesTotal = requests.reduce((sum, r) => sum + (r.toOffset - r.fromOffset), 0);
     let bytesDone = 0;
