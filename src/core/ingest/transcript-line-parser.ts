@@ -63,10 +63,19 @@ function mayMentionLimit(line: Buffer): boolean {
 const EDGE_BYTES = 512;
 // The record's own "type" when it comes before any nested object: user and
 // metadata records put it in the envelope, ahead of message/snapshot/data.
-const TOP_LEVEL_TYPE = /^\{[^{]*?"type":"([A-Za-z_-]+)"/;
+const TYPE_KEY = Buffer.from('"type":"');
+const QUOTE = 0x22;
 
+/** Byte search, no string made: this runs on every line. */
 function topLevelType(line: Buffer): string | null {
-  return TOP_LEVEL_TYPE.exec(line.toString('latin1', 0, Math.min(line.length, EDGE_BYTES)))?.[1] ?? null;
+  // The envelope ends where the first nested object opens.
+  let envelopeEnd = line.indexOf(OPEN_BRACE, 1);
+  if (envelopeEnd === -1 || envelopeEnd > EDGE_BYTES) envelopeEnd = Math.min(line.length, EDGE_BYTES);
+  const at = line.subarray(0, envelopeEnd).indexOf(TYPE_KEY);
+  if (at === -1) return null;
+  const start = at + TYPE_KEY.length;
+  const end = line.indexOf(QUOTE, start);
+  return end === -1 || end - start > 40 ? null : line.toString('latin1', start, end);
 }
 
 /**
