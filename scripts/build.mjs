@@ -24,6 +24,15 @@ if (!only) await rm('dist', { recursive: true, force: true });
 if (!only || only === 'cli') {
   await build({
     ...common,
+    // Start-up time is a feature (a warm `status` should take well under 0.3 s):
+    // Node's loader pays per file, so the packages every command needs (commander,
+    // zod) go into the bundle. Those loaded on demand stay external: chokidar and
+    // conf (watch, config set), node-notifier (vendored binaries beside it),
+    // cli-table3 and write-file-atomic (CommonJS, required when first used).
+    packages: undefined,
+    external: ['chokidar', 'conf', 'node-notifier', 'cli-table3', 'write-file-atomic'],
+    // Bundled CommonJS (commander) calls require() for Node's built-ins.
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __headroomCreateRequire } from 'node:module';\nconst require = __headroomCreateRequire(import.meta.url);" },
     entryPoints: {
       'cli/headroom': 'src/cli/headroom.ts',
       'cli/scan-worker': 'src/core/ingest/scan-worker.ts',
