@@ -1,7 +1,8 @@
 // daily | session | blocks: the ccusage-style reports.
 import { localTimeZone, parseDayOption, assertTimeZone } from '../core/usage/calendar.js';
 import { buildBlocks } from '../core/usage/session-blocks.js';
-import { type ReportFilter, dailyUsage, filterBuckets, sessionUsage, sumGroups } from '../core/usage/usage-reports.js';
+import type { UsageBucket } from '../core/ingest/usage-index.js';
+import { type ReportFilter, type UsageGroup, dailyUsage, filterBuckets, sessionUsage, sumGroups } from '../core/usage/usage-reports.js';
 import { UsageError } from './cli-error.js';
 import { blocksJson, dailyJson, sessionJson } from './report-json.js';
 import { blocksTable, dailyTable, sessionTable } from './report-tables.js';
@@ -32,21 +33,22 @@ function print(json: boolean | undefined, data: unknown, text: () => string): vo
   process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text()}\n`);
 }
 
-export async function dailyCommand(options: ReportOptions): Promise<void> {
+/** A report of usage groups (per day, per session): JSON in ccusage's shape, or a table. */
+async function groupReport(
+  options: ReportOptions,
+  group: (buckets: UsageBucket[], filter: ReportFilter) => UsageGroup[],
+  json: (groups: UsageGroup[], total: UsageGroup) => unknown,
+  table: (groups: UsageGroup[], total: UsageGroup) => string,
+): Promise<void> {
   const filter = reportFilter(options);
   const { engine } = await openUsage(options);
-  const days = dailyUsage(engine.buckets(), filter);
-  const total = sumGroups(days);
-  print(options.json, dailyJson(days, total), () => (days.length === 0 ? 'No usage found.' : dailyTable(days, total)));
+  const groups = group(engine.buckets(), filter);
+  const total = sumGroups(groups);
+  print(options.json, json(groups, total), () => (groups.length === 0 ? 'No usage found.' : table(groups, total)));
 }
 
-export async function sessionCommand(options: ReportOptions): Promise<void> {
-  const filter = reportFilter(options);
-  const { engine } = await openUsage(options);
-  const sessions = sessionUsage(engine.buckets(), filter);
-  const total = sumGroups(sessions);
-  print(options.json, sessionJson(sessions, total), () => (sessions.length === 0 ? 'No usage found.' : sessionTable(sessions, total)));
-}
+export const dailyCommand = (options: ReportOptions) => groupReport(options, dailyUsage, dailyJson, dailyTable);
+export const sessionCommand = (options: ReportOptions) => groupReport(options, sessionUsage, sessionJson, sessionTable);
 
 export async function blocksCommand(options: ReportOptions & { active?: boolean }): Promise<void> {
   const filter = reportFilter(options);

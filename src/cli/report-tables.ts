@@ -1,5 +1,6 @@
 // Readable tables for terminals (cli-table3).
 import { createRequire } from 'node:module';
+import { formatCountdown } from '../core/app/tray-model.js';
 import type TableType from 'cli-table3';
 import type { LimitHit, Status } from '../shared/status.js';
 import type { UsageBlock } from '../core/usage/session-blocks.js';
@@ -61,13 +62,6 @@ export function blocksTable(blocks: readonly UsageBlock[], nowMs: number): strin
     table.push([start, state, b.usage.models.map((m) => shortModel(m.model)).join('\n'), ...tokenCells(b.usage)]);
   }
   return table.toString() + footnote(blocks.map((b) => b.usage));
-}
-
-export function formatCountdown(toIso: string | null, nowMs: number): string {
-  if (!toIso) return 'unknown';
-  const minutes = Math.max(0, Math.round((Date.parse(toIso) - nowMs) / 60_000));
-  const h = Math.floor(minutes / 60);
-  return h > 0 ? `${h} h ${minutes % 60} min` : `${minutes} min`;
 }
 
 export function statusText(status: Status): string {

@@ -5,7 +5,8 @@ import { HeadroomService } from '../core/app/headroom-service.js';
 import { resolveStateDir } from '../core/state-dir.js';
 import { annotatedLimitHits } from '../core/status/status-snapshot.js';
 import type { Status } from '../shared/status.js';
-import { formatCountdown, limitsTable, statusText } from './report-tables.js';
+import { formatCountdown } from '../core/app/tray-model.js';
+import { limitsTable, statusText } from './report-tables.js';
 import { progressReporter } from './progress-line.js';
 import { type DataOptions, SCAN_WORKER_URL, cliRoots, monitorFor, openSettingsForCli, openUsage } from './usage-session.js';
 
@@ -32,10 +33,13 @@ function oneLine(status: Status): string {
   return `${status.now} 5-hour: ${pct}${Math.round(w.tokens).toLocaleString('en-US')} tokens, $${w.costUSD.toFixed(2)}, resets in ${formatCountdown(w.resetsAt, Date.parse(status.now))}`;
 }
 
+// Fields that move with the clock alone: printed, but no reason to print a line.
+const CLOCK_FIELDS = new Set(['minutesLeft', 'asOf', 'burnRate', 'runsOutAt']);
+
 /** Identity of a status for "did the numbers change": everything but the clock. */
 function fingerprint(status: Status): string {
   const { now: _now, ...rest } = status;
-  return JSON.stringify(rest, (key, value: unknown) => (key === 'minutesLeft' || key === 'asOf' ? undefined : value));
+  return JSON.stringify(rest, (key, value: unknown) => (CLOCK_FIELDS.has(key) ? undefined : value));
 }
 
 export async function watchCommand(options: StatusOptions & { notify?: boolean }): Promise<void> {

@@ -208,7 +208,7 @@ describe('statusText', () => {
     const text = statusText(status);
     expect(text).toContain('five-hour window: 40% used (learned, confidence 75%), 0 tokens, $1.00\n  no activity in the current window');
     expect(text).toContain('seven-day window: 40% used (learned, confidence 75%), 5,000 tokens, $1.00\n  rolling 7 days, reset time unknown');
-    expect(text).toContain('seven-day-opus window: 40% used (learned, confidence 75%), 100 tokens, $1.00\n  resets 2026-11-30T14:30:00.000Z (in 74 h 30 min), anchored on limit-hit');
+    expect(text).toContain('seven-day-opus window: 40% used (learned, confidence 75%), 100 tokens, $1.00\n  resets 2026-11-30T14:30:00.000Z (in 3 d 2 h), anchored on limit-hit');
   });
 });
 

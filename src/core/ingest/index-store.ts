@@ -23,17 +23,8 @@ type BucketRow = [number, number, number, number, number, number, number, number
 // responses share a few hundred buckets.
 type ResponseRow = [string, number, number, number, number, number, number, number, number, number, number[]?];
 
-interface PersistedFile {
-  id: number;
-  path: string;
-  dev: number;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  offset: number;
-  unfinishedBytes: number;
-  skipped: Partial<Record<SkipReason, number>>;
-  limitHits: LimitHit[];
+/** A file as saved: the in-memory shape, with buckets as rows over a string table. */
+interface PersistedFile extends Omit<IndexedFile, 'buckets'> {
   strings: string[];
   buckets: BucketRow[];
 }
