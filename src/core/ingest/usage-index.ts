@@ -73,6 +73,8 @@ export class UsageIndex {
   readonly files = new Map<string, IndexedFile>();
   readonly responses = new Map<string, CountedResponse>();
   private readonly filesById = new Map<number, IndexedFile>();
+  /** One copy of each bucket key, shared by the many responses counted in that bucket. */
+  private readonly bucketKeys = new Map<string, string>();
   private nextFileId = 1;
 
   fileById(id: number): IndexedFile | undefined {
@@ -101,7 +103,9 @@ export class UsageIndex {
   addUsage(file: IndexedFile, event: UsageEvent): void {
     const cost = event.costUSD !== undefined ? event.costUSD : costOfEvent(event);
     const quarterMs = Math.floor(event.ms / QUARTER_MS) * QUARTER_MS;
-    const bucketKey = bucketKeyOf(quarterMs, event.model, event.cwd, event.sessionId);
+    const freshKey = bucketKeyOf(quarterMs, event.model, event.cwd, event.sessionId);
+    let bucketKey = this.bucketKeys.get(freshKey);
+    if (bucketKey === undefined) this.bucketKeys.set(freshKey, (bucketKey = freshKey));
     const contribution: CountedResponse = {
       fileId: file.id,
       bucketKey,
