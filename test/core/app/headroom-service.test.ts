@@ -29,8 +29,18 @@ describe('HeadroomService automatic checkpoints', () => {
     const fingerprint = () => fingerprintTree(repo.root, [join(repo.root, '.git', 'index')]);
     const before = await fingerprint();
     const alerts: Alert[] = [];
+    const finished: string[] = [];
     const start = async () => {
-      const service = new HeadroomService({ stateDir, roots: [root], settings: () => defaultSettings(), notifier: new RecordingNotifier(), git: repo.runner, onAlert: (a) => alerts.push(a) });
+      const service = new HeadroomService({
+        stateDir,
+        roots: [root],
+        settings: () => defaultSettings(),
+        notifier: new RecordingNotifier(),
+        git: repo.runner,
+        onAlert: (a) => alerts.push(a),
+        // Called once the whole checkpoint is done, pause marks included.
+        onCheckpoint: (outcome, trigger) => finished.push(`${trigger}:${outcome.record ? 'taken' : 'skipped'}`),
+      });
       running.push(service);
       await service.start();
       return service;
@@ -41,14 +51,9 @@ describe('HeadroomService automatic checkpoints', () => {
     const label = `${resets.getUTCHours() % 12 || 12}${resets.getUTCHours() < 12 ? 'am' : 'pm'}`;
     appendTo(transcript, `${limitHitLine(now - 60_000, `You've hit your session limit · resets ${label} (UTC)`, { cwd: repo.root })}\n`);
     const records = () => service.checkpoints.list();
-    let list: Awaited<ReturnType<typeof records>> = [];
-    const poll = setInterval(() => void records().then((l) => (list = l)), 50);
-    try {
-      await waitFor(() => list.length > 0, 'an automatic checkpoint');
-    } finally {
-      clearInterval(poll);
-    }
-    const [record] = list;
+    await waitFor(() => finished.length > 0, 'an automatic checkpoint');
+    expect(finished).toEqual(['limit-hit:taken']);
+    const [record] = await records();
     expect(alerts.some((a) => a.kind === 'limit-reached')).toBe(true);
     expect(record).toMatchObject({ trigger: 'limit-hit', paused: true });
     expect(record!.projects[0]).toMatchObject({ projectDir: repo.root, status: 'stashed' });
