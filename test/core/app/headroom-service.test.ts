@@ -66,6 +66,8 @@ describe('HeadroomService automatic checkpoints', () => {
     await start();
     await new Promise((r) => setTimeout(r, 500));
     expect(await records()).toHaveLength(1);
+    // The restart neither re-raised the alert nor tried another checkpoint.
+    expect(finished).toEqual(['limit-hit:taken']);
     expect(readdirSync(join(stateDir, 'checkpoints')).filter((d) => !d.endsWith('.json'))).toHaveLength(1);
   });
 });
