@@ -12,6 +12,7 @@ import {
 } from '../../../src/core/alerts/alert-engine.js';
 import { defaultAlertSettings, type AlertSettings } from '../../../src/shared/settings.js';
 import type { LimitHit, Status, WindowId, WindowStatus } from '../../../src/shared/status.js';
+import { statusWith, windowStatus } from '../../support/status-fixture.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-11-27T12:00:00Z');
@@ -20,31 +21,21 @@ const isoAt = (minutes: number) => at(minutes).toISOString();
 
 /** A 5-hour window 10:00–15:00Z unless told otherwise. */
 function win(usedPercent: number | null, overrides: Partial<WindowStatus> = {}, id: WindowId = 'five_hour'): WindowStatus {
-  return {
+  return windowStatus({
     id,
     usedPercent,
     source: 'statusline',
-    asOf: null,
     startsAt: '2026-11-27T10:00:00.000Z',
     resetsAt: '2026-11-27T15:00:00.000Z',
     anchor: 'statusline',
     tokens: 0,
     costUSD: 0,
-    burnRate: null,
-    runsOutAt: null,
-    minutesLeft: null,
     ...overrides,
-  };
+  });
 }
 
 function status(windows: WindowStatus[], lastLimitHit: LimitHit | null = null, now = at(0)): Status {
-  return {
-    now: now.toISOString(),
-    windows: Object.fromEntries(windows.map((window) => [window.id, window])),
-    lastLimitHit,
-    activeSessions: [],
-    health: { roots: [], files: 0, bytesIndexed: 0, skippedLines: {}, unfinishedLines: 0, index: 'fresh', diagnostics: [] },
-  };
+  return statusWith(windows, { now: now.toISOString(), lastLimitHit });
 }
 
 const settings = (overrides: Partial<AlertSettings> = {}): AlertSettings => ({ ...defaultAlertSettings(), ...overrides });

@@ -5,30 +5,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyAlertState, evaluateAlerts } from '../../../src/core/alerts/alert-engine.js';
 import { alertStatePath, loadAlertState, saveAlertState } from '../../../src/core/alerts/alert-state-store.js';
 import { defaultAlertSettings } from '../../../src/shared/settings.js';
-import type { Status, WindowStatus } from '../../../src/shared/status.js';
+import type { Status } from '../../../src/shared/status.js';
+import { statusWith, windowStatus } from '../../support/status-fixture.js';
 
 const now = new Date('2026-11-27T12:00:00Z');
-const window: WindowStatus = {
+const window = windowStatus({
   id: 'five_hour',
   usedPercent: 93,
   source: 'statusline',
-  asOf: null,
   startsAt: '2026-11-27T10:00:00.000Z',
   resetsAt: '2026-11-27T15:00:00.000Z',
   anchor: 'statusline',
   tokens: 0,
   costUSD: 0,
-  burnRate: null,
-  runsOutAt: null,
-  minutesLeft: null,
-};
-const status: Status = {
-  now: now.toISOString(),
-  windows: { five_hour: window },
-  lastLimitHit: null,
-  activeSessions: [],
-  health: { roots: [], files: 0, bytesIndexed: 0, skippedLines: {}, unfinishedLines: 0, index: 'fresh', diagnostics: [] },
-};
+});
+const status: Status = statusWith([window], { now: now.toISOString() });
 const context = { status, settings: defaultAlertSettings(), now };
 
 let dir: string;
