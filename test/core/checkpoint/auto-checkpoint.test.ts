@@ -2,15 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { autoCheckpointFor, pauseAwareNotifier, withPausedProjects } from '../../../src/core/checkpoint/auto-checkpoint.js';
 import type { NotificationRequest } from '../../../src/core/ports.js';
 import { defaultSettings } from '../../../src/shared/settings.js';
-import type { Alert, Status } from '../../../src/shared/status.js';
+import type { Alert } from '../../../src/shared/status.js';
+import { statusWith } from '../../support/status-fixture.js';
 
-const status: Status = {
+const status = statusWith([], {
   now: '2026-11-27T12:00:00.000Z',
-  windows: {},
   lastLimitHit: { at: '2026-11-27T11:58:00.000Z', window: 'five_hour', resetsAt: '2026-11-27T15:00:00.000Z', text: "You've hit your session limit · resets 3pm", sessionId: 's1', cwd: '/w' },
   activeSessions: [{ sessionId: 's1', cwd: '/w', lastActivity: '2026-11-27T11:58:00.000Z' }],
-  health: { roots: [], files: 0, bytesIndexed: 0, skippedLines: {}, unfinishedLines: 0, index: 'fresh', diagnostics: [] },
-};
+});
 const alert = (kind: Alert['kind'], id: string): Alert => ({ id, kind, window: 'five_hour', title: 't', body: 'b' });
 
 describe('autoCheckpointFor', () => {
