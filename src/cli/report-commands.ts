@@ -15,8 +15,10 @@ export interface ReportOptions extends DataOptions {
   until?: string;
 }
 
-export function reportFilter(options: ReportOptions): ReportFilter {
-  const timeZone = options.timezone ?? localTimeZone();
+/** `needsDays`: the report groups by day, so the local zone matters even without --since/--until. */
+export function reportFilter(options: ReportOptions, needsDays = false): ReportFilter {
+  // Looking up the machine's zone loads ICU data: only when days are involved.
+  const timeZone = options.timezone ?? (needsDays || options.since || options.until ? localTimeZone() : 'UTC');
   try {
     assertTimeZone(timeZone);
     const filter: ReportFilter = { timeZone };
@@ -40,7 +42,7 @@ async function groupReport(
   json: (groups: UsageGroup[], total: UsageGroup) => unknown,
   table: (groups: UsageGroup[], total: UsageGroup) => string,
 ): Promise<void> {
-  const filter = reportFilter(options);
+  const filter = reportFilter(options, group === dailyUsage);
   const { engine } = await openUsage(options);
   const groups = group(engine.buckets(), filter);
   const total = sumGroups(groups);

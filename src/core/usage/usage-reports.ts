@@ -81,12 +81,18 @@ export function dailyUsage(buckets: readonly UsageBucket[], filter: ReportFilter
   return groupBuckets(buckets, dayFilter(filter)).sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
+/** Without --since/--until nothing is filtered, and no calendar (ICU) work is needed. */
+function rangeFilter(filter: ReportFilter): (b: UsageBucket) => string | null {
+  return filter.since || filter.until ? dayFilter(filter) : () => 'all';
+}
+
 export function sessionUsage(buckets: readonly UsageBucket[], filter: ReportFilter): UsageGroup[] {
-  const inRange = dayFilter(filter);
+  const inRange = rangeFilter(filter);
   return groupBuckets(buckets, (b) => (inRange(b) === null ? null : b.sessionId)).sort((a, b) => a.lastMs - b.lastMs);
 }
 
 export function filterBuckets(buckets: readonly UsageBucket[], filter: ReportFilter): UsageBucket[] {
+  if (!filter.since && !filter.until) return [...buckets];
   const inRange = dayFilter(filter);
   return buckets.filter((b) => inRange(b) !== null);
 }
