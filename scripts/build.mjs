@@ -31,6 +31,8 @@ if (!only || only === 'cli') {
     // cli-table3 and write-file-atomic (CommonJS, required when first used).
     packages: undefined,
     external: ['chokidar', 'conf', 'node-notifier', 'cli-table3', 'write-file-atomic'],
+    // Less to parse at every start; the linked source map keeps stack traces readable.
+    minify: true,
     // Bundled CommonJS (commander) calls require() for Node's built-ins.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __headroomCreateRequire } from 'node:module';\nconst require = __headroomCreateRequire(import.meta.url);" },
     entryPoints: {
