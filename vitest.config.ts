@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Real git, real files and child processes: keep parallelism modest on 2 cores.
     maxWorkers: 2,
+    globalSetup: ['test/support/global-temp-dir.ts'],
   },
 });
