@@ -8,7 +8,7 @@ import type { Status } from '../shared/status.js';
 import { formatCountdown } from '../core/app/tray-model.js';
 import { limitsTable, statusText } from './report-tables.js';
 import { progressReporter } from './progress-line.js';
-import { type DataOptions, SCAN_WORKER_URL, cliRoots, monitorFor, openSettingsForCli, openUsage } from './usage-session.js';
+import { type DataOptions, cliRoots, monitorFor, openSettingsForCli, openUsage, scanParallelism } from './usage-session.js';
 
 export interface StatusOptions extends DataOptions {
   json?: boolean;
@@ -65,7 +65,7 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
     settings: () => settings.settings,
     notifier,
     roots,
-    workerScript: SCAN_WORKER_URL,
+    parallel: scanParallelism(),
     ...(onProgress ? { onProgress } : {}),
     onStatus: (status) => {
       const print = fingerprint(status);

@@ -2,8 +2,8 @@
 // the usage engine (roots resolved, index loaded, transcripts refreshed, saved).
 import { access, constants, stat } from 'node:fs/promises';
 import { resolveClaudeRoots } from '../core/ingest/claude-roots.js';
-import { UsageEngine } from '../core/ingest/usage-engine.js';
-import { recordToLimitHit } from '../core/limits/limit-hit-parser.js';
+import type { UsageEngine } from '../core/ingest/usage-engine.js';
+import { createUsageEngine } from '../core/app/usage-engine-setup.js';
 import { LiveMonitor } from '../core/monitor/live-monitor.js';
 import { type SettingsStore, openSettings } from '../core/settings/settings-file.js';
 import { resolveStateDir } from '../core/state-dir.js';
@@ -53,7 +53,7 @@ export async function cliRoots(options: DataOptions, settings: SettingsStore): P
 }
 
 /** Built next to the CLI bundle by scripts/build.mjs. */
-export const SCAN_WORKER_URL = new URL('./scan-worker.mjs', import.meta.url);
+const SCAN_WORKER_URL = new URL('./scan-worker.mjs', import.meta.url);
 
 /** Worker threads for big scans; HEADROOM_SCAN_THREADS=1 keeps scanning on the main thread (less memory). */
 export function scanParallelism(env: NodeJS.ProcessEnv = process.env): { workerScript: URL; maxWorkers?: number } {
@@ -66,20 +66,8 @@ export async function openUsage(options: DataOptions): Promise<OpenedUsage> {
   const settings = openSettingsForCli(stateDir);
   const roots = await cliRoots(options, settings);
   const onProgress = progressReporter();
-  const engine = new UsageEngine({
-    roots,
-    stateDir,
-    detectLimitHit: (record) => recordToLimitHit(record),
-    parallel: scanParallelism(),
-    ...(onProgress ? { onProgress } : {}),
-  });
-  await engine.open();
-  await engine.refresh();
-  try {
-    await engine.persist();
-  } catch (error) {
-    process.stderr.write(`headroom: could not save the index in ${stateDir}: ${(error as Error).message}\n`);
-  }
+  const engine = createUsageEngine({ roots, stateDir, parallel: scanParallelism(), ...(onProgress ? { onProgress } : {}) });
+  await engine.catchUp((error) => process.stderr.write(`headroom: could not save the index in ${stateDir}: ${error.message}\n`));
   return { engine, stateDir, settings };
 }
 

@@ -62,7 +62,7 @@ async function boot(): Promise<void> {
     stateDir,
     settings: () => settings.settings,
     notifier,
-    ...(existsSync(workerScript) ? { workerScript } : {}),
+    ...(existsSync(workerScript) ? { parallel: { workerScript } } : {}),
     onStatus: (status) => {
       tray.update(status);
       windows.broadcast('status:changed', status);

@@ -10,9 +10,10 @@ import { type CheckpointOutcome, type CheckpointTrigger, createCheckpoint } from
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { createExecGitRunner } from '../checkpoint/exec-git-runner.js';
 import { resolveClaudeRoots } from '../ingest/claude-roots.js';
-import { type ScanProgress, UsageEngine } from '../ingest/usage-engine.js';
+import type { ParallelScanOptions } from '../ingest/parallel-scan.js';
+import type { ScanProgress, UsageEngine } from '../ingest/usage-engine.js';
+import { createUsageEngine } from './usage-engine-setup.js';
 import { AccountUsagePoller, createAccountUsageFetcher } from '../limits/account-usage.js';
-import { recordToLimitHit } from '../limits/limit-hit-parser.js';
 import type { OfficialLimits } from '../limits/official-limits.js';
 import { LiveMonitor } from '../monitor/live-monitor.js';
 import { type Clock, type GitRunner, type Notifier, systemClock } from '../ports.js';
@@ -26,8 +27,8 @@ export interface HeadroomServiceOptions {
   notifier: Notifier | null;
   /** Claude data roots; default: settings.dataRoots, else $CLAUDE_CONFIG_DIR, else the defaults. */
   roots?: string[];
-  /** The built scan-worker script, for a parallel first scan. */
-  workerScript?: URL | string;
+  /** Worker threads for a big first scan (the built scan-worker script). */
+  parallel?: ParallelScanOptions;
   onProgress?: (progress: ScanProgress) => void;
   git?: GitRunner;
   clock?: Clock;
@@ -100,11 +101,10 @@ export class HeadroomService {
   constructor(private readonly options: HeadroomServiceOptions) {
     const settings = options.settings();
     const roots = options.roots ?? resolveClaudeRoots({ dataDirs: settings.dataRoots });
-    this.engine = new UsageEngine({
+    this.engine = createUsageEngine({
       roots,
       stateDir: options.stateDir,
-      detectLimitHit: (record) => recordToLimitHit(record),
-      ...(options.workerScript ? { parallel: { workerScript: options.workerScript } } : {}),
+      ...(options.parallel ? { parallel: options.parallel } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     this.git = options.git ?? createExecGitRunner();
@@ -139,9 +139,7 @@ export class HeadroomService {
   }
 
   private async startNow(): Promise<Status> {
-    await this.engine.open();
-    await this.engine.refresh();
-    await this.engine.persist().catch((error: Error) => this.options.onError?.(new Error(`could not save the index: ${error.message}`)));
+    await this.engine.catchUp((error) => this.options.onError?.(new Error(`could not save the index: ${error.message}`)));
     const status = await this.monitor.start();
     const account = this.options.settings().accountEndpoint;
     if (account.enabled) {

@@ -72,6 +72,13 @@ export class UsageEngine {
     return loaded.state;
   }
 
+  /** Start of every run: load the saved index, read what changed since, save it. A failed save only costs the next run time. */
+  async catchUp(onSaveError: (error: Error) => void): Promise<void> {
+    await this.open();
+    await this.refresh();
+    await this.persist().catch(onSaveError);
+  }
+
   /** Full pass: stat every transcript, read only what changed. */
   refresh(): Promise<RefreshResult> {
     return this.enqueue(async () => {
