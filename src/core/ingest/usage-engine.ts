@@ -144,10 +144,8 @@ export class UsageEngine {
     const toRetract = [...gone];
     const statByPath = new Map(this.lastDiscovery.files.map((f) => [f.path, f]));
     for (const s of current) statByPath.set(s.path, s);
-    for (const s of current) {
-      const change = classifyFileChange(this.index.files.get(s.path), s);
-      if (change === 'replaced') toRetract.push(s.path);
-    }
+    const changes = current.map((stat) => ({ stat, change: classifyFileChange(this.index.files.get(stat.path), stat) }));
+    for (const { stat, change } of changes) if (change === 'replaced') toRetract.push(stat.path);
     const retracted = new Set<string>();
     while (toRetract.length > 0) {
       const path = toRetract.pop()!;
@@ -159,11 +157,7 @@ export class UsageEngine {
       const s = statByPath.get(path);
       if (s && !gone.includes(path)) work.push({ stat: s, change: 'replaced' });
     }
-    for (const s of current) {
-      if (retracted.has(s.path)) continue;
-      const change = classifyFileChange(this.index.files.get(s.path), s);
-      if (change !== 'unchanged') work.push({ stat: s, change });
-    }
+    for (const item of changes) if (!retracted.has(item.stat.path) && item.change !== 'unchanged') work.push(item);
 
     // Largest first, in the same order whether threads scan or not: workers take
     // files in this order and results are applied in it, so little waits in between.
