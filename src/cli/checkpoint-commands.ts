@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resumeWindow } from '../core/alerts/alert-engine.js';
 import { alertStatePath, parseAlertState, saveAlertState } from '../core/alerts/alert-state-store.js';
-import { PAUSABLE_WINDOW_IDS } from '../core/app/current-limit.js';
+import { WINDOW_IDS } from '../core/limits/official-limits.js';
 import { checkpointFromStatus } from '../core/app/headroom-service.js';
 import { type CheckpointOutcome, type CheckpointTrigger, clearPauses, latestCheckpointFor, projectDirFor } from '../core/checkpoint/checkpoint-service.js';
 import { CheckpointStore, type CheckpointProjectRecord } from '../core/checkpoint/checkpoint-store.js';
@@ -63,7 +63,7 @@ async function unmuteAllWindows(stateDir: string): Promise<void> {
   const state = parseAlertState(JSON.parse(await readFile(alertStatePath(stateDir), 'utf8').catch(() => 'null')));
   if (!state || state.mutedWindows.length === 0) return;
   let next = state;
-  for (const window of PAUSABLE_WINDOW_IDS) next = resumeWindow(next, window);
+  for (const window of WINDOW_IDS) next = resumeWindow(next, window);
   await saveAlertState(stateDir, next);
 }
 

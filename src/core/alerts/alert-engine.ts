@@ -12,11 +12,11 @@ import type {
   AlertAction,
   LimitHit,
   LimitSource,
-  LimitWindowKind,
   Status,
   WindowId,
   WindowStatus,
 } from '../../shared/status.js';
+import { WINDOW_IDS, WINDOW_OF_HIT } from '../limits/official-limits.js';
 import { machineTimeZone, minuteOfDay } from '../limits/zoned-time.js';
 
 export const ALERT_STATE_VERSION = 1;
@@ -70,7 +70,6 @@ export interface EvaluateOptions {
   timeZone?: string;
 }
 
-const WINDOW_IDS: readonly WindowId[] = ['five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet'];
 /** Reset times from estimates wobble; closer than this is the same instant. */
 const SAME_INSTANT_TOLERANCE_MS = 10 * 60_000;
 /** A rolling window has no reset: a threshold re-arms after usage falls this far below it. */
@@ -100,15 +99,6 @@ const SOURCE_TEXT: Record<LimitSource, string> = {
   learned: 'estimated from your past limit hits',
   plan: 'rough estimate from your plan',
   none: 'no cap known',
-};
-
-const HIT_WINDOWS: Record<LimitWindowKind, WindowId | null> = {
-  five_hour: 'five_hour',
-  weekly: 'seven_day',
-  opus: 'seven_day_opus',
-  sonnet: 'seven_day_sonnet',
-  overage: null,
-  unknown: null,
 };
 
 export function emptyAlertState(): AlertState {
@@ -345,7 +335,7 @@ export function evaluateAlerts(
   if (hit && hitMs !== null && hitMs > (ms(next.lastLimitHitAt) ?? Number.NEGATIVE_INFINITY)) {
     next.lastLimitHitAt = hit.at;
     if (isCurrentHit(hit, nowMs)) {
-      const windowId = HIT_WINDOWS[hit.window];
+      const windowId = WINDOW_OF_HIT[hit.window];
       if (windowId) {
         hitWindows.add(windowId);
         let entry = next.windows[windowId];

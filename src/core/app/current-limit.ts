@@ -1,5 +1,6 @@
 // The limit that is stopping work right now: what a checkpoint's resume prompt names.
 import type { LimitWindowKind, Status, WindowId } from '../../shared/status.js';
+import { WINDOW_OF_HIT } from '../limits/official-limits.js';
 
 const LIMIT_LABELS: Record<string, string> = { five_hour: '5-hour limit', weekly: 'weekly limit', opus: 'weekly Opus limit', sonnet: 'weekly Sonnet limit', overage: 'extra usage', unknown: 'usage limit' };
 
@@ -20,12 +21,9 @@ export function currentLimit(status: Status): CurrentLimit | null {
   return blocking ? { windowLabel: LIMIT_LABELS[hit.window] ?? 'usage limit', resetsAt: hit.resetsAt, hitText: hit.text, hitAt: hit.at, window: hit.window } : null;
 }
 
-const PAUSABLE_WINDOWS: Partial<Record<LimitWindowKind, WindowId>> = { five_hour: 'five_hour', weekly: 'seven_day', opus: 'seven_day_opus', sonnet: 'seven_day_sonnet' };
 
 /** The window a pause waits for: the one whose limit stopped the work, else the 5-hour window. */
 export function windowToPause(limit: CurrentLimit | null): WindowId {
-  return (limit && PAUSABLE_WINDOWS[limit.window as LimitWindowKind]) ?? 'five_hour';
+  return (limit && WINDOW_OF_HIT[limit.window as LimitWindowKind]) ?? 'five_hour';
 }
 
-/** Every window a pause can mute, for un-muting them all on resume. */
-export const PAUSABLE_WINDOW_IDS: readonly WindowId[] = ['five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet'];

@@ -5,10 +5,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LimitHit } from '../../shared/status.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import { PRICE_TABLE_VERSION } from '../usage/pricing.js';
-import type { SkipReason } from './transcript-line-parser.js';
 import { type CountedResponse, type IndexedFile, type UsageBucket, UsageIndex, bucketKeyOf } from './usage-index.js';
 
 /** Bump when the meaning of the persisted data changes. */

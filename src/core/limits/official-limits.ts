@@ -1,7 +1,7 @@
 // The server's own limit percentages, from either official source: the
 // statusline feed (no network) or the opt-in account usage endpoint. Both
 // readers return this one shape so the status builder can treat them alike.
-import type { WindowId } from '../../shared/status.js';
+import type { LimitWindowKind, WindowId } from '../../shared/status.js';
 
 export type OfficialLimitSource = 'statusline' | 'account';
 
@@ -20,6 +20,24 @@ export interface OfficialLimits {
 }
 
 export const WINDOW_IDS: readonly WindowId[] = ['five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet'];
+
+/** The window a limit-hit message names; extra usage and unnamed limits belong to none. */
+export const WINDOW_OF_HIT: Readonly<Record<LimitWindowKind, WindowId | null>> = {
+  five_hour: 'five_hour',
+  weekly: 'seven_day',
+  opus: 'seven_day_opus',
+  sonnet: 'seven_day_sonnet',
+  overage: null,
+  unknown: null,
+};
+
+/** The limit-hit kind of each window (what its hits, and caps learned from them, are called). */
+export const HIT_KIND_OF_WINDOW: Readonly<Record<WindowId, LimitWindowKind>> = {
+  five_hour: 'five_hour',
+  seven_day: 'weekly',
+  seven_day_opus: 'opus',
+  seven_day_sonnet: 'sonnet',
+};
 
 const HOUR_MS = 3_600_000;
 

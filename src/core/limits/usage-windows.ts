@@ -5,7 +5,7 @@ import type { WeeklyResetAnchor } from '../../shared/settings.js';
 import type { UsageBucket } from '../ingest/usage-index.js';
 import { currentActiveBlock } from '../usage/session-blocks.js';
 import type { LearnedCaps } from './learned-caps.js';
-import { type OfficialLimits, type OfficialWindow, WINDOW_LENGTH_MS } from './official-limits.js';
+import { HIT_KIND_OF_WINDOW, type OfficialLimits, type OfficialWindow, WINDOW_LENGTH_MS } from './official-limits.js';
 import type { PlanPreset } from './plan-presets.js';
 import { addDays, machineTimeZone, resolveWallTime, wallTimeAt } from './zoned-time.js';
 
@@ -27,13 +27,6 @@ export interface WindowInputs {
 
 type Span = { startMs: number | null; endMs: number | null; anchor: string };
 
-const LEARNED_KIND = { five_hour: 'five_hour', seven_day: 'weekly', seven_day_opus: 'opus', seven_day_sonnet: 'sonnet' } as const;
-const HIT_KINDS: Record<WindowId, readonly LimitHit['window'][]> = {
-  five_hour: ['five_hour'],
-  seven_day: ['weekly'],
-  seven_day_opus: ['opus'],
-  seven_day_sonnet: ['sonnet'],
-};
 const MODEL_FILTER: Partial<Record<WindowId, RegExp>> = { seven_day_opus: /opus/i, seven_day_sonnet: /sonnet/i };
 
 function officialFor(id: WindowId, official: readonly OfficialLimits[], nowMs: number): { source: OfficialLimits['source']; window: OfficialWindow } | null {
@@ -50,7 +43,7 @@ function officialFor(id: WindowId, official: readonly OfficialLimits[], nowMs: n
 function latestHitReset(id: WindowId, hits: readonly LimitHit[], nowMs: number): number | null {
   for (let i = hits.length - 1; i >= 0; i--) {
     const hit = hits[i]!;
-    if (!HIT_KINDS[id].includes(hit.window) || !hit.resetsAt) continue;
+    if (hit.window !== HIT_KIND_OF_WINDOW[id] || !hit.resetsAt) continue;
     const reset = Date.parse(hit.resetsAt);
     if (reset > nowMs) return reset;
   }
@@ -143,7 +136,7 @@ function fullnessOf(id: WindowId, input: WindowInputs, official: ReturnType<type
     const implied = used >= 1 && costUSD > 0 ? costUSD / (used / 100) : null;
     return { usedPercent: used, source: official.source, asOf: official.window.asOf, confidence: 1, capCostUSD: implied };
   }
-  const learned = input.learned[LEARNED_KIND[id]];
+  const learned = input.learned[HIT_KIND_OF_WINDOW[id]];
   if (learned?.capCostUSD) {
     return { usedPercent: (costUSD / learned.capCostUSD) * 100, source: 'learned', asOf: nowIso, confidence: learned.confidence, capCostUSD: learned.capCostUSD };
   }
@@ -196,7 +189,7 @@ export function buildWindows(input: WindowInputs): Partial<Record<WindowId, Wind
     seven_day: buildWindow('seven_day', input),
   };
   for (const id of ['seven_day_opus', 'seven_day_sonnet'] as const) {
-    const named = input.official.some((o) => o.windows[id]) || input.limitHits.some((h) => HIT_KINDS[id].includes(h.window)) || input.learned[LEARNED_KIND[id]];
+    const named = input.official.some((o) => o.windows[id]) || input.limitHits.some((h) => h.window === HIT_KIND_OF_WINDOW[id]) || input.learned[HIT_KIND_OF_WINDOW[id]];
     if (named) windows[id] = buildWindow(id, input);
   }
   return windows;
