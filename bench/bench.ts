@@ -1,4 +1,4 @@
-// Headroom vs ccusage on generated corpora of 10 MB, 100 MB and 1 GB.
+// Breather vs ccusage on generated corpora of 10 MB, 100 MB and 1 GB.
 // Prints a plain-text table and asserts nothing. `npm run bench`.
 //
 // Env: BENCH_SIZES=10,100 (MB; 1000 = 1 GB), BENCH_SKIP_CCUSAGE=1,
@@ -36,13 +36,13 @@ const DAY_MS = 86_400_000;
 function findRepoRoot(start: string): string {
   for (let dir = start; ; dir = dirname(dir)) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'headroom') return dir;
-    if (dirname(dir) === dir) throw new Error('bench: cannot find the headroom repository root');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'breather') return dir;
+    if (dirname(dir) === dir) throw new Error('bench: cannot find the breather repository root');
   }
 }
 
 const REPO = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
-const HEADROOM = join(REPO, 'dist/cli/headroom.mjs');
+const BREATHER = join(REPO, 'dist/cli/breather.mjs');
 const CACHE = join(REPO, '.bench');
 
 const env = process.env;
@@ -67,7 +67,7 @@ const CCUSAGE = resolveCcusage();
 /** GNU time's %M (max RSS, KB) when it works here; else we poll /proc/<pid>/status VmHWM. */
 function detectGnuTime(): string | null {
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'headroom-time-'));
+    const dir = mkdtempSync(join(tmpdir(), 'breather-time-'));
     const out = join(dir, 'rss');
     execFileSync('/usr/bin/time', ['-f', '%M', '-o', out, 'true'], { stdio: 'ignore' });
     const ok = /^\d+\s*$/.test(readFileSync(out, 'utf8'));
@@ -169,7 +169,7 @@ function readVmHWM(pid: number): number | null {
 
 /** Runs a command to completion: wall time from spawn to exit, and peak RSS. */
 async function measure(command: string, args: string[], childEnv: NodeJS.ProcessEnv): Promise<RunResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'headroom-run-'));
+  const dir = mkdtempSync(join(tmpdir(), 'breather-run-'));
   const rssFile = join(dir, 'rss');
   const [file, argv] = GNU_TIME ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
   const t0 = performance.now();
@@ -232,7 +232,7 @@ async function series(runs: number, run: () => Promise<RunResult>): Promise<Seri
 }
 
 function ourEnv(state: string, emptyHome: string): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...env, HOME: emptyHome, HEADROOM_HOME: state, NO_COLOR: '1' };
+  const e: NodeJS.ProcessEnv = { ...env, HOME: emptyHome, BREATHER_HOME: state, NO_COLOR: '1' };
   delete e.CLAUDE_CONFIG_DIR;
   return e;
 }
@@ -361,7 +361,7 @@ async function benchWatch(root: string, state: string, emptyHome: string): Promi
     }) + '\n';
   writeFileSync(file, line(0));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [HEADROOM, 'watch', '--json', '--data-dir', root], {
+  const child = spawn(process.execPath, [BREATHER, 'watch', '--json', '--data-dir', root], {
     env: ourEnv(state, emptyHome),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -436,7 +436,7 @@ interface SizeReport {
 async function benchSize(mb: number): Promise<SizeReport> {
   const corpus = await ensureCorpus(mb);
   const { root } = corpus;
-  const scratch = mkdtempSync(join(tmpdir(), 'headroom-bench-'));
+  const scratch = mkdtempSync(join(tmpdir(), 'breather-bench-'));
   const emptyHome = join(scratch, 'home');
   mkdirSync(emptyHome);
   try {
@@ -451,7 +451,7 @@ async function benchSize(mb: number): Promise<SizeReport> {
       return s;
     };
     const ours = (state: string, args: string[]): Promise<RunResult> =>
-      measure(process.execPath, [HEADROOM, ...args, '--data-dir', root], ourEnv(state, emptyHome));
+      measure(process.execPath, [BREATHER, ...args, '--data-dir', root], ourEnv(state, emptyHome));
     const cc = (args: string[]): Promise<RunResult> =>
       measure(CCUSAGE.path, ['claude', ...args, '--offline'], ccusageEnv(root, emptyHome));
 
@@ -514,7 +514,7 @@ function report(r: SizeReport): string {
       `${w.timeouts ? `, ${w.timeouts} timed out` : ''}, new tokens seen in ${w.tokensSeen})`
     : `FAILED ${w.error || `${w.timeouts} timeouts`}`;
   const rows: string[][] = [
-    ['measure', 'headroom', 'ccusage', 'ccusage time ÷ ours'],
+    ['measure', 'breather', 'ccusage', 'ccusage time ÷ ours'],
     ['cold scan: blocks --json', timeCell(r.coldOurs, bytes), timeCell(r.coldCc, bytes), ratioCell(r.coldOurs, r.coldCc)],
     ['  peak RSS', fmtMB(r.coldOurs.peakKB), r.coldCc ? fmtMB(r.coldCc.peakKB) : '', ''],
     [
@@ -549,14 +549,14 @@ function report(r: SizeReport): string {
 async function main(): Promise<void> {
   const version = (JSON.parse(readFileSync(join(REPO, 'node_modules/ccusage/package.json'), 'utf8')) as { version: string }).version;
   const lines: string[] = [
-    'Headroom benchmark (warm page cache: the OS cache is not dropped between runs)',
+    'Breather benchmark (warm page cache: the OS cache is not dropped between runs)',
     `Node ${process.version}, ${cpus().length} CPUs; ccusage ${version} (${CCUSAGE.label}${SKIP_CCUSAGE ? ', skipped' : ''}); ` +
       `peak RSS via ${RSS_METHOD}; watch RSS via /proc VmHWM read before exit`,
     `corpus seed ${SEED}, generator v${CORPUS_GENERATOR_VERSION}, ${DAYS} days ending yesterday (UTC)`,
     '',
   ];
-  if (!existsSync(HEADROOM)) {
-    process.stdout.write(lines.join('\n') + `\n${HEADROOM} is missing: run npm run build.\n`);
+  if (!existsSync(BREATHER)) {
+    process.stdout.write(lines.join('\n') + `\n${BREATHER} is missing: run npm run build.\n`);
     process.exitCode = 1;
     return;
   }

@@ -27,7 +27,7 @@ function fileContent(directory: number, file: number, revision: string): string 
 }
 
 export async function benchCheckpoint(): Promise<{ files: number; changed: number; ms: number }> {
-  const base = mkdtempSync(join(tmpdir(), 'headroom-bench-'));
+  const base = mkdtempSync(join(tmpdir(), 'breather-bench-'));
   try {
     const env = benchEnv(base);
     const root = join(base, 'repo');

@@ -34,13 +34,13 @@ if (!only || only === 'cli') {
     // Less to parse at every start; the linked source map keeps stack traces readable.
     minify: true,
     // Bundled CommonJS (commander) calls require() for Node's built-ins.
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __headroomCreateRequire } from 'node:module';\nconst require = __headroomCreateRequire(import.meta.url);" },
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __breatherCreateRequire } from 'node:module';\nconst require = __breatherCreateRequire(import.meta.url);" },
     entryPoints: {
-      'cli/headroom': 'src/cli/headroom.ts',
+      'cli/breather': 'src/cli/breather.ts',
       'cli/scan-worker': 'src/core/ingest/scan-worker.ts',
     },
   });
-  await chmod('dist/cli/headroom.mjs', 0o755);
+  await chmod('dist/cli/breather.mjs', 0o755);
 }
 
 if ((!only || only === 'bench') && existsSync('bench/bench.ts')) {
@@ -62,8 +62,8 @@ if (!only || only === 'app') {
     logLevel: 'warning',
     outExtension: { '.js': '.cjs' },
     // Core uses import.meta.url (createRequire, sibling files): give the CJS bundle one.
-    define: { 'import.meta.url': '__headroomImportMetaUrl' },
-    banner: { js: "const __headroomImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__breatherImportMetaUrl' },
+    banner: { js: "const __breatherImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
   await build({ ...cjs, outdir: 'dist/main', entryPoints: { main: 'src/main/main.ts' }, external: ['electron', 'node-notifier', 'write-file-atomic'] });
   // The parallel first scan's worker, beside main.

@@ -1,4 +1,4 @@
-// Draws Headroom's icons (three rising bars) as PNGs, so assets are made by code.
+// Draws Breather's icons (three rising bars) as PNGs, so assets are made by code.
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 

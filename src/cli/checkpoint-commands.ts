@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { resumeWindow } from '../core/alerts/alert-engine.js';
 import { alertStatePath, parseAlertState, saveAlertState } from '../core/alerts/alert-state-store.js';
 import { WINDOW_IDS } from '../core/limits/official-limits.js';
-import { checkpointFromStatus } from '../core/app/headroom-service.js';
+import { checkpointFromStatus } from '../core/app/breather-service.js';
 import { type CheckpointOutcome, type CheckpointTrigger, clearPauses, latestCheckpointFor, projectDirFor } from '../core/checkpoint/checkpoint-service.js';
 import { CheckpointStore, type CheckpointProjectRecord } from '../core/checkpoint/checkpoint-store.js';
 import { createExecGitRunner } from '../core/checkpoint/exec-git-runner.js';
@@ -107,7 +107,7 @@ export function restoreSteps(project: CheckpointProjectRecord): string[][] {
 
 export async function restoreCommand(id: string, options: { apply?: boolean; project?: string; json?: boolean }): Promise<void> {
   const record = await new CheckpointStore(resolveStateDir()).find(id);
-  if (!record) throw new UsageError(`No checkpoint "${id}". See \`headroom checkpoints\`.`);
+  if (!record) throw new UsageError(`No checkpoint "${id}". See \`breather checkpoints\`.`);
   // --project may be relative or a subdirectory: match it the way resume does.
   const target = options.project ? projectDirFor(record.projects.map((p) => p.projectDir), options.project) : null;
   const projects = record.projects.filter((p) => p.stashSha && (!options.project || p.projectDir === target));

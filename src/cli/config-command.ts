@@ -1,4 +1,4 @@
-// headroom config get|set|reset: the CLI face of the one settings file.
+// breather config get|set|reset: the CLI face of the one settings file.
 import { z } from 'zod';
 import { SettingsValidationError, type SettingPath } from '../core/settings/settings-file.js';
 import { resolveStateDir } from '../core/state-dir.js';

@@ -1,7 +1,7 @@
 // status, watch and limits: the live view, in the terminal.
 import { fileURLToPath } from 'node:url';
 import { createDesktopNotifier } from '../core/alerts/desktop-notifier.js';
-import { HeadroomService } from '../core/app/headroom-service.js';
+import { BreatherService } from '../core/app/breather-service.js';
 import { resolveStateDir } from '../core/state-dir.js';
 import { annotatedLimitHits } from '../core/status/status-snapshot.js';
 import type { Status } from '../shared/status.js';
@@ -51,16 +51,16 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
     options.notify === false
       ? null
       : createDesktopNotifier({
-          appName: 'Headroom',
+          appName: 'Breather',
           iconPath: fileURLToPath(new URL('../../assets/icon.png', import.meta.url)),
           sound: settings.settings.notifications.sound,
           actions: false, // no app to call back into from a terminal
-          onError: (error) => process.stderr.write(`headroom: notification failed: ${error.message}\n`),
+          onError: (error) => process.stderr.write(`breather: notification failed: ${error.message}\n`),
         });
   let last = '';
   const onProgress = progressReporter();
   // The same core as the tray app: engine, monitor, alerts, account poller, automatic checkpoints.
-  const service = new HeadroomService({
+  const service = new BreatherService({
     stateDir,
     settings: () => settings.settings,
     notifier,
@@ -78,7 +78,7 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
     onCheckpoint: (outcome, trigger) => {
       if (outcome.record) write(options.json ? { type: 'checkpoint', ...outcome.record } : `Checkpoint ${outcome.record.id} (${trigger}): ${outcome.record.projects.map((p) => p.projectDir).join(', ')}`);
     },
-    onError: (error) => process.stderr.write(`headroom: ${error.message}\n`),
+    onError: (error) => process.stderr.write(`breather: ${error.message}\n`),
   });
   await service.start();
   await new Promise<void>((resolve) => {

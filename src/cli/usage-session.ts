@@ -38,7 +38,7 @@ async function assertReadableRoots(roots: readonly string[]): Promise<void> {
 
 export function openSettingsForCli(stateDir: string): SettingsStore {
   const settings = openSettings(stateDir);
-  if (settings.notice) process.stderr.write(`headroom: ${settings.notice}\n`);
+  if (settings.notice) process.stderr.write(`breather: ${settings.notice}\n`);
   return settings;
 }
 
@@ -55,9 +55,9 @@ export async function cliRoots(options: DataOptions, settings: SettingsStore): P
 /** Built next to the CLI bundle by scripts/build.mjs. */
 const SCAN_WORKER_URL = new URL('./scan-worker.mjs', import.meta.url);
 
-/** Worker threads for big scans; HEADROOM_SCAN_THREADS=1 keeps scanning on the main thread (less memory). */
+/** Worker threads for big scans; BREATHER_SCAN_THREADS=1 keeps scanning on the main thread (less memory). */
 export function scanParallelism(env: NodeJS.ProcessEnv = process.env): { workerScript: URL; maxWorkers?: number } {
-  const threads = Number(env.HEADROOM_SCAN_THREADS);
+  const threads = Number(env.BREATHER_SCAN_THREADS);
   return Number.isInteger(threads) && threads > 0 ? { workerScript: SCAN_WORKER_URL, maxWorkers: threads } : { workerScript: SCAN_WORKER_URL };
 }
 
@@ -67,7 +67,7 @@ export async function openUsage(options: DataOptions): Promise<OpenedUsage> {
   const roots = await cliRoots(options, settings);
   const onProgress = progressReporter();
   const engine = createUsageEngine({ roots, stateDir, parallel: scanParallelism(), ...(onProgress ? { onProgress } : {}) });
-  await engine.catchUp((error) => process.stderr.write(`headroom: could not save the index in ${stateDir}: ${error.message}\n`));
+  await engine.catchUp((error) => process.stderr.write(`breather: could not save the index in ${stateDir}: ${error.message}\n`));
   return { engine, stateDir, settings };
 }
 
@@ -77,7 +77,7 @@ export function monitorFor(opened: OpenedUsage, notifier: Notifier | null, hooks
     stateDir: opened.stateDir,
     settings: () => opened.settings.settings,
     notifier,
-    onError: (error) => process.stderr.write(`headroom: ${error.message}\n`),
+    onError: (error) => process.stderr.write(`breather: ${error.message}\n`),
     ...hooks,
   });
 }

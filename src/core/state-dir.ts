@@ -1,17 +1,17 @@
-// Headroom's state directory: the index, settings, alert state and checkpoints.
-// It is the same folder Electron uses as `userData` for an app named "Headroom",
+// Breather's state directory: the index, settings, alert state and checkpoints.
+// It is the same folder Electron uses as `userData` for an app named "Breather",
 // so the CLI and the tray app share one state.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export const APP_NAME = 'Headroom';
+export const APP_NAME = 'Breather';
 
 export function resolveStateDir(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
   home: string = homedir(),
 ): string {
-  if (env.HEADROOM_HOME) return env.HEADROOM_HOME;
+  if (env.BREATHER_HOME) return env.BREATHER_HOME;
   return join(appDataDir(env, platform, home), APP_NAME);
 }
 

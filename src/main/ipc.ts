@@ -76,7 +76,7 @@ export function registerIpc(options: RegisterIpcOptions): () => void {
     options.ipcMain.handle(channel, (event, ...args) => {
       if (!options.isTrusted(event)) {
         options.onRefused?.(channel, 'foreign sender');
-        throw new IpcRequestError(`${channel}: refused, the sender is not a Headroom window`);
+        throw new IpcRequestError(`${channel}: refused, the sender is not a Breather window`);
       }
       if (args.length > 1) throw new IpcRequestError(`${channel}: one payload at most`);
       return dispatch(channel, args[0], options.handlers);

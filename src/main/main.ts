@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Menu, Tray, app, globalShortcut, ipcMain, session } from 'electron';
 import ElectronStore from 'electron-store';
-import { HeadroomService } from '../core/app/headroom-service.js';
+import { BreatherService } from '../core/app/breather-service.js';
 import type { CheckpointTrigger } from '../core/checkpoint/checkpoint-service.js';
 import { APP_NAME } from '../core/state-dir.js';
 import { checkpointSummary, invokeHandlers } from './app-actions.js';
@@ -19,11 +19,11 @@ import { WindowManager } from './windows.js';
 
 const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 const ASSETS = here('../../assets/');
-const log = (message: string) => process.stderr.write(`headroom: ${message}\n`);
+const log = (message: string) => process.stderr.write(`breather: ${message}\n`);
 
-// userData must be the state directory the CLI uses: <appData>/Headroom, or $HEADROOM_HOME.
+// userData must be the state directory the CLI uses: <appData>/Breather, or $BREATHER_HOME.
 app.setName(APP_NAME);
-if (process.env.HEADROOM_HOME) app.setPath('userData', process.env.HEADROOM_HOME);
+if (process.env.BREATHER_HOME) app.setPath('userData', process.env.BREATHER_HOME);
 
 async function boot(): Promise<void> {
   app.dock?.hide();
@@ -58,7 +58,7 @@ async function boot(): Promise<void> {
   });
 
   const workerScript = here('./scan-worker.mjs');
-  const service = new HeadroomService({
+  const service = new BreatherService({
     stateDir,
     settings: () => settings.settings,
     notifier,

@@ -23,7 +23,7 @@ export function createAppNotifier(options: AppNotifierOptions): Notifier {
     notify(request) {
       const { sound, actions } = options.settings().notifications;
       const inner = create({
-        appName: 'Headroom',
+        appName: 'Breather',
         iconPath: options.iconPath,
         sound,
         actions,

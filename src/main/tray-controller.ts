@@ -31,7 +31,7 @@ export const MENU_LABELS = {
   snooze: 'Snooze alerts…',
   openDashboard: 'Open dashboard',
   settings: 'Settings…',
-  quit: 'Quit Headroom',
+  quit: 'Quit Breather',
 } as const;
 
 function snoozeLabel(minutes: number): string {

@@ -59,7 +59,7 @@ export function windowOptions(kind: WindowKind, preloadPath: string): WindowOpti
   return {
     ...size,
     show: false,
-    title: kind === 'popover' ? 'Headroom' : 'Headroom settings',
+    title: kind === 'popover' ? 'Breather' : 'Breather settings',
     resizable: kind === 'settings',
     skipTaskbar: kind === 'popover',
     autoHideMenuBar: true,

@@ -1,10 +1,10 @@
-// The one bridge between a page and main: `window.headroom`, exposing the IPC
+// The one bridge between a page and main: `window.breather`, exposing the IPC
 // contract (invoke a known channel, subscribe to a known push) and nothing else.
 // No ipcRenderer, no Node, no event objects reach the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { BRIDGE_KEY, type EventChannel, type EventMap, type HeadroomBridge, type InvokeChannel, isEventChannel, isInvokeChannel } from '../shared/ipc-contract.js';
+import { BRIDGE_KEY, type EventChannel, type EventMap, type BreatherBridge, type InvokeChannel, isEventChannel, isInvokeChannel } from '../shared/ipc-contract.js';
 
-const bridge: HeadroomBridge = {
+const bridge: BreatherBridge = {
   invoke(channel, ...request) {
     if (!isInvokeChannel(channel)) return Promise.reject(new Error(`unknown channel ${String(channel)}`));
     return ipcRenderer.invoke(channel satisfies InvokeChannel, ...request);

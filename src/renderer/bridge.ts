@@ -1,15 +1,15 @@
-// The page's only way out: the preload's `window.headroom`, typed by the shared contract.
-import type { HeadroomBridge } from '../shared/ipc-contract.js';
+// The page's only way out: the preload's `window.breather`, typed by the shared contract.
+import type { BreatherBridge } from '../shared/ipc-contract.js';
 
 declare global {
   interface Window {
-    headroom: HeadroomBridge;
+    breather: BreatherBridge;
   }
 }
 
-export function headroom(): HeadroomBridge {
-  const bridge = window.headroom;
-  if (!bridge) throw new Error('The Headroom bridge is missing: this page only runs inside the Headroom app.');
+export function breather(): BreatherBridge {
+  const bridge = window.breather;
+  if (!bridge) throw new Error('The Breather bridge is missing: this page only runs inside the Breather app.');
   return bridge;
 }
 

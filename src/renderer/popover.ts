@@ -1,8 +1,8 @@
 // The dashboard: every window with its percentage, source, reset countdown and
 // burn rate; active sessions; the last limit hit; data health; and the
-// Checkpoint now button. It only reads from and asks `window.headroom`.
+// Checkpoint now button. It only reads from and asks `window.breather`.
 import type { Status, WindowStatus, WindowId } from '../shared/ipc-contract.js';
-import { byId, element, headroom } from './bridge.js';
+import { byId, element, breather } from './bridge.js';
 import { SOURCE_NAMES, WINDOW_NAMES, ago, baseName, bytes, countdown, percent, tokens, usd } from './format.js';
 
 const ORDER: WindowId[] = ['five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet'];
@@ -91,7 +91,7 @@ async function checkpoint(pause: boolean): Promise<void> {
   for (const b of buttons) b.disabled = true;
   message(pause ? 'Pausing and checkpointing…' : 'Checkpointing…', true);
   try {
-    const result = await headroom().invoke('checkpoint:now', { pause });
+    const result = await breather().invoke('checkpoint:now', { pause });
     message(result.message, result.ok);
   } catch (error) {
     message(`Checkpoint failed: ${(error as Error).message}`, false);
@@ -101,7 +101,7 @@ async function checkpoint(pause: boolean): Promise<void> {
 }
 
 function start(): void {
-  const bridge = headroom();
+  const bridge = breather();
   bridge.on('status:changed', show);
   byId('checkpoint-now').addEventListener('click', () => void checkpoint(false));
   byId('pause-checkpoint').addEventListener('click', () => void checkpoint(true));

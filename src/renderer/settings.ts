@@ -4,7 +4,7 @@
 // First: it must run before the shared schema is built.
 import './zod-jitless.js';
 import { PLAN_PRESET_IDS, type Settings, SettingsSchema, WEEKDAYS } from '../shared/ipc-contract.js';
-import { byId, element, headroom } from './bridge.js';
+import { byId, element, breather } from './bridge.js';
 
 let loaded: Settings | null = null;
 
@@ -131,14 +131,14 @@ async function save(event: Event): Promise<void> {
   showIssues([]);
   saved('Saving…', true);
   try {
-    const answer = await headroom().invoke('settings:set', result.data);
+    const answer = await breather().invoke('settings:set', result.data);
     if (answer.ok) {
       loaded = answer.settings;
       fill(loaded);
       saved('Saved.', true);
     } else {
       showIssues(answer.issues);
-      saved('Not saved: Headroom refused these values.', false);
+      saved('Not saved: Breather refused these values.', false);
     }
   } catch (error) {
     saved(`Not saved: ${(error as Error).message}`, false);
@@ -155,7 +155,7 @@ async function start(): Promise<void> {
 
 async function load(): Promise<void> {
   try {
-    const view = await headroom().invoke('settings:get');
+    const view = await breather().invoke('settings:get');
     loaded = view.settings;
     fill(loaded);
     byId('settings-path').textContent = view.path;

@@ -66,12 +66,12 @@ export function isEventChannel(value: unknown): value is EventChannel {
   return typeof value === 'string' && (EVENT_CHANNELS as readonly string[]).includes(value);
 }
 
-/** What the preload exposes as `window.headroom`: the contract, nothing else. */
-export interface HeadroomBridge {
+/** What the preload exposes as `window.breather`: the contract, nothing else. */
+export interface BreatherBridge {
   invoke<C extends InvokeChannel>(channel: C, ...request: InvokeRequest<C> extends void ? [] | [InvokeRequest<C>] : [InvokeRequest<C>]): Promise<InvokeResponse<C>>;
   /** Subscribes to a push channel; returns the unsubscribe function. */
   on<E extends EventChannel>(channel: E, listener: (payload: EventMap[E]) => void): () => void;
 }
 
 /** The name the bridge is exposed under. */
-export const BRIDGE_KEY = 'headroom';
+export const BRIDGE_KEY = 'breather';

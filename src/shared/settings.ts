@@ -1,4 +1,4 @@
-// Headroom's one settings schema. Shared by core, the CLI and the Electron app
+// Breather's one settings schema. Shared by core, the CLI and the Electron app
 // (electron-store reads the same plain JSON file), so it imports nothing of ours.
 // Every field has a default: a partial file parses to a complete settings object.
 import { z } from 'zod';

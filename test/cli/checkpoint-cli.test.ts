@@ -1,4 +1,4 @@
-// `headroom checkpoint` end to end: the built CLI, real repositories, real
+// `breather checkpoint` end to end: the built CLI, real repositories, real
 // transcripts. One shared world: a repository with two sessions (one started in
 // a subdirectory), a linked worktree of it, a plain directory, and a repository
 // whose only session is too old to count.
@@ -63,7 +63,7 @@ beforeAll(async () => {
   worktree.write('README.md', '# app (feature)\n');
   worktree.write('notes/todo.md', '- wire the feature flag\n');
   worktree.git(['add', 'notes/todo.md']);
-  plainDir = join(makeTempDir('headroom-cp-plain-'), 'scratch');
+  plainDir = join(makeTempDir('breather-cp-plain-'), 'scratch');
   mkdirSync(plainDir, { recursive: true });
   writeFileSync(join(plainDir, 'notes.txt'), 'not a repository\n');
   oldRepo = worldRepo(world, { 'a.txt': 'a\n' });
@@ -82,7 +82,7 @@ beforeAll(async () => {
 
 afterAll(removeTempDirs);
 
-describe('headroom checkpoint (every recently active project)', () => {
+describe('breather checkpoint (every recently active project)', () => {
   it('makes one entry per git top level: sessions grouped, the worktree separate, the plain directory included, the old session left out', () => {
     expect(record.trigger).toBe('manual');
     expect(record.paused).toBe(false);
@@ -109,7 +109,7 @@ describe('headroom checkpoint (every recently active project)', () => {
     expect(Object.keys(before.repo)).toContain(`[index] ${join(repo.gitDir(), 'index')}`);
     // The inactive repository got no stash and no private ref.
     expect(stashEntries(oldRepo)).toEqual([]);
-    expect(oldRepo.git(['for-each-ref', 'refs/headroom'])).toBe('');
+    expect(oldRepo.git(['for-each-ref', 'refs/breather'])).toBe('');
   });
 
   it('adds a real `git stash list` entry per repository and a private ref pointing at it', () => {
@@ -119,10 +119,10 @@ describe('headroom checkpoint (every recently active project)', () => {
       const project = projectFor(dir);
       const sha = project.stashSha!;
       expect(sha).toMatch(/^[0-9a-f]{40}$/);
-      const subject = `On ${branch}: headroom checkpoint ${record.createdAt}`;
+      const subject = `On ${branch}: breather checkpoint ${record.createdAt}`;
       expect(entries.find((e) => e.sha === sha)?.subject).toMatch(new RegExp(`^${subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
       expect(plainList).toContain(subject);
-      expect(project.privateRef).toMatch(new RegExp(`^refs/headroom/checkpoints/${record.id}(-\\d+)?$`));
+      expect(project.privateRef).toMatch(new RegExp(`^refs/breather/checkpoints/${record.id}(-\\d+)?$`));
       expect(repo.git(['rev-parse', '--verify', project.privateRef!])).toBe(sha);
       // Same shape as `git stash push -u`: HEAD, the index commit, and the untracked-files commit if any.
       const parents = repo.git(['rev-list', '--parents', '-n', '1', sha]).split(' ').slice(1);
@@ -142,9 +142,9 @@ describe('headroom checkpoint (every recently active project)', () => {
     for (const part of [main.stashSha!, `${main.stashSha}^2`, `${main.stashSha}^3`]) expect(repo.treePaths(part)).not.toContain('.env');
   });
 
-  it('writes each resume prompt under HEADROOM_HOME/checkpoints/<project>/<timestamp>.md, not into the repository', () => {
+  it('writes each resume prompt under BREATHER_HOME/checkpoints/<project>/<timestamp>.md, not into the repository', () => {
     const stamp = `${record.createdAt.replace(/[:.]/g, '-')}.md`;
-    const checkpointsDir = join(world.headroomHome, 'checkpoints');
+    const checkpointsDir = join(world.breatherHome, 'checkpoints');
     for (const project of record.projects) {
       expect(project.promptPath.startsWith(`${checkpointsDir}/`)).toBe(true);
       expect(project.promptPath.endsWith(`/${stamp}`)).toBe(true);
@@ -154,8 +154,8 @@ describe('headroom checkpoint (every recently active project)', () => {
     }
     expect(new Set(record.projects.map((p) => join(p.promptPath, '..'))).size).toBe(3);
     expect(readdirSync(checkpointsDir).filter((name) => name.includes('.'))).toEqual(['index.json']);
-    expect(existsSync(repo.path('.headroom'))).toBe(false);
-    expect(existsSync(worktree.path('.headroom'))).toBe(false);
+    expect(existsSync(repo.path('.breather'))).toBe(false);
+    expect(existsSync(worktree.path('.breather'))).toBe(false);
   });
 
   it('puts the restore command, the resume commands and the redacted original request in the prompt', () => {
@@ -184,7 +184,7 @@ describe('headroom checkpoint (every recently active project)', () => {
     expect(plainPrompt).toContain(`claude --resume ${sessions.plain}`);
   });
 
-  it('lists the checkpoint in the index (`headroom checkpoints --json`)', async () => {
+  it('lists the checkpoint in the index (`breather checkpoints --json`)', async () => {
     const listed = await cliJson<{ checkpoints: CheckpointRecord[]; paused: unknown[] }>(world, ['checkpoints', '--json']);
     const entry = listed.checkpoints.find((c) => c.id === record.id);
     expect(entry).toEqual(record);

@@ -1,4 +1,4 @@
-// Edge cases of `headroom checkpoint`, end to end: each has a clear outcome in
+// Edge cases of `breather checkpoint`, end to end: each has a clear outcome in
 // the JSON result, in the text listing and in the resume prompt, and none of
 // them touches a file. One checkpoint covers five repositories at once.
 import { writeFileSync } from 'node:fs';
@@ -64,7 +64,7 @@ beforeAll(async () => {
 
 afterAll(removeTempDirs);
 
-describe('headroom checkpoint edge cases', () => {
+describe('breather checkpoint edge cases', () => {
   it('checkpoints all five repositories and changes no file or index in any of them', () => {
     expect(record.projects.map((p) => p.projectDir).sort()).toEqual(CASES.map((name) => repos[name].root).sort());
     for (const name of CASES) expect(after[name], name).toEqual(before[name]);
@@ -83,7 +83,7 @@ describe('headroom checkpoint edge cases', () => {
   it('nothing to stash: no stash entry, no private ref, and the prompt says so', () => {
     expect(project('clean')).toMatchObject({ status: 'nothing-to-stash', stashSha: null, privateRef: null, refusal: null, changedFiles: 0 });
     expect(stashEntries(repos.clean)).toEqual([]);
-    expect(repos.clean.git(['for-each-ref', 'refs/headroom'])).toBe('');
+    expect(repos.clean.git(['for-each-ref', 'refs/breather'])).toBe('');
     expect(prompt('clean')).toContain('No stash was made: there was nothing to stash');
     expect(textListing).toContain(`${repos.clean.root}: nothing to stash`);
   });
@@ -110,7 +110,7 @@ describe('headroom checkpoint edge cases', () => {
     expect(dotenv.notCaptured).toContain('.env is ignored by git and was not saved (secrets never go into a checkpoint)');
     expect(prompt('dotenv')).toContain('.env is ignored by git and was not saved');
     expect(prompt('dotenv')).not.toContain('hunter2');
-    expect(readText(join(world.headroomHome, 'checkpoints', 'index.json'))).not.toContain('hunter2');
+    expect(readText(join(world.breatherHome, 'checkpoints', 'index.json'))).not.toContain('hunter2');
   });
 
   it('untracked file over checkpoint.untrackedSizeCapMB: skipped and listed, the rest stashed', () => {
@@ -145,7 +145,7 @@ describe('no Claude activity', () => {
 
     const text = await cli(quiet, ['checkpoint', '--data-dir', quiet.claudeRoot]);
     expect(text.code).toBe(2);
-    expect(text.stderr).toContain('headroom: no project with recent Claude Code activity; pass --project DIR');
+    expect(text.stderr).toContain('breather: no project with recent Claude Code activity; pass --project DIR');
     expect(text.stdout).toBe('');
 
     const json = await cli(quiet, ['checkpoint', '--json', '--data-dir', quiet.claudeRoot]);

@@ -1,4 +1,4 @@
-// `headroom pause` and `headroom resume`, end to end, plus the opt-in
+// `breather pause` and `breather resume`, end to end, plus the opt-in
 // `checkpoint.writePromptIntoRepo`. The world holds a repository with a linked
 // worktree nested inside it (where Claude Code puts its own worktrees) and a
 // second repository.
@@ -46,7 +46,7 @@ beforeAll(async () => {
 
 afterAll(removeTempDirs);
 
-describe('headroom pause / resume', () => {
+describe('breather pause / resume', () => {
   it('pause checkpoints every active project (files untouched) and marks each one paused', async () => {
     expect(after).toEqual(before);
     expect(record.paused).toBe(true);
@@ -94,8 +94,8 @@ describe('headroom pause / resume', () => {
 });
 
 describe('checkpoint.writePromptIntoRepo', () => {
-  it('is off by default; when set, the prompt also goes into the repository (and still into HEADROOM_HOME)', async () => {
-    expect(existsSync(lib.path('.headroom'))).toBe(false);
+  it('is off by default; when set, the prompt also goes into the repository (and still into BREATHER_HOME)', async () => {
+    expect(existsSync(lib.path('.breather'))).toBe(false);
     expect((await cli(world, ['config', 'set', 'checkpoint.writePromptIntoRepo', 'true'])).code).toBe(0);
     const stashesBefore = stashEntries(lib).length;
     const fingerprintBefore = await lib.fingerprint();
@@ -105,15 +105,15 @@ describe('checkpoint.writePromptIntoRepo', () => {
     expect(project.status).toBe('stashed');
     expect(stashEntries(lib)).toHaveLength(stashesBefore + 1);
 
-    const inRepo = lib.path('.headroom/RESUME.md');
+    const inRepo = lib.path('.breather/RESUME.md');
     expect(readText(inRepo)).toBe(readText(project.promptPath));
     expect(readText(inRepo)).toContain(`git stash apply --index ${project.stashSha}`);
-    expect(readdirSync(lib.path('.headroom'))).toEqual(['RESUME.md']);
-    // Apart from the new .headroom folder (and the root's mtime), nothing changed; the index is untouched.
-    const strip = (f: Fingerprint): Fingerprint => Object.fromEntries(Object.entries(f).filter(([k]) => k !== '.' && k !== '.headroom' && !k.startsWith('.headroom/')));
+    expect(readdirSync(lib.path('.breather'))).toEqual(['RESUME.md']);
+    // Apart from the new .breather folder (and the root's mtime), nothing changed; the index is untouched.
+    const strip = (f: Fingerprint): Fingerprint => Object.fromEntries(Object.entries(f).filter(([k]) => k !== '.' && k !== '.breather' && !k.startsWith('.breather/')));
     expect(strip(await lib.fingerprint())).toEqual(strip(fingerprintBefore));
     // The snapshot was taken before the prompt was written: the stash does not contain it.
-    expect(lib.treePaths(project.stashSha!)).not.toContain('.headroom/RESUME.md');
-    expect(existsSync(join(app.root, '.headroom'))).toBe(false);
+    expect(lib.treePaths(project.stashSha!)).not.toContain('.breather/RESUME.md');
+    expect(existsSync(join(app.root, '.breather'))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-// `headroom restore <id>`: prints the restore commands; `--apply` runs them,
+// `breather restore <id>`: prints the restore commands; `--apply` runs them,
 // but only on a clean tree. The repository's work mixes a staged change with a
 // further unstaged one, a staged new file, a deletion, a mode change, an
 // untracked file in a new folder and an ignored file.
@@ -43,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(removeTempDirs);
 
-describe('headroom restore', () => {
+describe('breather restore', () => {
   it('prints the restore commands (text and JSON) and changes nothing', async () => {
     const fingerprint = await repo.fingerprint();
     const text = await cli(world, ['restore', record.id]);

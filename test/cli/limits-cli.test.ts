@@ -29,8 +29,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A Claude root with a past 5-hour hit (also copied into a resumed session), a weekly hit, and a current window. */
 function corpus(nowMs = Date.now()) {
-  const root = tempDir('headroom-limits-root-');
-  const home = tempDir('headroom-limits-home-');
+  const root = tempDir('breather-limits-root-');
+  const home = tempDir('breather-limits-home-');
   const a = '/work/project-a';
   const b = '/work/project-b';
   // Whole minutes keep every line away from 15-minute bucket edges that matter.
@@ -73,7 +73,7 @@ function corpus(nowMs = Date.now()) {
   return {
     root,
     home,
-    env: { HEADROOM_HOME: home },
+    env: { BREATHER_HOME: home },
     now,
     hit1: { at: hit1, resetsAt: hit1Reset, text: hit1Text, usage: usageIn(hit1Reset - 5 * HOUR, hit1) },
     hit2: { at: hit2, resetsAt: hit2Reset, text: hit2Text, usage: usageIn(hit2Reset - 7 * DAY, hit2) },
@@ -91,7 +91,7 @@ function expectUsage(actual: { tokens: number; costUSD: number }, expected: { to
   expect(actual.costUSD).toBeCloseTo(expected.costUSD, 9);
 }
 
-describe('headroom limits', () => {
+describe('breather limits', () => {
   it('--json lists each hit once with time, window, reset, text, session, cwd and the usage up to it', async () => {
     const c = corpus();
     const result = await runCli(['limits', '--json', '--data-dir', c.root], c.env);
@@ -121,7 +121,7 @@ describe('headroom limits', () => {
   });
 });
 
-describe('headroom status', () => {
+describe('breather status', () => {
   it('--json has the five_hour window with every field of the issue, seven_day, the last hit, active sessions and health', async () => {
     const c = corpus();
     const before = Date.now();
@@ -212,8 +212,8 @@ describe('statusText', () => {
   });
 });
 
-describe('headroom config', () => {
-  const env = () => ({ HEADROOM_HOME: tempDir('headroom-config-home-') });
+describe('breather config', () => {
+  const env = () => ({ BREATHER_HOME: tempDir('breather-config-home-') });
 
   it('get prints every setting (the defaults on a fresh state dir), --json too', async () => {
     const e = env();
@@ -227,10 +227,10 @@ describe('headroom config', () => {
     const e = env();
     const set = await runCli(['config', 'set', 'plan.preset', 'max_5x'], e);
     expect(set.code, set.stderr).toBe(0);
-    expect(set.stdout.trim()).toBe(`plan.preset = "max_5x" (saved in ${join(e.HEADROOM_HOME, 'settings.json')})`);
+    expect(set.stdout.trim()).toBe(`plan.preset = "max_5x" (saved in ${join(e.BREATHER_HOME, 'settings.json')})`);
     expect((await runCli(['config', 'get', 'plan.preset'], e)).stdout.trim()).toBe('max_5x');
     expect(JSON.parse((await runCli(['config', 'get', 'plan.preset', '--json'], e)).stdout)).toBe('max_5x');
-    expect(JSON.parse(readFileSync(join(e.HEADROOM_HOME, 'settings.json'), 'utf8')).plan.preset).toBe('max_5x');
+    expect(JSON.parse(readFileSync(join(e.BREATHER_HOME, 'settings.json'), 'utf8')).plan.preset).toBe('max_5x');
 
     const json = await runCli(['config', 'set', 'alerts.thresholds.five_hour', '[60,80]', '--json'], e);
     expect(json.code).toBe(0);
@@ -277,7 +277,7 @@ describe('headroom config', () => {
     [['set', 'alerts.quietHours', '{"start":"22:00","end":"07:00","timeZone":"Mars/Base"}'], /not a known IANA time zone/],
     [['set', 'alerts.quietHours.start', '22:00'], /"alerts\.quietHours" is not set; set "alerts\.quietHours" as a whole first/],
     [['set', 'no.such.setting', '1'], /"no\.such\.setting" is not a setting/],
-    [['set', 'version', '2'], /"version" is managed by Headroom/],
+    [['set', 'version', '2'], /"version" is managed by Breather/],
     [['get', 'no.such.setting'], /"no\.such\.setting" is not a setting/],
     [['get', 'alerts.thresholds.five_hour.0'], /"alerts\.thresholds\.five_hour\.0" is not a setting/],
     [['get', 'plan.__proto__'], /"plan\.__proto__" is not a setting/],
@@ -285,28 +285,28 @@ describe('headroom config', () => {
   ])('rejects config %j with exit code 2 and a clear message, changing nothing', async (args, message) => {
     const e = env();
     await runCli(['config', 'set', 'plan.preset', 'pro'], e);
-    const before = readFileSync(join(e.HEADROOM_HOME, 'settings.json'), 'utf8');
+    const before = readFileSync(join(e.BREATHER_HOME, 'settings.json'), 'utf8');
     const result = await runCli(['config', ...args], e);
     expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr).toMatch(/^headroom: /);
+    expect(result.stderr).toMatch(/^breather: /);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(result.stdout).toBe('');
-    expect(readFileSync(join(e.HEADROOM_HOME, 'settings.json'), 'utf8')).toBe(before);
+    expect(readFileSync(join(e.BREATHER_HOME, 'settings.json'), 'utf8')).toBe(before);
   });
 
   it('backs up a corrupt settings file, says so on stderr, and carries on with defaults', async () => {
     const e = env();
-    const path = join(e.HEADROOM_HOME, 'settings.json');
+    const path = join(e.BREATHER_HOME, 'settings.json');
     const garbage = '{"version":1,"plan":{"preset":"pro"'; // truncated JSON
     writeFileSync(path, garbage);
     const result = await runCli(['config', 'get', 'plan.preset', '--json'], e);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toBeNull();
-    expect(result.stderr).toMatch(/^headroom: Your settings file was not valid JSON .*It was saved as .*settings\.json\.corrupt-/);
-    const backups = readdirSync(e.HEADROOM_HOME).filter((f) => f.startsWith('settings.json.corrupt-'));
+    expect(result.stderr).toMatch(/^breather: Your settings file was not valid JSON .*It was saved as .*settings\.json\.corrupt-/);
+    const backups = readdirSync(e.BREATHER_HOME).filter((f) => f.startsWith('settings.json.corrupt-'));
     expect(backups).toHaveLength(1);
-    expect(readFileSync(join(e.HEADROOM_HOME, backups[0]!), 'utf8')).toBe(garbage);
+    expect(readFileSync(join(e.BREATHER_HOME, backups[0]!), 'utf8')).toBe(garbage);
     expect(result.stderr).toContain(backups[0]);
     // Repaired: the next run is quiet.
     const next = await runCli(['config', 'get', 'plan.preset'], e);
@@ -316,7 +316,7 @@ describe('headroom config', () => {
 
   it('repairs a file with an invalid value, keeping the rest, with a notice and a backup', async () => {
     const e = env();
-    const path = join(e.HEADROOM_HOME, 'settings.json');
+    const path = join(e.BREATHER_HOME, 'settings.json');
     writeFileSync(path, JSON.stringify({ version: 1, plan: { preset: 'pro' }, alerts: { predictiveMinutes: -5 } }));
     const result = await runCli(['config', 'get', '--json'], e);
     expect(result.code).toBe(0);
@@ -324,6 +324,6 @@ describe('headroom config', () => {
     expect(settings.plan.preset).toBe('pro');
     expect(settings.alerts.predictiveMinutes).toBe(defaultSettings().alerts.predictiveMinutes);
     expect(result.stderr).toMatch(/needed attention: .*alerts\.predictiveMinutes/);
-    expect(readdirSync(e.HEADROOM_HOME).some((f) => f.startsWith('settings.json.corrupt-'))).toBe(true);
+    expect(readdirSync(e.BREATHER_HOME).some((f) => f.startsWith('settings.json.corrupt-'))).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ describe('pause and resume mute and unmute alerts', () => {
     const repo = worldRepo(world, { 'a.txt': 'one\n' });
     repo.write('a.txt', 'two\n');
     await writeSession(world, { cwd: repo.root, minutesAgo: 3, prompts: ['Change a.txt.'] });
-    const muted = () => JSON.parse(readFileSync(join(world.headroomHome, 'alert-state.json'), 'utf8')).mutedWindows.map((m: { window: string }) => m.window);
+    const muted = () => JSON.parse(readFileSync(join(world.breatherHome, 'alert-state.json'), 'utf8')).mutedWindows.map((m: { window: string }) => m.window);
 
     expect((await cli(world, ['pause', '--data-dir', world.claudeRoot])).code).toBe(0);
     expect(muted()).toEqual(['five_hour']);
@@ -23,7 +23,7 @@ describe('pause and resume mute and unmute alerts', () => {
 
   it('refuses a project directory that does not exist', async () => {
     const world = makeWorld();
-    const result = await cli(world, ['checkpoint', '--project', join(world.headroomHome, 'nope')]);
+    const result = await cli(world, ['checkpoint', '--project', join(world.breatherHome, 'nope')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Project directory .*nope does not exist/);
   });

@@ -13,10 +13,10 @@ function corpus() {
     usageLine({ at: '2026-11-01T16:30:00.000Z', messageId: 'm2', requestId: 'r2', input: 7, output: 3, model: 'claude-opus-4-1-20250805' }),
     'not json',
   ]);
-  return { root, env: { HEADROOM_HOME: home }, home };
+  return { root, env: { BREATHER_HOME: home }, home };
 }
 
-describe('headroom daily|session|blocks', () => {
+describe('breather daily|session|blocks', () => {
   it('daily --json uses ccusage field names', async () => {
     const { root, env } = corpus();
     const result = await runCli(['daily', '--json', '--timezone', 'UTC', '--data-dir', root], env);
@@ -73,7 +73,7 @@ describe('headroom daily|session|blocks', () => {
   });
 });
 
-describe('headroom status', () => {
+describe('breather status', () => {
   it('reports data health: roots, files, bytes and skipped lines by reason', async () => {
     const { root, env } = corpus();
     const status = JSON.parse((await runCli(['status', '--json', '--data-dir', root], env)).stdout);
@@ -84,7 +84,7 @@ describe('headroom status', () => {
     expect(text.stdout).toMatch(/skipped lines: garbage 1/);
   });
 
-  it('persists the index in HEADROOM_HOME and reuses it', async () => {
+  it('persists the index in BREATHER_HOME and reuses it', async () => {
     const { root, env, home } = corpus();
     await runCli(['status', '--json', '--data-dir', root], env);
     expect(existsSync(join(home, 'index'))).toBe(true);
@@ -95,7 +95,7 @@ describe('headroom status', () => {
   });
 });
 
-describe('headroom watch --json', () => {
+describe('breather watch --json', () => {
   let watcher: CliProcess | null = null;
   afterEach(async () => {
     await watcher?.stop();
@@ -129,7 +129,7 @@ describe('headroom watch --json', () => {
     expect(await watcher.stop()).toBe(0);
     watcher = null;
     // The index was saved on exit: a later status reads nothing new.
-    const status = JSON.parse((await runCli(['status', '--json', '--data-dir', root], { ...env, HEADROOM_HOME: home })).stdout);
+    const status = JSON.parse((await runCli(['status', '--json', '--data-dir', root], { ...env, BREATHER_HOME: home })).stdout);
     expect(status.health.index).toBe('loaded');
     expect(status.windows.five_hour.tokens).toBe(1515);
   });

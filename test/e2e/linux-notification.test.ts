@@ -1,4 +1,4 @@
-// End to end on a real Linux desktop stack: `headroom watch` decides an alert
+// End to end on a real Linux desktop stack: `breather watch` decides an alert
 // and the notification really goes out over D-Bus to a notification daemon.
 // A private session bus, Xvfb, dunst and dbus-monitor are started here and
 // killed in afterAll, whatever happens. Missing binaries fail the test.
@@ -22,7 +22,7 @@ afterAll(async () => {
 type AlertLine = Alert & { type: 'alert'; shown: boolean; suppressed: string | null };
 
 describe('Linux desktop notifications (real D-Bus, Xvfb, dunst)', () => {
-  it('headroom watch sends the threshold alert as a Notify call with app name, title and body', { timeout: 120_000 }, async () => {
+  it('breather watch sends the threshold alert as a Notify call with app name, title and body', { timeout: 120_000 }, async () => {
     expect(process.platform, 'this test proves the Linux notification path').toBe('linux');
     requireBinaries();
 
@@ -32,16 +32,16 @@ describe('Linux desktop notifications (real D-Bus, Xvfb, dunst)', () => {
     await desktop.startDunst();
     const monitor = await desktop.startNotifyMonitor();
 
-    // The chain works before Headroom is involved: a probe goes through the monitor to dunst.
+    // The chain works before Breather is involved: a probe goes through the monitor to dunst.
     const probe = await desktop.run('notify-send', ['--app-name', 'probe', 'probe-summary', 'probe-body']);
     expect(probe.code, probe.stderr).toBe(0);
     await pollUntil(() => parseNotifyCalls(monitor.stdout).some((c) => c.summary === 'probe-summary'), 'the probe Notify call', 30_000);
     await desktop.run('dunstctl', ['close-all']);
 
     // A Pro user whose current 5-hour block is past 50 %, with activity minutes ago.
-    const home = tempDir('headroom-e2e-home-');
-    const root = tempDir('headroom-e2e-root-');
-    const set = await runCli(['config', 'set', 'plan.preset', 'pro'], { HEADROOM_HOME: home });
+    const home = tempDir('breather-e2e-home-');
+    const root = tempDir('breather-e2e-root-');
+    const set = await runCli(['config', 'set', 'plan.preset', 'pro'], { BREATHER_HOME: home });
     expect(set.code, set.stderr).toBe(0);
     const now = Date.now();
     const lines = [costLine(now - 4 * MIN, 5.5), costLine(now - 3 * MIN, 5)];
@@ -50,7 +50,7 @@ describe('Linux desktop notifications (real D-Bus, Xvfb, dunst)', () => {
     expect(cost / PLAN_PRESETS.pro.caps.five_hour!).toBeLessThan(0.75);
     writeTranscript(root, '-work-project-a/session-1.jsonl', lines.map((l) => l.line));
 
-    watch = new CliProcess(['watch', '--json', '--data-dir', root], { HEADROOM_HOME: home, ...desktop.env });
+    watch = new CliProcess(['watch', '--json', '--data-dir', root], { BREATHER_HOME: home, ...desktop.env });
     const deadline = Date.now() + 30_000;
     let alert: AlertLine | null = null;
     const seen: string[] = [];
@@ -68,7 +68,7 @@ describe('Linux desktop notifications (real D-Bus, Xvfb, dunst)', () => {
       `a Notify call titled "${alert.title}" (monitor output:\n${monitor.stdout.slice(-3000)}\nwatch stderr: ${watch.stderr})`,
       30_000,
     );
-    expect(call.appName).toBe('Headroom');
+    expect(call.appName).toBe('Breather');
     expect(call.summary).toBe(alert.title);
     expect(call.body).toBe(alert.body);
     expect(call.icon).toMatch(/assets\/icon\.png$/);

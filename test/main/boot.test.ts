@@ -55,10 +55,10 @@ afterAll(async () => {
 });
 
 describe('the built tray app', () => {
-  it('names itself Headroom and uses the CLI state dir as userData, before ready', () => {
+  it('names itself Breather and uses the CLI state dir as userData, before ready', () => {
     const { app } = installed.fake;
-    expect(app.getName()).toBe('Headroom');
-    expect(app.getPath('userData')).toBe(world.headroomHome);
+    expect(app.getName()).toBe('Breather');
+    expect(app.getPath('userData')).toBe(world.breatherHome);
     expect(installed.fake.trays).toHaveLength(0);
   });
 
@@ -70,7 +70,7 @@ describe('the built tray app', () => {
     await waitFor(() => installed.fake.shortcuts.size > 0, 'the global shortcut');
     expect([...installed.fake.shortcuts.keys()]).toEqual(['CommandOrControl+Shift+H']);
     const labels = flatten(tray.menu?.items ?? []).map((i) => i.label);
-    expect(labels).toEqual(expect.arrayContaining(['Checkpoint now', 'Pause and checkpoint', 'Snooze alerts…', 'Open dashboard', 'Settings…', 'Quit Headroom']));
+    expect(labels).toEqual(expect.arrayContaining(['Checkpoint now', 'Pause and checkpoint', 'Snooze alerts…', 'Open dashboard', 'Settings…', 'Quit Breather']));
     // Every contract channel has a handler, and every permission request is denied.
     expect([...installed.fake.handlers.keys()].sort()).toEqual(['alerts:snooze', 'app:open-settings', 'checkpoint:now', 'settings:get', 'settings:set', 'status:get']);
     let granted: boolean | null = null;
@@ -90,7 +90,7 @@ describe('the built tray app', () => {
     installed.fake.shortcuts.get('CommandOrControl+Shift+H')!();
     const stashes = await waitFor(() => (stashEntries(repo).length > 0 ? stashEntries(repo) : null), 'a stash in the repository', 60_000);
     expect(stashes).toHaveLength(1);
-    const checkpointsDir = join(world.headroomHome, 'checkpoints');
+    const checkpointsDir = join(world.breatherHome, 'checkpoints');
     const prompts = await waitFor(() => {
       const found: string[] = [];
       const walk = (dir: string) => {

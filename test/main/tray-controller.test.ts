@@ -60,16 +60,16 @@ describe('TrayController', () => {
   it('creates the tray with the icon and a menu with the status lines and every action', () => {
     const { tray, item } = setup();
     expect(tray().iconPath).toBe('/assets/trayTemplate.png');
-    expect(tray().toolTip).toBe('Headroom: reading Claude Code usage…');
+    expect(tray().toolTip).toBe('Breather: reading Claude Code usage…');
     const labels = tray().menu!.items.map((i) => i.label ?? `(${i.type})`);
-    expect(labels).toEqual(['Reading Claude Code usage…', '(separator)', 'Checkpoint now', 'Pause and checkpoint', 'Snooze alerts…', '(separator)', 'Open dashboard', 'Settings…', '(separator)', 'Quit Headroom']);
+    expect(labels).toEqual(['Reading Claude Code usage…', '(separator)', 'Checkpoint now', 'Pause and checkpoint', 'Snooze alerts…', '(separator)', 'Open dashboard', 'Settings…', '(separator)', 'Quit Breather']);
     expect(item('Reading Claude Code usage…').enabled).toBe(false);
     expect(item('Snooze alerts…').submenu!.map((i) => i.label)).toEqual(['For 30 min', 'For 45 min', 'For 1 h', 'For 2 h', 'Until the 5-hour window resets']);
   });
 
   it('menu items and a tray click call the actions', () => {
     const { tray, item, done } = setup();
-    for (const label of ['Checkpoint now', 'Pause and checkpoint', 'For 45 min', 'Until the 5-hour window resets', 'Open dashboard', 'Settings…', 'Quit Headroom']) item(label).click!();
+    for (const label of ['Checkpoint now', 'Pause and checkpoint', 'For 45 min', 'Until the 5-hour window resets', 'Open dashboard', 'Settings…', 'Quit Breather']) item(label).click!();
     tray().clickListener!();
     expect(done).toEqual(['checkpoint', 'pause', 'snooze:45', 'snooze:null', 'dashboard', 'settings', 'quit', 'dashboard']);
   });

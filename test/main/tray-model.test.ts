@@ -4,7 +4,7 @@ import { at, statusWith, windowStatus } from '../support/status-fixture.js';
 
 describe('trayModel', () => {
   it('before the first status: idle, no title, a reading line', () => {
-    expect(trayModel(null)).toEqual({ title: '', tooltip: 'Headroom: reading Claude Code usage…', summaryLines: ['Reading Claude Code usage…'], level: 'idle' });
+    expect(trayModel(null)).toEqual({ title: '', tooltip: 'Breather: reading Claude Code usage…', summaryLines: ['Reading Claude Code usage…'], level: 'idle' });
   });
 
   it('titles the 5-hour percentage and lists every window with source and reset countdown', () => {
@@ -12,7 +12,7 @@ describe('trayModel', () => {
     expect(model.title).toBe('62%');
     expect(model.level).toBe('ok');
     expect(model.summaryLines).toEqual(['5-hour: 62% (statusline), resets in 2 h 5 min', 'Weekly: 40% (learned), resets in 3 d 0 h']);
-    expect(model.tooltip).toBe(['Headroom', ...model.summaryLines].join('\n'));
+    expect(model.tooltip).toBe(['Breather', ...model.summaryLines].join('\n'));
   });
 
   it('warns at 75 % and is critical at 90 % of the fullest window', () => {

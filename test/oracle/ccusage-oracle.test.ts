@@ -13,7 +13,7 @@ import { type CorpusSummary, generateCorpus } from '../support/corpus-generator.
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CCUSAGE = join(REPO, 'node_modules/.bin/ccusage');
-const HEADROOM = join(REPO, 'dist/cli/headroom.mjs');
+const BREATHER = join(REPO, 'dist/cli/breather.mjs');
 const TOKEN_FIELDS = ['inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens'] as const;
 
 interface DailyRow {
@@ -38,16 +38,16 @@ interface BlockRow {
 
 type Tokens = Record<(typeof TOKEN_FIELDS)[number], number>;
 
-const temp = mkdtempSync(join(tmpdir(), 'headroom-oracle-'));
+const temp = mkdtempSync(join(tmpdir(), 'breather-oracle-'));
 const root = join(temp, 'claude');
 const emptyHome = join(temp, 'home');
-const stateDir = join(temp, 'headroom-state');
+const stateDir = join(temp, 'breather-state');
 
-/** Env with nothing of the real user's: an empty HOME and no inherited Claude/Headroom dirs. */
+/** Env with nothing of the real user's: an empty HOME and no inherited Claude/Breather dirs. */
 function isolatedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: emptyHome, XDG_CONFIG_HOME: join(emptyHome, '.config'), ...extra };
   if (!('CLAUDE_CONFIG_DIR' in extra)) delete env.CLAUDE_CONFIG_DIR;
-  if (!('HEADROOM_HOME' in extra)) delete env.HEADROOM_HOME;
+  if (!('BREATHER_HOME' in extra)) delete env.BREATHER_HOME;
   env.NO_COLOR = '1';
   return env;
 }
@@ -79,21 +79,21 @@ function ccusage(report: 'daily' | 'blocks'): Promise<any> {
   );
 }
 
-let headroomRuns: Promise<{ daily: any; blocks: any }> | null = null;
+let breatherRuns: Promise<{ daily: any; blocks: any }> | null = null;
 
 /** Our CLI, run once and shared; fails with a clear message when it isn't built. */
-function headroom(): Promise<{ daily: any; blocks: any }> {
-  headroomRuns ??= (async () => {
-    if (!existsSync(HEADROOM)) {
-      throw new Error(`${HEADROOM} does not exist: build it first (npm run build).`);
+function breather(): Promise<{ daily: any; blocks: any }> {
+  breatherRuns ??= (async () => {
+    if (!existsSync(BREATHER)) {
+      throw new Error(`${BREATHER} does not exist: build it first (npm run build).`);
     }
-    const env = isolatedEnv({ HEADROOM_HOME: stateDir });
-    const args = (report: string): string[] => [HEADROOM, report, '--json', '--timezone', 'UTC', '--data-dir', root];
-    const daily = await runJson('headroom daily', process.execPath, args('daily'), env);
-    const blocks = await runJson('headroom blocks', process.execPath, args('blocks'), env);
+    const env = isolatedEnv({ BREATHER_HOME: stateDir });
+    const args = (report: string): string[] => [BREATHER, report, '--json', '--timezone', 'UTC', '--data-dir', root];
+    const daily = await runJson('breather daily', process.execPath, args('daily'), env);
+    const blocks = await runJson('breather blocks', process.execPath, args('blocks'), env);
     return { daily, blocks };
   })();
-  return headroomRuns;
+  return breatherRuns;
 }
 
 function dayKey(row: DailyRow): string {
@@ -137,7 +137,7 @@ function differences(ours: Map<string, Tokens>, oracle: Map<string, Tokens>): st
     if (!actual) continue;
     for (const field of TOKEN_FIELDS) {
       if (actual[field] !== expected[field]) {
-        out.push(`${k} ${field}: headroom ${actual[field]} vs ccusage ${expected[field]} (Δ ${actual[field] - expected[field]})`);
+        out.push(`${k} ${field}: breather ${actual[field]} vs ccusage ${expected[field]} (Δ ${actual[field] - expected[field]})`);
       }
     }
   }
@@ -171,8 +171,8 @@ describe('token totals match ccusage (oracle)', () => {
   });
 
   it('daily: same days, and per day the same input, output, cache-creation and cache-read tokens', async () => {
-    const { daily } = await headroom();
-    expect(Array.isArray(daily?.daily), 'headroom daily --json has a daily[] array').toBe(true);
+    const { daily } = await breather();
+    expect(Array.isArray(daily?.daily), 'breather daily --json has a daily[] array').toBe(true);
     const ours = keyed<DailyRow>(daily.daily, dayKey, dailyTokens);
     const oracle = keyed<DailyRow>(ccDaily.daily, dayKey, dailyTokens);
     expect([...ours.keys()].sort()).toEqual([...oracle.keys()].sort());
@@ -181,8 +181,8 @@ describe('token totals match ccusage (oracle)', () => {
   });
 
   it('blocks: same non-gap blocks by startTime, and per block the same four token totals', async () => {
-    const { blocks } = await headroom();
-    expect(Array.isArray(blocks?.blocks), 'headroom blocks --json has a blocks[] array').toBe(true);
+    const { blocks } = await breather();
+    expect(Array.isArray(blocks?.blocks), 'breather blocks --json has a blocks[] array').toBe(true);
     // Entries are not compared: ccusage counts <synthetic> records in them, we don't.
     const real = (rows: BlockRow[]): BlockRow[] => rows.filter((b) => !b.isGap);
     const ours = keyed(real(blocks.blocks), (b) => b.startTime, blockTokens);

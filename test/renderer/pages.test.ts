@@ -1,5 +1,5 @@
 // The built popover and settings pages in real Chromium, talking to a fake
-// `window.headroom` bridge: what they show, what they ask main for, and the CSP.
+// `window.breather` bridge: what they show, what they ask main for, and the CSP.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/shared/settings.js';

@@ -1,5 +1,5 @@
 // A sandbox for end-to-end checkpoint tests through the built CLI: an isolated
-// git HOME, a Headroom state dir, a Claude data root with recent transcripts,
+// git HOME, a Breather state dir, a Claude data root with recent transcripts,
 // and real repositories. The CLI process gets the same git isolation as the
 // repositories (no system config, HOME in the sandbox, no inherited GIT_*).
 import { execFile } from 'node:child_process';
@@ -13,8 +13,8 @@ import { treeContents } from './tree-fingerprint.js';
 
 export interface CheckpointWorld {
   base: string;
-  /** Headroom's state dir (HEADROOM_HOME). */
-  headroomHome: string;
+  /** Breather's state dir (BREATHER_HOME). */
+  breatherHome: string;
   /** The Claude data root passed with --data-dir. */
   claudeRoot: string;
   /** Git environment shared by the repositories and the CLI. */
@@ -24,18 +24,18 @@ export interface CheckpointWorld {
 }
 
 export function makeWorld(): CheckpointWorld {
-  const base = makeTempDir('headroom-cp-world-');
+  const base = makeTempDir('breather-cp-world-');
   const home = join(base, 'home');
-  const headroomHome = join(base, 'headroom-state');
+  const breatherHome = join(base, 'breather-state');
   const claudeRoot = join(base, 'claude');
-  for (const dir of [home, headroomHome, join(claudeRoot, 'projects')]) mkdirSync(dir, { recursive: true });
+  for (const dir of [home, breatherHome, join(claudeRoot, 'projects')]) mkdirSync(dir, { recursive: true });
   const gitEnv = isolatedGitEnv(home);
   const cliEnv: Record<string, string | undefined> = {};
   // runCli starts from process.env: blank out any GIT_* (e.g. from a git hook) so
   // the CLI sees exactly the isolated environment.
   for (const name of Object.keys(process.env)) if (name.startsWith('GIT_') || name === 'EMAIL') cliEnv[name] = undefined;
-  Object.assign(cliEnv, gitEnv, { HEADROOM_HOME: headroomHome, CLAUDE_CONFIG_DIR: '' });
-  return { base, headroomHome, claudeRoot, gitEnv, cliEnv };
+  Object.assign(cliEnv, gitEnv, { BREATHER_HOME: breatherHome, CLAUDE_CONFIG_DIR: '' });
+  return { base, breatherHome, claudeRoot, gitEnv, cliEnv };
 }
 
 /** A repository in the world (shared HOME), with identity; files make an initial commit. */
@@ -44,7 +44,7 @@ export function worldRepo(world: CheckpointWorld, files?: Record<string, string>
 }
 
 /** A linked worktree of repo on a new branch, at path (or a fresh temp dir). */
-export function linkedWorktree(repo: TempRepo, branch: string, path = join(makeTempDir('headroom-wt-'), 'wt')): TempRepo {
+export function linkedWorktree(repo: TempRepo, branch: string, path = join(makeTempDir('breather-wt-'), 'wt')): TempRepo {
   repo.git(['worktree', 'add', '-q', '-b', branch, path]);
   return new TempRepo(path, repo.env);
 }
@@ -85,7 +85,7 @@ export function cli(world: CheckpointWorld, args: string[], options: { cwd?: str
 /** Runs the CLI and parses its JSON stdout, asserting the exit code. */
 export async function cliJson<T = any>(world: CheckpointWorld, args: string[], options: { cwd?: string; code?: number } = {}): Promise<T> {
   const result = await cli(world, args, options);
-  expect(result.code, `headroom ${args.join(' ')}\n${result.stderr}`).toBe(options.code ?? 0);
+  expect(result.code, `breather ${args.join(' ')}\n${result.stderr}`).toBe(options.code ?? 0);
   return JSON.parse(result.stdout) as T;
 }
 
@@ -110,7 +110,7 @@ export async function stateRestoredInFreshClone(
   stashSha: string,
   excluded: readonly string[] = [],
 ): Promise<Awaited<ReturnType<typeof restorableState>>> {
-  const cloneRoot = join(makeTempDir('headroom-cp-clone-'), 'clone');
+  const cloneRoot = join(makeTempDir('breather-cp-clone-'), 'clone');
   origin.git(['clone', '-q', '--no-checkout', origin.root, cloneRoot]);
   const clone = new TempRepo(cloneRoot, origin.env);
   clone.git(['fetch', '-q', 'origin', `+${privateRef}:${privateRef}`]);

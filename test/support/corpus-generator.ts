@@ -444,7 +444,7 @@ const VERSIONS: Record<Layout, readonly string[]> = {
 };
 
 const PROJECT_PATHS = [
-  '/home/dev/code/headroom',
+  '/home/dev/code/breather',
   '/home/dev/code/web-dashboard',
   '/home/dev/code/api_server',
   '/home/dev/code/ml_pipeline',

@@ -104,7 +104,7 @@ function digest(root: string): Map<string, string> {
 }
 
 describe('corpus generator', () => {
-  const temp = mkdtempSync(join(tmpdir(), 'headroom-gen-'));
+  const temp = mkdtempSync(join(tmpdir(), 'breather-gen-'));
   const root = join(temp, 'main');
   let summary: CorpusSummary;
   let corpus: ParsedCorpus;

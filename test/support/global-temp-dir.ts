@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export default function setup(): () => void {
-  const root = mkdtempSync(join(tmpdir(), 'headroom-test-run-'));
+  const root = mkdtempSync(join(tmpdir(), 'breather-test-run-'));
   const previous = process.env.TMPDIR;
   process.env.TMPDIR = root;
   return () => {

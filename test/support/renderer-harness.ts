@@ -1,5 +1,5 @@
 // Serves the built pages (dist/renderer) from 127.0.0.1 and opens them in the
-// system Chromium with a fake `window.headroom` bridge that answers from canned
+// system Chromium with a fake `window.breather` bridge that answers from canned
 // data and records every call.
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -53,7 +53,7 @@ export async function withFakeBridge(page: Page, data: BridgeData): Promise<void
     const listeners: Record<string, (payload: unknown) => void> = {};
     w.__push = (channel: string, payload: unknown) => listeners[channel]?.(payload);
     let settings = canned.settingsView?.settings;
-    w.headroom = {
+    w.breather = {
       invoke(channel: string, request?: unknown) {
         w.__calls.push([channel, request ?? null]);
         switch (channel) {

@@ -1,9 +1,9 @@
-// Runs the built CLI (dist/cli/headroom.mjs) as a user would.
+// Runs the built CLI (dist/cli/breather.mjs) as a user would.
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
-export const CLI = resolve(import.meta.dirname, '../../dist/cli/headroom.mjs');
+export const CLI = resolve(import.meta.dirname, '../../dist/cli/breather.mjs');
 
 export interface CliResult {
   code: number;

@@ -14,7 +14,7 @@ import { fingerprintTree, treeContents } from './tree-fingerprint.js';
 const createdDirs: string[] = [];
 
 /** A fresh, real (symlink-resolved) temp dir, removed by removeTempDirs(). */
-export function makeTempDir(label = 'headroom-test-'): string {
+export function makeTempDir(label = 'breather-test-'): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), label)));
   createdDirs.push(dir);
   return dir;
@@ -153,7 +153,7 @@ export async function snapshotUntouched(
   const after = await repo.fingerprint(extraIndexFiles);
   expect(after).toEqual(before);
   // No scratch index (or its lock) is left in the git dir.
-  expect(readdirSync(repo.gitDir()).filter((name) => name.startsWith('headroom-snapshot-'))).toEqual([]);
+  expect(readdirSync(repo.gitDir()).filter((name) => name.startsWith('breather-snapshot-'))).toEqual([]);
   return result;
 }
 
@@ -169,7 +169,7 @@ export function stashTrees(repo: TempRepo, stash: string): { worktree: string; i
 
 /** Runs native `git stash push -u` on a copy of the repository; returns its trees. */
 export function nativeStashTreesOfCopy(repo: TempRepo): ReturnType<typeof stashTrees> {
-  const copyRoot = join(makeTempDir('headroom-native-'), 'repo');
+  const copyRoot = join(makeTempDir('breather-native-'), 'repo');
   cpSync(repo.root, copyRoot, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
   const copy = new TempRepo(copyRoot, repo.env);
   copy.git(['stash', 'push', '-u', '-q']);
@@ -186,7 +186,7 @@ export async function expectRestoresInFreshClone(
   stashSha: string,
   skippedPaths: readonly string[] = [],
 ): Promise<void> {
-  const cloneRoot = join(makeTempDir('headroom-clone-'), 'clone');
+  const cloneRoot = join(makeTempDir('breather-clone-'), 'clone');
   repo.git(['clone', '-q', '--no-checkout', repo.root, cloneRoot]);
   const clone = new TempRepo(cloneRoot, repo.env);
   clone.git(['fetch', '-q', 'origin', stashSha]);

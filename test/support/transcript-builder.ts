@@ -281,7 +281,7 @@ export class TranscriptBuilder {
   }
 }
 
-export function makeTempDir(prefix = 'headroom-test-'): Promise<string> {
+export function makeTempDir(prefix = 'breather-test-'): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));
 }
 

@@ -49,7 +49,7 @@ export function userLine(at: string, text: string, extra: Record<string, unknown
   return JSON.stringify({ parentUuid: null, isSidechain: false, cwd: '/work/project-a', sessionId: 'session-1', type: 'user', message: { role: 'user', content: text }, uuid: `u-${++counter}`, timestamp: at, ...extra });
 }
 
-export function tempDir(prefix = 'headroom-test-'): string {
+export function tempDir(prefix = 'breather-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 

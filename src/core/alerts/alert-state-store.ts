@@ -88,7 +88,7 @@ export async function loadAlertState(directory: string, context: AlertPrimingCon
   const state = parseAlertState(parsed);
   if (state) return { state, origin: 'loaded' };
   const version = (parsed as { version?: unknown } | null)?.version;
-  const why = typeof version === 'number' && version > ALERT_STATE_VERSION ? `was written by a newer Headroom (version ${version})` : 'had an unexpected shape';
+  const why = typeof version === 'number' && version > ALERT_STATE_VERSION ? `was written by a newer Breather (version ${version})` : 'had an unexpected shape';
   return primed(path, context, why, true);
 }
 

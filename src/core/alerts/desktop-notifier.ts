@@ -36,7 +36,7 @@ export function notifierOptions(request: NotificationRequest, options: DesktopNo
     return { ...base, 'app-name': options.appName, urgency: request.actions?.some((a) => a.id === 'checkpoint') ? 'critical' : 'normal', ...(request.tag ? { hint: `string:x-dunst-stack-tag:${request.tag}` } : {}) };
   }
   if (platform === 'darwin') {
-    return { ...base, sound: options.sound !== false, group: request.tag, ...(actions.length > 0 ? { actions: actions.map((a) => a.label), dropdownLabel: 'Headroom', wait: true } : { wait: Boolean(options.onClick) }) };
+    return { ...base, sound: options.sound !== false, group: request.tag, ...(actions.length > 0 ? { actions: actions.map((a) => a.label), dropdownLabel: 'Breather', wait: true } : { wait: Boolean(options.onClick) }) };
   }
   return { ...base, appID: options.appName, sound: options.sound !== false, id: request.tag, ...(actions.length > 0 ? { actions: actions.map((a) => a.label), wait: true } : { wait: Boolean(options.onClick) }) };
 }

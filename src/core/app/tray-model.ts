@@ -55,7 +55,7 @@ function blockingHit(status: Status, nowMs: number): Status['lastLimitHit'] {
 }
 
 export function trayModel(status: Status | null, options: { paused?: boolean } = {}): TrayModel {
-  if (!status) return { title: '', tooltip: 'Headroom: reading Claude Code usage…', summaryLines: ['Reading Claude Code usage…'], level: 'idle' };
+  if (!status) return { title: '', tooltip: 'Breather: reading Claude Code usage…', summaryLines: ['Reading Claude Code usage…'], level: 'idle' };
   const nowMs = Date.parse(status.now);
   const windows = WINDOW_ORDER.map((id) => status.windows[id]).filter((w): w is WindowStatus => w !== undefined);
   const lines = windows.map((w) => windowLine(w, nowMs));
@@ -78,6 +78,6 @@ export function trayModel(status: Status | null, options: { paused?: boolean } =
   if (title !== '' && !hit && highest && five && highest.id !== five.id && (highest.usedPercent ?? 0) >= 75 && (highest.usedPercent ?? 0) > (five.usedPercent ?? 0)) {
     title = `${title} · ${WINDOW_LABELS[highest.id].toLowerCase()} ${Math.round(highest.usedPercent ?? 0)}%`;
   }
-  const tooltip = ['Headroom', ...lines].join('\n');
+  const tooltip = ['Breather', ...lines].join('\n');
   return { title, tooltip, summaryLines: lines, level };
 }

@@ -42,7 +42,7 @@ export function autoCheckpointFor(alert: Alert, status: Status, settings: Settin
 export function withPausedProjects(request: NotificationRequest, pauses: readonly PauseMark[]): NotificationRequest {
   if (!request.tag?.endsWith(':reset') || pauses.length === 0) return request;
   const names = pauses.map((p) => p.projectDir);
-  return { ...request, body: `${request.body}\nPaused and ready to resume: ${names.join(', ')} (headroom resume).` };
+  return { ...request, body: `${request.body}\nPaused and ready to resume: ${names.join(', ')} (breather resume).` };
 }
 
 /** A notifier that adds paused projects to reset notices. */

@@ -155,8 +155,8 @@ export async function createCheckpoint(request: CheckpointRequest, deps: Checkpo
     await store.writePrompt(promptPath, markdown);
     if (deps.writePromptIntoRepo && group.repoRoot) {
       // Opt-in: the user asked for the prompt inside the repository, where it may be committed.
-      await mkdir(join(group.repoRoot, '.headroom'), { recursive: true });
-      await writeFileAtomic(join(group.repoRoot, '.headroom', 'RESUME.md'), markdown);
+      await mkdir(join(group.repoRoot, '.breather'), { recursive: true });
+      await writeFileAtomic(join(group.repoRoot, '.breather', 'RESUME.md'), markdown);
     }
     projects.push(projectRecordFrom(group, snapshot, promptPath));
     prompts.push({ projectDir: group.projectDir, path: promptPath, markdown });

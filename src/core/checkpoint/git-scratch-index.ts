@@ -10,7 +10,7 @@ export class ScratchIndexes {
   private readonly created = new Set<string>();
 
   constructor(private readonly gitDir: string) {
-    this.prefix = join(gitDir, `headroom-snapshot-${process.pid}-${randomBytes(6).toString('hex')}`);
+    this.prefix = join(gitDir, `breather-snapshot-${process.pid}-${randomBytes(6).toString('hex')}`);
   }
 
   /** A path for a new, not yet existing index (git treats a missing index as empty). */

@@ -41,7 +41,7 @@ export interface SnapshotOptions {
   /** Untracked files larger than this are skipped and listed. Default 10 MB. */
   untrackedSizeCapBytes?: number;
   now?: Date;
-  /** Where the private ref goes. Default `refs/headroom/checkpoints/`. */
+  /** Where the private ref goes. Default `refs/breather/checkpoints/`. */
   privateRefPrefix?: string;
   /** Private ref name under the prefix. Default: ISO time plus short stash sha. */
   id?: string;

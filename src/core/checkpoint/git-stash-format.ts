@@ -21,7 +21,7 @@ export function untrackedCommitMessage(summary: string): string {
 
 /** The stash's own message, also its `git stash list` line. One line. */
 export function stashMessage(branch: string | null, now: Date, note?: string): string {
-  const base = `On ${branchLabel(branch)}: headroom checkpoint ${now.toISOString()}`;
+  const base = `On ${branchLabel(branch)}: breather checkpoint ${now.toISOString()}`;
   const oneLineNote = note?.replace(/\s+/g, ' ').trim();
   return oneLineNote ? `${base} - ${oneLineNote}` : base;
 }
@@ -31,7 +31,7 @@ export function defaultCheckpointId(now: Date, stashSha: string): string {
   return `${now.toISOString().replace(/[:.]/g, '-')}-${stashSha.slice(0, 12)}`;
 }
 
-export const DEFAULT_PRIVATE_REF_PREFIX = 'refs/headroom/checkpoints/';
+export const DEFAULT_PRIVATE_REF_PREFIX = 'refs/breather/checkpoints/';
 
 // A deliberately narrow subset of git's ref-name rules: enough for ids we or
 // callers make up, and nothing that git check-ref-format would reject.

@@ -525,7 +525,7 @@ function renderAtLevel(input: ResumePromptInput, limits: DetailLimits): { markdo
   const parts: string[] = [
     `# Checkpoint of ${inlineText(projectName)}`,
     '',
-    `Headroom recorded this checkpoint at ${input.checkpointAt}. It describes the state of the Claude Code work in this project at that moment.`,
+    `Breather recorded this checkpoint at ${input.checkpointAt}. It describes the state of the Claude Code work in this project at that moment.`,
   ];
   for (const section of SECTIONS) {
     parts.push('', `## ${section.title}`, '', ...section.render(ctx));

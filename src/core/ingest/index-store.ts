@@ -1,4 +1,4 @@
-// Persists the usage index in Headroom's state directory, in two files: the
+// Persists the usage index in Breather's state directory, in two files: the
 // small aggregates (read on every start) and the response keys (read only
 // when some transcript changed). Both carry one generation id so a torn pair
 // is detected; any mismatch, corruption or old version means "rebuild".
@@ -11,7 +11,7 @@ import { type CountedResponse, type IndexedFile, type UsageBucket, UsageIndex, b
 
 /** Bump when the meaning of the persisted data changes. */
 export const INDEX_FORMAT_VERSION = 5;
-const FORMAT = 'headroom-usage-index';
+const FORMAT = 'breather-usage-index';
 
 // Bucket rows name their model, cwd and session by index into the file's string
 // table: a file repeats the same few strings thousands of times, and the smaller

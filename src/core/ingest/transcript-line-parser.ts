@@ -1,4 +1,4 @@
-// Turns one transcript line into what Headroom counts: a usage event, a record
+// Turns one transcript line into what Breather counts: a usage event, a record
 // that may announce a usage limit, or a skip reason. Hot path: lines that
 // cannot hold usage are never decoded or JSON-parsed.
 import { isUtf8 } from 'node:buffer';

@@ -1,8 +1,8 @@
 // The opt-in account usage endpoint: the server's own percentages for every
 // window, read with Claude Code's OAuth token. Undocumented and quick to answer
-// 429, so Headroom polls it rarely, honours Retry-After and backs off.
+// 429, so Breather polls it rarely, honours Retry-After and backs off.
 //
-// The token is Claude Code's, not ours. Headroom reads it fresh for each
+// The token is Claude Code's, not ours. Breather reads it fresh for each
 // request, never refreshes it (refresh tokens are single-use: refreshing would
 // sign Claude Code out), never stores it and never puts it in a message.
 import { execFile } from 'node:child_process';
@@ -47,7 +47,7 @@ function unauthorizedError(status: number | null): AccountUsageError {
   const http = status === null ? '' : ` (HTTP ${status})`;
   return new AccountUsageError(
     'unauthorized',
-    `Account usage: not signed in or the Claude Code token expired${http}. Sign in to or use Claude Code to renew it; Headroom never refreshes tokens.`,
+    `Account usage: not signed in or the Claude Code token expired${http}. Sign in to or use Claude Code to renew it; Breather never refreshes tokens.`,
     status,
   );
 }
@@ -257,7 +257,7 @@ export function createAccountUsageFetcher(options: AccountUsageFetcherOptions): 
     if (token === null) {
       throw new AccountUsageError(
         'no-token',
-        'Account usage: no Claude Code sign-in found (no OAuth token in the Keychain or .credentials.json). Headroom never refreshes tokens.',
+        'Account usage: no Claude Code sign-in found (no OAuth token in the Keychain or .credentials.json). Breather never refreshes tokens.',
       );
     }
     return fetchAccountUsage({ token, baseUrl: options.baseUrl, fetchImpl: options.fetchImpl });

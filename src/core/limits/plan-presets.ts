@@ -1,4 +1,4 @@
-// Rough default caps per plan, used only until Headroom has learned caps from
+// Rough default caps per plan, used only until Breather has learned caps from
 // the user's own limit hits or has official percentages. Anthropic publishes no
 // cap in dollars or tokens, so these are estimates; the UI must say so.
 //
@@ -30,7 +30,7 @@ export interface PlanPreset {
   note: string;
 }
 
-const ROUGH_NOTE = 'Rough default from community observations, not an official figure. Headroom replaces it with caps learned from your own limit hits.';
+const ROUGH_NOTE = 'Rough default from community observations, not an official figure. Breather replaces it with caps learned from your own limit hits.';
 
 export const PLAN_PRESETS: Readonly<Record<Exclude<PlanPresetId, 'custom'>, PlanPreset>> = {
   pro: { id: 'pro', label: 'Pro', caps: { five_hour: 18, seven_day: 135 }, note: ROUGH_NOTE },

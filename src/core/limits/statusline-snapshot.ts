@@ -1,6 +1,6 @@
 // The statusline feed: Claude Code (2.1.80+) hands its statusline command the
 // server's own rate-limit percentages on stdin. The bridge records them here
-// with writeStatuslineSnapshot; Headroom reads them back with
+// with writeStatuslineSnapshot; Breather reads them back with
 // readStatuslineSnapshot. Official figures, no credentials, no network.
 //
 // File `<stateDir>/statusline.json`:
@@ -49,7 +49,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * The usable windows of a `rate_limits` object: a window needs a numeric
  * used_percentage (clamped to 0..100); a bad resets_at becomes null. Only known
- * window ids are kept, so a future key Headroom cannot interpret is not stored.
+ * window ids are kept, so a future key Breather cannot interpret is not stored.
  * null when no window is usable.
  */
 export function sanitizeRateLimits(value: unknown): StatuslineRateLimits | null {
@@ -103,7 +103,7 @@ export function statuslineSnapshotFromStdin(stdinJson: unknown, now: Date): Stat
  * Records the rate limits from one statusline stdin payload. Returns whether a
  * snapshot was written; invalid input writes nothing and never throws. Rejects
  * only on a file-system error (the bridge should catch it: a statusline must
- * not break because Headroom could not write).
+ * not break because Breather could not write).
  */
 export async function writeStatuslineSnapshot(stateDir: string, stdinJson: unknown, now: Date): Promise<boolean> {
   const snapshot = statuslineSnapshotFromStdin(stdinJson, now);

@@ -1,4 +1,4 @@
-// The live engine behind `headroom watch` and the tray: transcripts and the
+// The live engine behind `breather watch` and the tray: transcripts and the
 // statusline snapshot are watched (native events, no polling); each change
 // rebuilds the one status snapshot, runs the pure alert engine, sends what it
 // decided to the notifier and hands the status to every listener.

@@ -125,18 +125,18 @@ function interpret(raw: unknown): Interpreted {
     return {
       settings: defaultSettings(),
       rewrite: defaultSettings(),
-      problem: `${(error as Error).message}; Headroom is using default settings`,
+      problem: `${(error as Error).message}; Breather is using default settings`,
       backup: true,
     };
   }
   const value = migrated.value;
   if (migrated.fromVersion > SETTINGS_VERSION) {
-    // A newer Headroom wrote it: read what we understand, never rewrite it.
+    // A newer Breather wrote it: read what we understand, never rewrite it.
     const result = SettingsSchema.safeParse({ ...value, version: SETTINGS_VERSION });
     return {
       settings: result.success ? result.data : defaultSettings(),
       rewrite: null,
-      problem: `it was written by a newer Headroom (settings version ${migrated.fromVersion}); settings this version does not know are ignored`,
+      problem: `it was written by a newer Breather (settings version ${migrated.fromVersion}); settings this version does not know are ignored`,
       backup: false,
     };
   }
@@ -159,7 +159,7 @@ function interpret(raw: unknown): Interpreted {
     result = SettingsSchema.safeParse(repaired);
   }
   const issues = formatIssues(first.error.issues).join('; ');
-  if (!result.success) return { settings: defaultSettings(), rewrite: defaultSettings(), problem: `it is invalid (${issues}); Headroom is using default settings`, backup: true };
+  if (!result.success) return { settings: defaultSettings(), rewrite: defaultSettings(), problem: `it is invalid (${issues}); Breather is using default settings`, backup: true };
   return {
     settings: result.data,
     rewrite: { ...repaired, ...result.data },
@@ -195,7 +195,7 @@ function readSettingsFile(path: string, now: () => Date): ReadResult {
     writeFileAtomicSync(path, serialise(defaultSettings()));
     return {
       settings: defaultSettings(),
-      notice: `Your settings file was not valid JSON (${(error as Error).message}). It was saved as ${backup} and Headroom is using default settings.`,
+      notice: `Your settings file was not valid JSON (${(error as Error).message}). It was saved as ${backup} and Breather is using default settings.`,
     };
   }
   const interpreted = interpret(raw);
@@ -221,7 +221,7 @@ function checkPath(path: string, settings: Settings): string[] {
   if (segments.some((segment) => segment === '' || FORBIDDEN_SEGMENTS.has(segment))) {
     throw new SettingsValidationError(`"${path}" is not a setting`, []);
   }
-  if (segments[0] === 'version') throw new SettingsValidationError('"version" is managed by Headroom and cannot be set', []);
+  if (segments[0] === 'version') throw new SettingsValidationError('"version" is managed by Breather and cannot be set', []);
   let container: unknown = settings;
   for (const [index, segment] of segments.entries()) {
     const prefix = segments.slice(0, index).join('.');
@@ -247,7 +247,7 @@ export function openSettings(stateDir: string, options: OpenSettingsOptions = {}
   // the first write only: reading settings is on every command's start-up path.
   let confPromise: Promise<Conf<Record<string, unknown>>> | null = null;
   const openConf = () =>
-    (confPromise ??= import('conf').then(({ default: ConfClass }) => new ConfClass<Record<string, unknown>>({ projectName: 'headroom', cwd: stateDir, configName: SETTINGS_FILE.replace(/\.json$/, '') })));
+    (confPromise ??= import('conf').then(({ default: ConfClass }) => new ConfClass<Record<string, unknown>>({ projectName: 'breather', cwd: stateDir, configName: SETTINGS_FILE.replace(/\.json$/, '') })));
 
   function validated(candidate: unknown, what: string): Settings {
     const result = SettingsSchema.safeParse(candidate);

@@ -24,7 +24,7 @@ const context = { status, settings: defaultAlertSettings(), now };
 
 let dir: string;
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'headroom-alert-state-'));
+  dir = await mkdtemp(join(tmpdir(), 'breather-alert-state-'));
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -71,6 +71,6 @@ describe('alert state file', () => {
     await writeFile(alertStatePath(dir), JSON.stringify({ version: 7 }), 'utf8');
     const newer = await loadAlertState(dir, context);
     expect(newer.origin).toBe('primed');
-    expect(newer.notice).toMatch(/newer Headroom/);
+    expect(newer.notice).toMatch(/newer Breather/);
   });
 });

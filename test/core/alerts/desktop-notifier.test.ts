@@ -12,19 +12,19 @@ const withActions: NotificationRequest = {
   ],
 };
 const plain: NotificationRequest = { title: 'Your 5-hour window has reset', body: 'Your 5-hour limit is available in full again.', tag: 'five_hour:x:reset' };
-const base: DesktopNotifierOptions = { appName: 'Headroom', iconPath: '/opt/headroom/icon.png' };
+const base: DesktopNotifierOptions = { appName: 'Breather', iconPath: '/opt/breather/icon.png' };
 
 describe('notifierOptions', () => {
   it('linux: notify-send with the app name, icon and a stack tag, never action buttons', () => {
     for (const platform of ['linux', 'freebsd', 'openbsd'] as const) {
       const options = notifierOptions(withActions, { ...base, platform });
-      expect(options).toMatchObject({ title: withActions.title, message: withActions.body, 'app-name': 'Headroom', icon: '/opt/headroom/icon.png' });
+      expect(options).toMatchObject({ title: withActions.title, message: withActions.body, 'app-name': 'Breather', icon: '/opt/breather/icon.png' });
       expect(options.hint).toBe(`string:x-dunst-stack-tag:${withActions.tag}`);
       expect(options).not.toHaveProperty('actions');
       expect(options).not.toHaveProperty('wait');
     }
     const quiet = notifierOptions(plain, { ...base, platform: 'linux' });
-    expect(quiet).toMatchObject({ 'app-name': 'Headroom', urgency: 'normal' });
+    expect(quiet).toMatchObject({ 'app-name': 'Breather', urgency: 'normal' });
     expect(quiet).not.toHaveProperty('actions');
   });
 
@@ -42,7 +42,7 @@ describe('notifierOptions', () => {
 
   it('win32: action labels, the app id, and wait for the answer', () => {
     const options = notifierOptions(withActions, { ...base, platform: 'win32', sound: false });
-    expect(options).toMatchObject({ appID: 'Headroom', actions: ['Checkpoint now', 'Snooze'], wait: true, id: withActions.tag, sound: false });
+    expect(options).toMatchObject({ appID: 'Breather', actions: ['Checkpoint now', 'Snooze'], wait: true, id: withActions.tag, sound: false });
   });
 
   it('no buttons where actions are turned off or the request has none; wait only for a click handler', () => {

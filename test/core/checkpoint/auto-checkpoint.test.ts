@@ -41,7 +41,7 @@ describe('the reset notice names paused projects', () => {
 
   it('adds them to reset notices only', () => {
     expect(withPausedProjects({ title: 'Reset', body: 'Your window reset.', tag: 'five_hour:x:reset' }, pauses).body).toBe(
-      'Your window reset.\nPaused and ready to resume: /work/a (headroom resume).',
+      'Your window reset.\nPaused and ready to resume: /work/a (breather resume).',
     );
     expect(withPausedProjects({ title: 'T', body: 'B', tag: 'five_hour:x:threshold:90' }, pauses).body).toBe('B');
     expect(withPausedProjects({ title: 'Reset', body: 'B', tag: 'five_hour:x:reset' }, []).body).toBe('B');
@@ -52,6 +52,6 @@ describe('the reset notice names paused projects', () => {
     const notifier = pauseAwareNotifier({ notify: async (r) => void sent.push(r) }, async () => pauses);
     await notifier.notify({ title: 'Reset', body: 'Your window reset.', tag: 'five_hour:x:reset' });
     await notifier.notify({ title: 'T', body: 'B', tag: 'five_hour:x:threshold:50' });
-    expect(sent.map((r) => r.body)).toEqual(['Your window reset.\nPaused and ready to resume: /work/a (headroom resume).', 'B']);
+    expect(sent.map((r) => r.body)).toEqual(['Your window reset.\nPaused and ready to resume: /work/a (breather resume).', 'B']);
   });
 });

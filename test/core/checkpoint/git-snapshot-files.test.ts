@@ -174,7 +174,7 @@ describe('takeGitSnapshot in a linked worktree', () => {
     expect(result.branch).toBe('feature');
     expect(result.head).toBe(worktree.git(['rev-parse', 'HEAD']));
     expect(result.changedFiles.sort()).toEqual(['shared.txt', 'wt-only.txt', 'wt-untracked.txt']);
-    expect(main.git(['stash', 'list'])).toBe('stash@{0}: On feature: headroom checkpoint 2025-03-04T05:06:07.000Z');
+    expect(main.git(['stash', 'list'])).toBe('stash@{0}: On feature: breather checkpoint 2025-03-04T05:06:07.000Z');
     expect(main.git(['cat-file', '-p', `${result.stashSha}:shared.txt`])).toBe('unstaged in the worktree');
     await expectRestoresInFreshClone(worktree, result.stashSha!);
   });

@@ -62,7 +62,7 @@ describe.each(operations)('takeGitSnapshot during a $name', (operation) => {
     expect(result.status).toBe('refused');
     expect(result.refusal).toMatch(/1 file\(s\) have unresolved conflicts \(conflict\.txt\)/);
     expect(result.stashSha).toBeUndefined();
-    expect(repo.git(['for-each-ref', 'refs/stash', 'refs/headroom/'])).toBe('');
+    expect(repo.git(['for-each-ref', 'refs/stash', 'refs/breather/'])).toBe('');
   });
 
   it('stashes once conflicts are resolved, saying the operation itself is not captured', async () => {
@@ -137,7 +137,7 @@ describe('takeGitSnapshot with intent-to-add files', () => {
     const result = await snapshotUntouched(repo, { now: NOW });
     expect(result.status).toBe('refused');
     expect(result.refusal).toMatch(/1 file\(s\) were added with `git add -N` \(planned\.txt\)/);
-    expect(repo.git(['for-each-ref', 'refs/stash', 'refs/headroom/'])).toBe('');
+    expect(repo.git(['for-each-ref', 'refs/stash', 'refs/breather/'])).toBe('');
   });
 
   it('is not fooled by an ordinary staged empty file', async () => {

@@ -65,21 +65,21 @@ describe('git-stash-format', () => {
   });
 
   it('keeps the stash message on one line', () => {
-    expect(stashMessage('main', now)).toBe('On main: headroom checkpoint 2025-01-02T03:04:05.678Z');
+    expect(stashMessage('main', now)).toBe('On main: breather checkpoint 2025-01-02T03:04:05.678Z');
     expect(stashMessage(null, now, '  limit\nhit \t now ')).toBe(
-      'On (no branch): headroom checkpoint 2025-01-02T03:04:05.678Z - limit hit now',
+      'On (no branch): breather checkpoint 2025-01-02T03:04:05.678Z - limit hit now',
     );
-    expect(stashMessage('main', now, ' \n ')).toBe('On main: headroom checkpoint 2025-01-02T03:04:05.678Z');
+    expect(stashMessage('main', now, ' \n ')).toBe('On main: breather checkpoint 2025-01-02T03:04:05.678Z');
   });
 
   it('makes ref-safe default ids and validates custom ones', () => {
     const id = defaultCheckpointId(now, '0123456789abcdef0123');
     expect(id).toBe('2025-01-02T03-04-05-678Z-0123456789ab');
-    expect(checkpointRefName('refs/headroom/checkpoints/', id)).toBe(`refs/headroom/checkpoints/${id}`);
+    expect(checkpointRefName('refs/breather/checkpoints/', id)).toBe(`refs/breather/checkpoints/${id}`);
     for (const bad of ['', '../x', 'a/b', 'a..b', '.hidden', 'x.lock', 'sp ace', 'colon:']) {
-      expect(() => checkpointRefName('refs/headroom/', bad)).toThrow(TypeError);
+      expect(() => checkpointRefName('refs/breather/', bad)).toThrow(TypeError);
     }
-    for (const badPrefix of ['refs/headroom', 'heads/x/', 'refs/../x/', 'refs//x/']) {
+    for (const badPrefix of ['refs/breather', 'heads/x/', 'refs/../x/', 'refs//x/']) {
       expect(() => checkpointRefName(badPrefix, 'ok')).toThrow(TypeError);
     }
   });

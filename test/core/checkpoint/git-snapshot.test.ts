@@ -69,9 +69,9 @@ describe('takeGitSnapshot: a normal repository', () => {
     const stash = result.stashSha!;
     expect(repo.git(['rev-parse', 'stash@{0}'])).toBe(stash);
     expect(repo.git(['rev-parse', result.privateRef!])).toBe(stash);
-    expect(result.privateRef).toBe(`refs/headroom/checkpoints/2025-03-04T05-06-07-000Z-${stash.slice(0, 12)}`);
+    expect(result.privateRef).toBe(`refs/breather/checkpoints/2025-03-04T05-06-07-000Z-${stash.slice(0, 12)}`);
     expect(repo.git(['stash', 'list'])).toBe(
-      'stash@{0}: On main: headroom checkpoint 2025-03-04T05:06:07.000Z - before limit',
+      'stash@{0}: On main: breather checkpoint 2025-03-04T05:06:07.000Z - before limit',
     );
 
     const parents = repo.git(['rev-list', '--parents', '-n', '1', stash]).split(' ');
@@ -121,7 +121,7 @@ describe('takeGitSnapshot: a normal repository', () => {
     expect(result.changedFiles).toEqual([]);
     expect(result.diffStat).toBe('');
     expect(result.ignoredSecretsMentioned).toEqual(['.env.local']);
-    expect(repo.git(['for-each-ref', 'refs/stash', 'refs/headroom/'])).toBe('');
+    expect(repo.git(['for-each-ref', 'refs/stash', 'refs/breather/'])).toBe('');
   });
 
   it('refuses on an unborn HEAD and leaves the staged files alone', async () => {
@@ -147,7 +147,7 @@ describe('takeGitSnapshot: a normal repository', () => {
     expect(result.branch).toBeNull();
     expect(result.head).toBe(repo.git(['rev-parse', 'HEAD']));
     expect(repo.git(['stash', 'list'])).toBe(
-      'stash@{0}: On (no branch): headroom checkpoint 2025-03-04T05:06:07.000Z',
+      'stash@{0}: On (no branch): breather checkpoint 2025-03-04T05:06:07.000Z',
     );
     expect(repo.git(['log', '-1', '--format=%s', `${result.stashSha}^2`])).toMatch(/^index on \(no branch\): /);
     await expectRestoresInFreshClone(repo, result.stashSha!);
@@ -179,7 +179,7 @@ describe('takeGitSnapshot: a normal repository', () => {
     expect(first.status).toBe('stashed');
     expect(second.status).toBe('refused');
     expect(second.refusal).toMatch(/update-ref/);
-    expect(repo.git(['rev-parse', 'refs/headroom/checkpoints/same'])).toBe(first.stashSha);
+    expect(repo.git(['rev-parse', 'refs/breather/checkpoints/same'])).toBe(first.stashSha);
     expect(repo.git(['stash', 'list']).split('\n')).toHaveLength(1);
   });
 
@@ -190,7 +190,7 @@ describe('takeGitSnapshot: a normal repository', () => {
     await expect(takeGitSnapshot(repo.root, repo.runner, { privateRefPrefix: 'heads/' })).rejects.toThrow(
       /privateRefPrefix/,
     );
-    expect(repo.git(['for-each-ref', 'refs/stash', 'refs/headroom/'])).toBe('');
+    expect(repo.git(['for-each-ref', 'refs/stash', 'refs/breather/'])).toBe('');
   });
 
   it('refuses outside a repository and for a missing directory', async () => {
@@ -225,7 +225,7 @@ describe('takeGitSnapshot: a normal repository', () => {
     expect(result.status).toBe('refused');
     expect(result.refusal).toMatch(/HEAD moved/);
     expect(result.stashSha).toBeUndefined();
-    expect(repo.git(['for-each-ref', 'refs/stash', 'refs/headroom/'])).toBe('');
+    expect(repo.git(['for-each-ref', 'refs/stash', 'refs/breather/'])).toBe('');
   });
 });
 

@@ -134,11 +134,11 @@ describe('buildResumePrompt: layout', () => {
 
 describe('buildResumePrompt: restore commands', () => {
   it('gives cd, git switch and git stash apply --index for a stash on a branch', () => {
-    const body = section(buildResumePrompt(input({ repo: repo({ privateRef: 'refs/headroom/checkpoints/2026-03-02T13-58-05Z' }) })), 'How to restore the files');
+    const body = section(buildResumePrompt(input({ repo: repo({ privateRef: 'refs/breather/checkpoints/2026-03-02T13-58-05Z' }) })), 'How to restore the files');
     expect(body).toContain(['```sh', 'cd /home/dev/shop', 'git switch feature/cart', `git stash apply --index ${STASH}`, '```'].join('\n'));
     expect(body).toContain('only if the repository is no longer on `feature/cart`');
     expect(body).toContain('`git checkout 3f2a9c1b7e5d` gives the exact base');
-    expect(body).toContain('`refs/headroom/checkpoints/2026-03-02T13-58-05Z`');
+    expect(body).toContain('`refs/breather/checkpoints/2026-03-02T13-58-05Z`');
   });
 
   it('checks out the commit first when HEAD was detached, and quotes odd paths', () => {
@@ -412,7 +412,7 @@ describe('buildResumePrompt: safety', () => {
 
 describe('buildResumePrompt: from a generated transcript', () => {
   it('carries the session digest through to the document', async () => {
-    const projectsDir = await makeTempDir('headroom-resume-');
+    const projectsDir = await makeTempDir('breather-resume-');
     try {
       const main = new TranscriptBuilder({ cwd: PROJECT, gitBranch: 'feature/cart' });
       main.slashCommand('clear');

@@ -14,7 +14,7 @@ import {
 let projectDir: string;
 
 beforeEach(async () => {
-  projectDir = await makeTempDir('headroom-digest-');
+  projectDir = await makeTempDir('breather-digest-');
 });
 
 afterEach(async () => {

@@ -183,7 +183,7 @@ describe('UsageEngine persistence', () => {
     expect(totals(again)).toMatchObject({ input: 10, output: 99, entries: 1 });
   });
 
-  it.each(['garbage{', '{"format":"headroom-usage-index","version":-1,"files":[],"generation":"x","priceTable":"0"}'])('rebuilds a corrupt or old index instead of trusting it (%s)', async (content) => {
+  it.each(['garbage{', '{"format":"breather-usage-index","version":-1,"files":[],"generation":"x","priceTable":"0"}'])('rebuilds a corrupt or old index instead of trusting it (%s)', async (content) => {
     const root = tempDir();
     const state = tempDir();
     writeTranscript(root, '-work-a/s1.jsonl', [usageLine({ at: T0, input: 10 })]);
@@ -199,7 +199,7 @@ describe('UsageEngine persistence', () => {
     expect(totals(again).input).toBe(10);
     expect(again.health().index).toBe('rebuilt');
     await again.persist();
-    expect(JSON.parse(readFileSync(join(dir, 'usage-index.json'), 'utf8')).format).toBe('headroom-usage-index');
+    expect(JSON.parse(readFileSync(join(dir, 'usage-index.json'), 'utf8')).format).toBe('breather-usage-index');
   });
 
   it('rebuilds when the response keys do not match the aggregates', async () => {

@@ -120,7 +120,7 @@ beforeEach(async () => {
   time = new FakeTime();
   updates = [];
   errors = [];
-  root = await mkdtemp(join(tmpdir(), 'headroom-account-'));
+  root = await mkdtemp(join(tmpdir(), 'breather-account-'));
   await writeFile(join(root, '.credentials.json'), JSON.stringify({ claudeAiOauth: { accessToken: TOKEN, refreshToken: 'r', expiresAt: 1 } }));
 });
 afterEach(async () => {
@@ -345,14 +345,14 @@ describe('account usage poller timing', () => {
     expect(errors[0]?.kind).toBe('unauthorized');
     expect(errors[0]?.status).toBe(status);
     expect(errors[0]?.message).toMatch(/not signed in or the Claude Code token expired/);
-    expect(errors[0]?.message).toMatch(/Headroom never refreshes tokens/);
+    expect(errors[0]?.message).toMatch(/Breather never refreshes tokens/);
     // Even an explicit poll waits out the minimum before trying again.
     expect(await poller.pollNow()).toBe(false);
     expect(seen).toHaveLength(1);
   });
 
   it('stops without a request when there is no token', async () => {
-    const empty = await mkdtemp(join(tmpdir(), 'headroom-account-empty-'));
+    const empty = await mkdtemp(join(tmpdir(), 'breather-account-empty-'));
     try {
       const poller = makePoller({ fetchUsage: createAccountUsageFetcher({ roots: [empty], platform: 'linux', baseUrl }) });
       poller.start();

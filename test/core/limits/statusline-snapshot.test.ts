@@ -29,7 +29,7 @@ function stdin(rateLimits: unknown, extra: Record<string, unknown> = {}): Record
 
 let dir: string;
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'headroom-statusline-'));
+  dir = await mkdtemp(join(tmpdir(), 'breather-statusline-'));
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -36,8 +36,8 @@ afterEach(async () => {
 });
 
 async function setup(initialUsd: number, options: { settings?: () => Settings; clock?: FakeClock } = {}) {
-  const root = tempDir('headroom-monitor-root-');
-  const stateDir = tempDir('headroom-monitor-state-');
+  const root = tempDir('breather-monitor-root-');
+  const stateDir = tempDir('breather-monitor-state-');
   const first = costLine(NOW - 115 * MIN, initialUsd);
   const transcript = writeTranscript(root, '-work-project-a/session-1.jsonl', [first.line]);
   const clock = options.clock ?? new FakeClock(NOW);
@@ -95,8 +95,8 @@ describe('LiveMonitor threshold alerts (real files, real watcher)', () => {
   it('a restart (new engine and monitor, same state dir, plan from the settings file) does not re-fire old alerts', async () => {
     const stateDirSettings = { current: null as null | ReturnType<typeof openSettings> };
     const settings = () => stateDirSettings.current!.settings;
-    const root = tempDir('headroom-monitor-root-');
-    const stateDir = tempDir('headroom-monitor-state-');
+    const root = tempDir('breather-monitor-root-');
+    const stateDir = tempDir('breather-monitor-state-');
     stateDirSettings.current = openSettings(stateDir);
     await stateDirSettings.current.set('plan.preset', 'pro');
     await stateDirSettings.current.set('alerts.predictiveMinutes', 0);

@@ -8,7 +8,7 @@ import { defaultSettings, SETTINGS_VERSION, SettingsSchema } from '../../../src/
 
 let dir: string;
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'headroom-settings-'));
+  dir = await mkdtemp(join(tmpdir(), 'breather-settings-'));
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -162,7 +162,7 @@ describe('settings file', () => {
     const store = openSettings(dir);
     await expect(store.set('alerts.nope' as never, 1 as never)).rejects.toThrow(/not a setting/);
     await expect(store.set('__proto__.x' as never, 1 as never)).rejects.toThrow(/not a setting/);
-    await expect(store.set('version', 2 as never)).rejects.toThrow(/managed by Headroom/);
+    await expect(store.set('version', 2 as never)).rejects.toThrow(/managed by Breather/);
     await expect(store.set('alerts.quietHours.start', '22:00')).rejects.toThrow(/set "alerts.quietHours" as a whole/);
   });
 
@@ -229,12 +229,12 @@ describe('settings file', () => {
     expect(store.notice).toMatch(/must be a JSON object/);
   });
 
-  it('a file from a newer Headroom is read but never rewritten', async () => {
+  it('a file from a newer Breather is read but never rewritten', async () => {
     const newer = JSON.stringify({ version: 99, alerts: { predictiveMinutes: 40 }, futureThing: true });
     await writeFile(file(), newer, 'utf8');
     const store = openSettings(dir);
     expect(store.settings.alerts.predictiveMinutes).toBe(40);
-    expect(store.notice).toMatch(/newer Headroom/);
+    expect(store.notice).toMatch(/newer Breather/);
     expect(await readFile(file(), 'utf8')).toBe(newer);
   });
 

@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { HeadroomService } from '../../../src/core/app/headroom-service.js';
+import { BreatherService } from '../../../src/core/app/breather-service.js';
 import { defaultSettings } from '../../../src/shared/settings.js';
 import type { Alert } from '../../../src/shared/status.js';
 import { RecordingNotifier, costLine, limitHitLine, waitFor } from '../../support/live-monitor-harness.js';
@@ -13,17 +13,17 @@ import { fingerprintTree } from '../../support/tree-fingerprint.js';
 import { appendTo, tempDir, writeTranscript } from '../../support/usage-lines.js';
 
 afterAll(removeTempDirs);
-const running: HeadroomService[] = [];
+const running: BreatherService[] = [];
 afterEach(async () => {
   for (const service of running.splice(0)) await service.stop();
 });
 
-describe('HeadroomService automatic checkpoints', () => {
+describe('BreatherService automatic checkpoints', () => {
   it('checkpoints and pauses once when a limit hit arrives, untouched files, not again after a restart', async () => {
     const repo = makeTempRepo({ files: { 'a.txt': 'one\n' } });
     repo.write('a.txt', 'two\n');
-    const root = tempDir('headroom-service-root-');
-    const stateDir = tempDir('headroom-service-state-');
+    const root = tempDir('breather-service-root-');
+    const stateDir = tempDir('breather-service-state-');
     const now = Date.now();
     const transcript = writeTranscript(root, '-work-repo/session-1.jsonl', [costLine(now - 10 * 60_000, 0.5, { cwd: repo.root }).line]);
     const fingerprint = () => fingerprintTree(repo.root, [join(repo.root, '.git', 'index')]);
@@ -31,7 +31,7 @@ describe('HeadroomService automatic checkpoints', () => {
     const alerts: Alert[] = [];
     const finished: string[] = [];
     const start = async () => {
-      const service = new HeadroomService({
+      const service = new BreatherService({
         stateDir,
         roots: [root],
         settings: () => defaultSettings(),
@@ -57,7 +57,7 @@ describe('HeadroomService automatic checkpoints', () => {
     expect(alerts.some((a) => a.kind === 'limit-reached')).toBe(true);
     expect(record).toMatchObject({ trigger: 'limit-hit', paused: true });
     expect(record!.projects[0]).toMatchObject({ projectDir: repo.root, status: 'stashed' });
-    expect(repo.git(['stash', 'list'])).toMatch(/headroom checkpoint/);
+    expect(repo.git(['stash', 'list'])).toMatch(/breather checkpoint/);
     expect((await service.checkpoints.pauses()).map((p) => p.projectDir)).toEqual([repo.root]);
     expect(await fingerprint()).toEqual(before);
 

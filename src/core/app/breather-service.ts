@@ -1,5 +1,5 @@
 // The live core behind every long-running face (the tray app; the same
-// composition as `headroom watch`): the usage engine, the live monitor with
+// composition as `breather watch`): the usage engine, the live monitor with
 // alerts and notifications, the opt-in account poller, automatic checkpoints
 // after the alerts that ask for them, and manual checkpoints / snoozes from
 // menus, hotkeys and notification actions. Effects come in as ports.
@@ -19,7 +19,7 @@ import { LiveMonitor } from '../monitor/live-monitor.js';
 import { type Clock, type GitRunner, type Notifier, systemClock } from '../ports.js';
 import { currentLimit, windowToPause } from './current-limit.js';
 
-export interface HeadroomServiceOptions {
+export interface BreatherServiceOptions {
   stateDir: string;
   /** The current settings (read on every use, so changes apply at once). */
   settings: () => Settings;
@@ -85,7 +85,7 @@ export async function checkpointFromStatus(input: StatusCheckpointInput): Promis
   return outcome;
 }
 
-export class HeadroomService {
+export class BreatherService {
   readonly engine: UsageEngine;
   readonly monitor: LiveMonitor;
   readonly checkpoints: CheckpointStore;
@@ -98,7 +98,7 @@ export class HeadroomService {
   /** Set by start(): a checkpoint asked for during the first scan waits for it. */
   private started: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: HeadroomServiceOptions) {
+  constructor(private readonly options: BreatherServiceOptions) {
     const settings = options.settings();
     const roots = options.roots ?? resolveClaudeRoots({ dataDirs: settings.dataRoots });
     this.engine = createUsageEngine({

@@ -1,4 +1,4 @@
-// The `headroom` command: the terminal twin of the tray app.
+// The `breather` command: the terminal twin of the tray app.
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './cli-error.js';
 import { blocksCommand, dailyCommand, sessionCommand } from './report-commands.js';
@@ -24,7 +24,7 @@ function reportCommand(program: Command, name: string, description: string): Com
 }
 
 export function buildProgram(): Command {
-  const program = new Command('headroom')
+  const program = new Command('breather')
     .description('Claude Code usage, limits and checkpoints, from the terminal.')
     .version('0.1.0')
     .showHelpAfterError()
@@ -70,11 +70,11 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`headroom: ${error.message}\n`);
+      process.stderr.write(`breather: ${error.message}\n`);
       process.exitCode = 2;
       return;
     }
-    process.stderr.write(`headroom: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`breather: ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;
   }
 }
