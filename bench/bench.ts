@@ -28,6 +28,8 @@ import {
   generateCorpus,
 } from '../test/support/corpus-generator.js';
 import { benchCheckpoint } from './checkpoint-bench.js';
+// @ts-expect-error: a plain .mjs script shared with the tests.
+import { ensureCcusage } from '../scripts/ccusage-oracle.mjs';
 
 const SEED = 20251001;
 const DAYS = 30;
@@ -55,14 +57,9 @@ const IDLE_SECONDS = Number(env.BENCH_IDLE_SECONDS ?? 30);
 const APPENDS = Math.max(1, Number(env.BENCH_APPENDS ?? 30));
 const WARM_RUNS = 5;
 
-/** The native ccusage binary (what the npm wrapper execs), so its numbers don't include a Node start. */
-function resolveCcusage(): { path: string; label: string } {
-  const native = join(REPO, 'node_modules/@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin/ccusage');
-  if (existsSync(native)) return { path: native, label: 'native binary' };
-  return { path: join(REPO, 'node_modules/.bin/ccusage'), label: 'npm wrapper' };
-}
-
-const CCUSAGE = resolveCcusage();
+// ccusage is installed on demand, pinned, into .cache/ (see scripts/ccusage-oracle.mjs):
+// the native binary when present, so its numbers don't include a Node start.
+const CCUSAGE = ensureCcusage() as { path: string; label: string; version: string };
 
 /** GNU time's %M (max RSS, KB) when it works here; else we poll /proc/<pid>/status VmHWM. */
 function detectGnuTime(): string | null {
@@ -547,7 +544,7 @@ function report(r: SizeReport): string {
 }
 
 async function main(): Promise<void> {
-  const version = (JSON.parse(readFileSync(join(REPO, 'node_modules/ccusage/package.json'), 'utf8')) as { version: string }).version;
+  const version = CCUSAGE.version;
   const lines: string[] = [
     'Breather benchmark (warm page cache: the OS cache is not dropped between runs)',
     `Node ${process.version}, ${cpus().length} CPUs; ccusage ${version} (${CCUSAGE.label}${SKIP_CCUSAGE ? ', skipped' : ''}); ` +
