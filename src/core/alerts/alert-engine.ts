@@ -96,6 +96,7 @@ const RESET_TITLES: Record<WindowId, string> = {
 const SOURCE_TEXT: Record<LimitSource, string> = {
   statusline: 'official figure from Claude Code',
   account: 'official figure from your account',
+  'limit-hit': 'Claude Code reported the limit',
   learned: 'estimated from your past limit hits',
   plan: 'rough estimate from your plan',
   none: 'no cap known',

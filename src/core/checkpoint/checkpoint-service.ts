@@ -34,6 +34,8 @@ export interface CheckpointDeps {
   clock: Clock;
   /** Sessions active recently (from the usage engine's status). */
   activeSessions: () => ActiveSession[];
+  /** `--project`: that project's sessions, whatever their age (session-locator.ts); else its recent ones. */
+  projectSessions?: (projectDir: string) => Promise<ActiveSession[]>;
   /** Transcript files holding a session. */
   sessionFiles: (sessionId: string) => string[];
   untrackedSizeCapBytes?: number;
@@ -53,7 +55,7 @@ interface ProjectGroup {
   sessions: ActiveSession[];
 }
 
-async function gitTopLevel(git: GitRunner, dir: string): Promise<string | null> {
+export async function gitTopLevel(git: GitRunner, dir: string): Promise<string | null> {
   if (!existsSync(dir)) return null;
   const result = await git.run(['rev-parse', '--show-toplevel'], { cwd: dir });
   return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
@@ -127,7 +129,8 @@ export async function createCheckpoint(request: CheckpointRequest, deps: Checkpo
     return { record: null, skipped: `already checkpointed automatically (${request.autoKey})`, prompts: [] };
   }
   const now = new Date(deps.clock.now());
-  const groups = await groupProjects(deps.git, deps.activeSessions(), request.projectDir);
+  const sessions = request.projectDir && deps.projectSessions ? await deps.projectSessions(request.projectDir) : deps.activeSessions();
+  const groups = await groupProjects(deps.git, sessions, request.projectDir);
   if (groups.length === 0) return { record: null, skipped: 'no project with recent Claude Code activity; pass --project DIR', prompts: [] };
 
   const id = defaultCheckpointId(now, Math.random().toString(16).slice(2, 10));

@@ -5,6 +5,7 @@ import type { WeeklyResetAnchor } from '../../shared/settings.js';
 import type { UsageBucket } from '../ingest/usage-index.js';
 import { currentActiveBlock } from '../usage/session-blocks.js';
 import type { LearnedCaps } from './learned-caps.js';
+import { isHitBlocking } from './limit-state.js';
 import { HIT_KIND_OF_WINDOW, type OfficialLimits, type OfficialWindow, WINDOW_LENGTH_MS } from './official-limits.js';
 import type { PlanPreset } from './plan-presets.js';
 import { addDays, machineTimeZone, resolveWallTime, wallTimeAt } from './zoned-time.js';
@@ -36,6 +37,15 @@ function officialFor(id: WindowId, official: readonly OfficialLimits[], nowMs: n
     // A figure whose window already reset says nothing about the new window.
     if (window.resetsAt && Date.parse(window.resetsAt) <= nowMs) continue;
     return { source: source.source, window };
+  }
+  return null;
+}
+
+/** The newest hit of this window that still blocks: the truth about the window until it resets. */
+function blockingHitFor(id: WindowId, hits: readonly LimitHit[], nowMs: number): LimitHit | null {
+  for (let i = hits.length - 1; i >= 0; i--) {
+    const hit = hits[i]!;
+    if (hit.window === HIT_KIND_OF_WINDOW[id] && isHitBlocking(hit, nowMs)) return hit;
   }
   return null;
 }
@@ -146,16 +156,23 @@ function fullnessOf(id: WindowId, input: WindowInputs, official: ReturnType<type
 }
 
 export function buildWindow(id: WindowId, input: WindowInputs): WindowStatus {
-  const official = officialFor(id, input.official, input.nowMs);
+  const officialNow = officialFor(id, input.official, input.nowMs);
+  const hit = blockingHitFor(id, input.limitHits, input.nowMs);
+  // A limit message beats every estimate; only an official figure taken after it can overrule it.
+  const officialAfterHit = officialNow && hit ? Date.parse(officialNow.window.asOf) > Date.parse(hit.at) : true;
+  const official = officialAfterHit ? officialNow : null;
+  const limited = hit !== null && official === null;
   const span = spanFor(id, input, official);
   const model = MODEL_FILTER[id];
   const usage =
     span.startMs === null ? { tokens: 0, costUSD: 0, lastMs: null } : usageBetween(input.buckets, span.startMs, Math.min(span.endMs ?? input.nowMs, input.nowMs), model);
-  const fullness = fullnessOf(id, input, official, usage.costUSD);
+  const fullness: Fullness = limited
+    ? { usedPercent: 100, source: 'limit-hit', asOf: hit.at, confidence: 1, capCostUSD: usage.costUSD > 0 ? usage.costUSD : null }
+    : fullnessOf(id, input, official, usage.costUSD);
   const burnRate = span.startMs === null ? null : trailingBurnRate(input.buckets, span.startMs, input.nowMs, model);
   let runsOutAt: string | null = null;
   let minutesLeft: number | null = null;
-  if (burnRate && burnRate.costPerHour > 0 && fullness.capCostUSD !== null && fullness.usedPercent !== null) {
+  if (!limited && burnRate && burnRate.costPerHour > 0 && fullness.capCostUSD !== null && fullness.usedPercent !== null) {
     const remainingCost = Math.max(0, fullness.capCostUSD * (1 - fullness.usedPercent / 100));
     const minutes = remainingCost / (burnRate.costPerHour / 60);
     const outMs = input.nowMs + minutes * 60_000;
@@ -179,6 +196,8 @@ export function buildWindow(id: WindowId, input: WindowInputs): WindowStatus {
     minutesLeft,
   };
   if (fullness.confidence !== undefined) status.confidence = fullness.confidence;
+  status.limitReached = limited || (official !== null && official.window.usedPercent >= 100);
+  if (limited && hit.resetEstimated) status.resetEstimated = true;
   return status;
 }
 
