@@ -9,8 +9,11 @@ export function hitBlocksUntilMs(hit: LimitHit): number {
   return hit.resetsAt ? Date.parse(hit.resetsAt) : Date.parse(hit.at) + FIVE_HOURS_MS;
 }
 
+/** Clocks of writer and reader may differ a little: a hit stamped this far ahead already counts. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 export function isHitBlocking(hit: LimitHit, nowMs: number): boolean {
-  return Date.parse(hit.at) <= nowMs && hitBlocksUntilMs(hit) > nowMs;
+  return Date.parse(hit.at) <= nowMs + CLOCK_SKEW_MS && hitBlocksUntilMs(hit) > nowMs;
 }
 
 /** The newest hit still blocking, among hits sorted oldest first. */
