@@ -80,6 +80,7 @@ export async function checkpointFromStatus(input: StatusCheckpointInput): Promis
       sessionFiles: (id) => input.monitor.sessions.filesOf(id),
       untrackedSizeCapBytes: settings.checkpoint.untrackedSizeCapMB * 1024 * 1024,
       writePromptIntoRepo: settings.checkpoint.writePromptIntoRepo,
+      promptBudgetBytes: settings.checkpoint.promptBudgetKB * 1024,
     },
   );
   // Pausing mutes the window that stopped the work until it resets: the user chose to wait.

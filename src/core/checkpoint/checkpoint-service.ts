@@ -40,6 +40,8 @@ export interface CheckpointDeps {
   sessionFiles: (sessionId: string) => string[];
   untrackedSizeCapBytes?: number;
   writePromptIntoRepo?: boolean;
+  /** The resume prompt's size budget (setting checkpoint.promptBudgetKB). */
+  promptBudgetBytes?: number;
 }
 
 export interface CheckpointOutcome {
@@ -153,6 +155,7 @@ export async function createCheckpoint(request: CheckpointRequest, deps: Checkpo
       sessions: await digestsFor(group, deps),
       limit: request.limit ?? null,
       checkpointAt: now.toISOString(),
+      ...(deps.promptBudgetBytes === undefined ? {} : { maxBytes: deps.promptBudgetBytes }),
     });
     const promptPath = store.promptPathFor(group.projectDir, now);
     await store.writePrompt(promptPath, markdown);
