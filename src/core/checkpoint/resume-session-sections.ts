@@ -82,7 +82,7 @@ function statusLabel(status: string): string {
 
 function renderTask(ctx: SessionRenderContext, task: PendingTask): string {
   const id = task.id !== undefined ? `#${inlineText(task.id)} ` : '';
-  return `- [${inlineText(statusLabel(task.status))}] ${id}${cleanInline(ctx, task.content)}`;
+  return `- [${inlineText(statusLabel(task.status))}] ${id}${cleanInline(ctx, task.content, Math.min(300, ctx.limits.textChars))}`;
 }
 
 function renderFileList(ctx: SessionRenderContext, title: string, files: string[]): string[] {
@@ -147,7 +147,7 @@ function summarisedSession(ctx: SessionRenderContext, digest: SessionDigest): st
   if (last && last !== digest.originalRequest && last.text !== digest.originalRequest?.text) lines.push(`- Last prompt: "${cleanInline(ctx, last.text, 120)}"`);
   const files = digest.filesChanged.main.length + digest.filesChanged.subagents.length;
   lines.push(`- ${digest.userPromptCount} prompt(s), ${digest.pendingTasks.length} pending task(s), ${files} file(s) changed.`);
-  const pending = capList(digest.pendingTasks, Math.min(5, ctx.limits.listItems));
+  const pending = capList(digest.pendingTasks, Math.min(3, ctx.limits.listItems));
   lines.push(...pending.shown.map((task) => `  ${renderTask(ctx, task)}`), ...(pending.more > 0 ? [`  - … and ${pending.more} more`] : []));
   return [...lines, ''];
 }
