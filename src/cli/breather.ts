@@ -12,6 +12,10 @@ function dataOption(): Option {
   return new Option('--data-dir <dir>', 'Claude data folder to read (repeatable); overrides CLAUDE_CONFIG_DIR and the defaults').argParser(collect);
 }
 
+function timezoneOption(): Option {
+  return new Option('--timezone <tz>', 'IANA time zone for the times shown (default: TZ, else local)');
+}
+
 function reportCommand(program: Command, name: string, description: string): Command {
   return program
     .command(name)
@@ -33,15 +37,16 @@ export function buildProgram(): Command {
   reportCommand(program, 'daily', 'usage per day').action(dailyCommand);
   reportCommand(program, 'session', 'usage per session').action(sessionCommand);
   reportCommand(program, 'blocks', 'usage per 5-hour block (ccusage rules)').option('--active', 'only the active block').action(blocksCommand);
-  program.command('status').description('the current window, limits and data health').option('--json', 'print JSON').addOption(dataOption()).action(statusCommand);
+  program.command('status').description('the current window, limits and data health').option('--json', 'print JSON').addOption(timezoneOption()).addOption(dataOption()).action(statusCommand);
   program
     .command('watch')
     .description('stay running; print the status whenever it changes (NDJSON with --json)')
     .option('--json', 'print one JSON object per line (status lines and alert events)')
     .option('--no-notify', 'print alerts but send no desktop notifications')
+    .addOption(timezoneOption())
     .addOption(dataOption())
     .action(watchCommand);
-  program.command('limits').description('usage-limit hits found in the transcripts').option('--json', 'print JSON').addOption(dataOption()).action(limitsCommand);
+  program.command('limits').description('usage-limit hits found in the transcripts').option('--json', 'print JSON').addOption(timezoneOption()).addOption(dataOption()).action(limitsCommand);
   const config = program.command('config').description('read and change settings (shared with the tray app)');
   config.command('get [path]').description('print all settings, or one (e.g. alerts.thresholds.five_hour)').option('--json', 'print JSON').action(configGet);
   config.command('set <path> <value>').description('set one value (JSON or text), validated').option('--json', 'print JSON').action(configSet);
@@ -50,7 +55,7 @@ export function buildProgram(): Command {
   program.command('checkpoint').description('save each active repo as a git stash (files untouched) and write a resume prompt').addOption(projectOption()).option('--json', 'print JSON').addOption(dataOption()).action(checkpointCommand);
   program.command('pause').description('checkpoint, mark the projects paused and mute alerts until the window resets').addOption(projectOption()).option('--json', 'print JSON').addOption(dataOption()).action(pauseCommand);
   program.command('resume').description('clear the pause and print the latest resume prompt').addOption(projectOption()).option('--json', 'print JSON').action(resumeCommand);
-  program.command('checkpoints').description('list checkpoints and paused projects').option('--json', 'print JSON').action(checkpointsCommand);
+  program.command('checkpoints').description('list checkpoints and paused projects').option('--json', 'print JSON').addOption(timezoneOption()).action(checkpointsCommand);
   program
     .command('restore <id>')
     .description('print the commands that restore a checkpoint, or run them with --apply (clean tree only)')

@@ -3,6 +3,7 @@
 // Pure: the tray controller only copies this onto the real Tray.
 import type { Status, WindowId, WindowStatus } from '../../shared/status.js';
 import { isHitBlocking } from '../limits/limit-state.js';
+import { formatDuration } from '../status/duration-format.js';
 
 export type TrayLevel = 'idle' | 'ok' | 'warn' | 'critical' | 'limited';
 
@@ -24,13 +25,9 @@ export const WINDOW_LABELS: Record<WindowId, string> = {
 
 const WINDOW_ORDER: WindowId[] = ['five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet'];
 
+/** Time until an instant, rounded like the alerts ("1 h 12 min"); "unknown" without one. */
 export function formatCountdown(toIso: string | null, nowMs: number): string {
-  if (!toIso) return 'unknown';
-  const minutes = Math.max(0, Math.round((Date.parse(toIso) - nowMs) / 60_000));
-  const days = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  if (days > 0) return `${days} d ${h} h`;
-  return h > 0 ? `${h} h ${minutes % 60} min` : `${minutes} min`;
+  return toIso ? formatDuration(Math.max(0, Date.parse(toIso) - nowMs)) : 'unknown';
 }
 
 function windowLine(w: WindowStatus, nowMs: number): string {
