@@ -6,6 +6,7 @@ import { learnCaps } from '../limits/learned-caps.js';
 import type { PlanPreset } from '../limits/plan-presets.js';
 import type { OfficialLimits } from '../limits/official-limits.js';
 import { isHitBlocking } from '../limits/limit-state.js';
+import { resolveHitResets } from '../limits/reset-resolution.js';
 import { buildWindows, distinctHits, withUsageUpToHit } from '../limits/usage-windows.js';
 import type { SessionActivity } from './session-activity.js';
 
@@ -24,6 +25,8 @@ export interface StatusInput {
    * only usage-bearing replies show activity (pure tests, old callers).
    */
   activity?: readonly SessionActivity[];
+  /** The zone bare reset times are read in; default this machine's (now, not when indexed). */
+  timeZone?: string;
 }
 
 const DEFAULT_ACTIVE_WITHIN_MS = 30 * 60 * 1000;
@@ -93,13 +96,16 @@ export function firstHitPerWindow(hits: readonly LimitHit[]): LimitHit[] {
   });
 }
 
-/** Limit hits, de-duplicated, each with its window's usage up to the hit. */
-export function annotatedLimitHits(raw: readonly LimitHit[], buckets: readonly UsageBucket[]): LimitHit[] {
-  return withUsageUpToHit(distinctHits(raw), buckets);
+/**
+ * Limit hits with their reset resolved now, in this run's zone (never the zone
+ * of the run that indexed them), de-duplicated, each with its window's usage up to the hit.
+ */
+export function annotatedLimitHits(raw: readonly LimitHit[], buckets: readonly UsageBucket[], timeZone?: string): LimitHit[] {
+  return withUsageUpToHit(distinctHits(resolveHitResets(raw, timeZone)), buckets);
 }
 
 export function buildStatusSnapshot(input: StatusInput): Status {
-  const hits = annotatedLimitHits(input.limitHits, input.buckets);
+  const hits = annotatedLimitHits(input.limitHits, input.buckets, input.timeZone);
   const learned = learnCaps(
     firstHitPerWindow(hits).map((hit) => ({ window: hit.window, usageUpToHit: hit.usageUpToHit ?? { tokens: 0, costUSD: 0 }, at: hit.at })),
   );
