@@ -49,7 +49,8 @@ export function resolveHitResets(hits: readonly LimitHit[], zone: string = machi
   const parsed: Parsed[] = hits.map((hit) => {
     const atMs = Date.parse(hit.at);
     const result = Number.isFinite(atMs) ? parseLimitHitText(hit.text, new Date(atMs), zone) : null;
-    if (!result) return { hit, atMs, zone: null };
+    // Nothing to resolve (no text we read, or no reset in it): keep what was recorded.
+    if (!result || (!result.resetsAt && result.resetPhrase === null)) return { hit, atMs, zone: null };
     const { resetEstimated: _stale, ...rest } = hit;
     return { hit: { ...rest, window: result.window, resetsAt: result.resetsAt ? result.resetsAt.toISOString() : null }, atMs, zone: result.zone };
   });

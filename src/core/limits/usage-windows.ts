@@ -60,6 +60,17 @@ function latestHitReset(id: WindowId, hits: readonly LimitHit[], nowMs: number):
   return null;
 }
 
+/** The most recent five-hour reset already passed (from hits), if any. */
+function latestPassedReset(hits: readonly LimitHit[], nowMs: number): number | null {
+  let latest: number | null = null;
+  for (const hit of hits) {
+    if (hit.window !== 'five_hour' || !hit.resetsAt) continue;
+    const reset = Date.parse(hit.resetsAt);
+    if (reset <= nowMs && (latest === null || reset > latest)) latest = reset;
+  }
+  return latest;
+}
+
 /** The next weekly reset the user set, after now. */
 export function nextWeeklyAnchor(anchor: WeeklyResetAnchor, nowMs: number): number | null {
   const zone = anchor.timeZone ?? machineTimeZone();
@@ -82,7 +93,10 @@ function spanFor(id: WindowId, input: WindowInputs, official: ReturnType<typeof 
   const hitReset = latestHitReset(id, input.limitHits, input.nowMs);
   if (hitReset !== null) return fromEnd(hitReset, 'limit-hit');
   if (id === 'five_hour') {
-    const block = currentActiveBlock(input.buckets, input.nowMs);
+    // A limit that has reset ended its window: usage from before the reset belongs to no current window.
+    const lastReset = latestPassedReset(input.limitHits, input.nowMs);
+    const buckets = lastReset === null ? input.buckets : input.buckets.filter((b) => b.firstMs >= lastReset);
+    const block = currentActiveBlock(buckets, input.nowMs);
     return block ? { startMs: block.startMs, endMs: block.endMs, anchor: 'block' } : { startMs: null, endMs: null, anchor: 'block' };
   }
   if (input.weeklyAnchor) {
