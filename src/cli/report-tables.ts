@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type TableType from 'cli-table3';
 import { formatDuration } from '../core/status/duration-format.js';
 import type { LimitHit } from '../shared/status.js';
-import { type ColumnSpec, fitColumns } from './text-fit.js';
+import { type ColumnSpec, cutMiddle, fitColumns } from './text-fit.js';
 import { type TimeContext, formatWhen } from './time-format.js';
 import type { UsageBlock } from '../core/usage/session-blocks.js';
 import { type UsageGroup, totalTokensOf } from '../core/usage/usage-reports.js';
@@ -40,7 +40,11 @@ export interface TableOptions extends TimeContext {
 function fittedTable(columns: readonly ColumnSpec[], rows: string[][], width: number): string {
   const { keep, colWidths } = fitColumns(columns, rows, width);
   const table = newTable({ style: style(), head: keep.map((i) => columns[i]!.head), colWidths, truncate: '…', wordWrap: false });
-  for (const row of rows) table.push(keep.map((i) => row[i] ?? ''));
+  const cell = (row: string[], i: number, k: number) => {
+    const text = row[i] ?? '';
+    return columns[i]!.cut === 'middle' ? text.split('\n').map((line) => cutMiddle(line, colWidths[k]! - 2)).join('\n') : text;
+  };
+  for (const row of rows) table.push(keep.map((i, k) => cell(row, i, k)));
   return table.toString();
 }
 
@@ -66,40 +70,49 @@ export function dailyTable(days: readonly UsageGroup[], total: UsageGroup, optio
 }
 
 export function sessionTable(sessions: readonly UsageGroup[], total: UsageGroup, options: TableOptions): string {
-  const columns: ColumnSpec[] = [{ head: 'Session' }, { head: 'Project', dropRank: 5, minWidth: 10 }, { head: 'Last activity', dropRank: 7 }, ...TOKEN_COLUMNS];
+  const columns: ColumnSpec[] = [{ head: 'Session' }, { head: 'Project', dropRank: 5, minWidth: 10, cut: 'middle' }, { head: 'Last activity', dropRank: 7 }, ...TOKEN_COLUMNS];
   const rows = sessions.map((s) => [s.key.slice(0, 8), s.projects[0] ?? '', formatWhen(new Date(s.lastMs).toISOString(), options), ...tokenCells(s)]);
   rows.push(['Total', '', '', ...tokenCells(total)]);
   return fittedTable(columns, rows, options.columns) + footnote(sessions);
 }
 
 export function blocksTable(blocks: readonly UsageBlock[], options: TableOptions): string {
-  const columns: ColumnSpec[] = [{ head: 'Block start' }, { head: 'Status', minWidth: 8 }, { head: 'Models', dropRank: 5, minWidth: 8 }, ...TOKEN_COLUMNS];
+  const columns: ColumnSpec[] = [{ head: 'Block start' }, { head: 'Status' }, { head: 'Models', dropRank: 5, minWidth: 8 }, ...TOKEN_COLUMNS];
   const rows = blocks.map((b) => {
     const start = formatWhen(new Date(b.startMs).toISOString(), options);
-    if (b.isGap) return [start, `gap ${formatDuration(b.endMs - b.startMs)}`, '', '', '', '', '', '', ''];
-    const state = b.isActive ? `active, ${formatDuration(b.endMs - options.nowMs)} left` : 'done';
+    if (b.isGap) return [start, `gap, ${Math.round((b.endMs - b.startMs) / 3_600_000)} h`, '', '', '', '', '', '', ''];
+    const state = b.isActive ? `${formatDuration(b.endMs - options.nowMs)} left` : 'done';
     return [start, state, b.usage.models.map((m) => shortModel(m.model)).join('\n'), ...tokenCells(b.usage)];
   });
   return fittedTable(columns, rows, options.columns) + footnote(blocks.map((b) => b.usage));
 }
 
+const HIT_WINDOW_LABELS: Record<LimitHit['window'], string> = { five_hour: '5-hour', weekly: 'weekly', opus: 'Opus', sonnet: 'Sonnet', overage: 'extra', unknown: 'other' };
+
+/** "3.5M", "98k", "950": token counts short enough for a narrow column. */
+function shortCount(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e4) return `${Math.round(n / 1e3)}k`;
+  return int(n);
+}
+
 export function limitsTable(hits: readonly LimitHit[], options: TableOptions): string {
   const columns: ColumnSpec[] = [
     { head: 'Hit at' },
-    { head: 'Window', minWidth: 6 },
+    { head: 'Window' },
     { head: 'Resets' },
-    { head: 'Usage before hit', dropRank: 3 },
+    { head: 'Used before', dropRank: 3 },
     { head: 'Session', dropRank: 1 },
-    { head: 'Project', dropRank: 2, minWidth: 10 },
+    { head: 'Project', dropRank: 2, minWidth: 10, cut: 'middle' },
     { head: 'Message', minWidth: 16 },
   ];
   const rows = hits.map((hit) => [
     formatWhen(hit.at, options),
-    hit.window,
+    HIT_WINDOW_LABELS[hit.window],
     hit.resetsAt ? `${formatWhen(hit.resetsAt, options)}${hit.resetEstimated ? ' (est.)' : ''}` : 'unknown',
-    hit.usageUpToHit ? `${int(hit.usageUpToHit.tokens)} tok, ${usd(hit.usageUpToHit.costUSD)}` : '',
+    hit.usageUpToHit ? `${shortCount(hit.usageUpToHit.tokens)} tok, ${usd(hit.usageUpToHit.costUSD)}` : '',
     (hit.sessionId ?? '').slice(0, 8),
-    hit.cwd ? hit.cwd.split('/').filter(Boolean).slice(-2).join('/') : '',
+    hit.cwd ?? '',
     hit.text,
   ]);
   return fittedTable(columns, rows, options.columns);

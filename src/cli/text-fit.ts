@@ -31,6 +31,8 @@ export interface ColumnSpec {
   dropRank?: number;
   /** Can be narrowed (its cells cut with "…") down to this width, padding excluded. */
   minWidth?: number;
+  /** Where a narrowed cell loses characters: its end (default) or its middle (paths keep their name). */
+  cut?: 'end' | 'middle';
 }
 
 export interface FittedTable {
@@ -58,17 +60,20 @@ export function fitColumns(columns: readonly ColumnSpec[], rows: readonly string
     .filter((c): c is { i: number; rank: number } => c.rank !== undefined)
     .sort((a, b) => a.rank - b.rank);
   const widths = [...natural];
+  // Narrowing takes one character at a time from the column with the most to spare.
   const narrowed = () => {
     const trial = [...natural];
     let excess = total(keep, trial) - width;
-    for (const i of keep) {
-      const min = columns[i]!.minWidth;
-      if (min === undefined || excess <= 0) continue;
-      const give = Math.min(excess, trial[i]! - (min + 2));
-      if (give > 0) {
-        trial[i] = trial[i]! - give;
-        excess -= give;
+    while (excess > 0) {
+      let best = -1;
+      for (const i of keep) {
+        const min = columns[i]!.minWidth;
+        if (min === undefined || trial[i]! <= min + 2) continue;
+        if (best === -1 || trial[i]! - columns[i]!.minWidth! > trial[best]! - columns[best]!.minWidth!) best = i;
       }
+      if (best === -1) break;
+      trial[best] = trial[best]! - 1;
+      excess -= 1;
     }
     return { trial, fits: excess <= 0 };
   };
