@@ -283,7 +283,9 @@ describe('breather config', () => {
     [['set', 'alerts.thresholds.five_hour', '[50,50]'], /thresholds must not repeat/],
     [['set', 'plan.preset', 'gold'], /Invalid value for plan\.preset/],
     [['set', 'alerts.predictiveMinutes', 'soon'], /Invalid value for alerts\.predictiveMinutes/],
-    [['set', 'weeklyResetAnchor', '{"weekday":"mon","time":"25:00"}'], /weeklyResetAnchor\.time: expected a 24-hour time "HH:MM"/],
+    [['set', 'weeklyResetAnchor', '{"weekday":"mon","time":"25:00"}'], /^breather: Invalid value for weeklyResetAnchor: time: expected a 24-hour time "HH:MM"\n$/],
+    // Not JSON: a hint shaped like the current value; the path is said once.
+    [['set', 'alerts.thresholds.five_hour', '60,80'], /^breather: Invalid value for alerts\.thresholds\.five_hour: Invalid input: expected array, received string\. Use JSON, e\.g\. '\[50,75,90,95\]'\n$/],
     [['set', 'alerts.quietHours', '{"start":"22:00","end":"07:00","timeZone":"Mars/Base"}'], /not a known IANA time zone/],
     [['set', 'alerts.quietHours.start', '22:00'], /"alerts\.quietHours" is not set; set "alerts\.quietHours" as a whole first/],
     [['set', 'no.such.setting', '1'], /"no\.such\.setting" is not a setting/],
