@@ -12,6 +12,7 @@ import { shellQuote } from '../core/checkpoint/resume-prompt.js';
 import { systemClock } from '../core/ports.js';
 import { resolveStateDir } from '../core/state-dir.js';
 import { UsageError } from './cli-error.js';
+import { cliTimeZone, formatWhen } from './time-format.js';
 import { type DataOptions, type OpenedUsage, monitorFor, openUsage } from './usage-session.js';
 
 export interface CheckpointOptions extends DataOptions {
@@ -82,7 +83,8 @@ export async function resumeCommand(options: CheckpointOptions): Promise<void> {
   else process.stderr.write('No checkpoint found.\n');
 }
 
-export async function checkpointsCommand(options: { json?: boolean }): Promise<void> {
+export async function checkpointsCommand(options: { json?: boolean; timezone?: string }): Promise<void> {
+  const when = { nowMs: Date.now(), zone: cliTimeZone(options.timezone) };
   const store = new CheckpointStore(resolveStateDir());
   const all = await store.list();
   const pauses = await store.pauses();
@@ -91,8 +93,8 @@ export async function checkpointsCommand(options: { json?: boolean }): Promise<v
     return;
   }
   if (all.length === 0) process.stdout.write('No checkpoints yet.\n');
-  for (const record of all) process.stdout.write(`${record.id}  ${record.createdAt}  ${record.trigger}${record.paused ? ' (paused)' : ''}\n${record.projects.map((p) => `  ${describeProject(p).replace(/\n/g, '\n  ')}`).join('\n')}\n`);
-  for (const p of pauses) process.stdout.write(`paused: ${p.projectDir} since ${p.since}${p.resetsAt ? `, resets ${p.resetsAt}` : ''}\n`);
+  for (const record of all) process.stdout.write(`${record.id}  ${formatWhen(record.createdAt, when)}  ${record.trigger}${record.paused ? ' (paused)' : ''}\n${record.projects.map((p) => `  ${describeProject(p).replace(/\n/g, '\n  ')}`).join('\n')}\n`);
+  for (const p of pauses) process.stdout.write(`paused: ${p.projectDir} since ${formatWhen(p.since, when)}${p.resetsAt ? `, resets ${formatWhen(p.resetsAt, when)}` : ''}\n`);
 }
 
 /** The exact commands that bring a checkpoint back, for people and for --apply. */

@@ -70,7 +70,7 @@ export function dailyTable(days: readonly UsageGroup[], total: UsageGroup, optio
 }
 
 export function sessionTable(sessions: readonly UsageGroup[], total: UsageGroup, options: TableOptions): string {
-  const columns: ColumnSpec[] = [{ head: 'Session' }, { head: 'Project', dropRank: 5, minWidth: 10, cut: 'middle' }, { head: 'Last activity', dropRank: 7 }, ...TOKEN_COLUMNS];
+  const columns: ColumnSpec[] = [{ head: 'Session' }, { head: 'Project', dropRank: 5, minWidth: 16, cut: 'middle' }, { head: 'Last activity', dropRank: 7 }, ...TOKEN_COLUMNS];
   const rows = sessions.map((s) => [s.key.slice(0, 8), s.projects[0] ?? '', formatWhen(new Date(s.lastMs).toISOString(), options), ...tokenCells(s)]);
   rows.push(['Total', '', '', ...tokenCells(total)]);
   return fittedTable(columns, rows, options.columns) + footnote(sessions);
