@@ -11,6 +11,7 @@ import type { ActiveSession } from '../../shared/status.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import type { Clock, GitRunner } from '../ports.js';
 import { type CheckpointProjectRecord, type CheckpointRecord, CheckpointStore, type PauseMark } from './checkpoint-store.js';
+import { gitLine } from './git-paths.js';
 import { defaultCheckpointId } from './git-stash-format.js';
 import { type SnapshotResult, takeGitSnapshot } from './git-snapshot.js';
 import { type ResumeLimitInfo, buildResumePrompt } from './resume-prompt.js';
@@ -56,7 +57,7 @@ interface ProjectGroup {
 async function gitTopLevel(git: GitRunner, dir: string): Promise<string | null> {
   if (!existsSync(dir)) return null;
   const result = await git.run(['rev-parse', '--show-toplevel'], { cwd: dir });
-  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+  return result.code === 0 ? gitLine(result.stdout) : null;
 }
 
 /** Maps directories to their git top level; several sessions in one repo (or worktree) make one group. */

@@ -10,6 +10,7 @@ import { fallbackIdentityEnv, probeIdentity } from './git-identity.js';
 import {
   displayPath,
   EMPTY_BLOB_ID,
+  gitLine,
   GITLINK_MODE,
   joinNul,
   parseStagedEntries,
@@ -136,16 +137,18 @@ async function locateRepository(git: GitRunner, dir: string): Promise<RepoLocati
   } catch {
     return { refusal: `${dir} does not exist` };
   }
-  const probe = await new GitSession(git, dir).attempt([
-    'rev-parse',
-    '--path-format=absolute',
-    '--show-toplevel',
-    '--absolute-git-dir',
-    '--git-common-dir',
-  ]);
-  const [repoRoot, gitDir, commonDir] = probe.stdout.toString('utf8').split('\n');
-  if (probe.code !== 0 || !repoRoot || !gitDir || !commonDir) {
-    return { refusal: `${dir} is not inside a git working tree (${probe.stderr.trim() || 'git rev-parse failed'})` };
+  // One value per call: the output of a multi-value rev-parse is split by
+  // newlines, and a folder name may contain one.
+  const session = new GitSession(git, dir);
+  const probes = await Promise.all(
+    [['--show-toplevel'], ['--absolute-git-dir'], ['--git-common-dir']].map((flag) =>
+      session.attempt(['rev-parse', '--path-format=absolute', ...flag]),
+    ),
+  );
+  const failed = probes.find((probe) => probe.code !== 0);
+  const [repoRoot, gitDir, commonDir] = probes.map((probe) => gitLine(probe.stdout));
+  if (failed || !repoRoot || !gitDir || !commonDir) {
+    return { refusal: `${dir} is not inside a git working tree (${failed?.stderr.trim() || 'git rev-parse failed'})` };
   }
   return { repoRoot, gitDir, commonDir };
 }
@@ -160,11 +163,11 @@ async function readHeadState(session: GitSession): Promise<HeadState> {
     session.attempt(['symbolic-ref', '-q', 'HEAD']),
     session.attempt(['rev-parse', '-q', '--verify', 'HEAD^{commit}']),
   ]);
-  const branchRef = symbolic.code === 0 ? symbolic.stdout.toString('utf8').trim() : '';
+  const branchRef = symbolic.code === 0 ? gitLine(symbolic.stdout) : '';
   return {
     // As git stash does, only refs/heads/* count as a branch.
     branch: branchRef.startsWith('refs/heads/') ? branchRef.slice('refs/heads/'.length) : null,
-    sha: resolved.code === 0 ? resolved.stdout.toString('utf8').trim() : null,
+    sha: resolved.code === 0 ? gitLine(resolved.stdout) : null,
   };
 }
 
