@@ -46,6 +46,8 @@ export interface SnapshotOptions {
   privateRefPrefix?: string;
   /** Private ref name under the prefix. Default: ISO time plus short stash sha. */
   id?: string;
+  /** Leave out untracked files that look like secrets (.env*, *.pem, id_rsa…). Default false. */
+  skipSecretLookingFiles?: boolean;
   /** Waits between `git stash store` attempts while refs/stash.lock is held. */
   stashLockRetryDelaysMs?: readonly number[];
 }
@@ -335,9 +337,11 @@ async function captureUntracked(
   const included: Buffer[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of await statUntracked(repoRoot, listed)) {
-    const decision = decideUntracked(file, cap);
+    const decision = decideUntracked(file, cap, options.skipSecretLookingFiles ?? false);
     if (decision.include) {
       included.push(file.path);
+    } else if (decision.reason === 'secret-looking') {
+      skipped.push({ path: displayPath(file.path), reason: 'secret-looking' });
     } else if (decision.reason === 'too-large') {
       skipped.push({ path: displayPath(file.path), reason: 'too-large', bytes: file.bytes ?? 0 });
     } else if (decision.reason === 'nested-repo') {
