@@ -14,7 +14,8 @@ import { type CheckpointProjectRecord, type CheckpointRecord, CheckpointStore, t
 import { gitLine } from './git-paths.js';
 import { defaultCheckpointId } from './git-stash-format.js';
 import { type SnapshotResult, takeGitSnapshot } from './git-snapshot.js';
-import { type ResumeLimitInfo, buildResumePrompt, shellQuote } from './resume-prompt.js';
+import { submoduleRestoreCommand } from './checkpoint-restore.js';
+import { type ResumeLimitInfo, buildResumePrompt } from './resume-prompt.js';
 import { type SessionDigest, findSessionTranscriptPaths, readSessionDigest } from './session-digest.js';
 
 export type CheckpointTrigger = 'manual' | 'menu' | 'hotkey' | 'notification' | 'limit-hit' | 'threshold' | 'hook';
@@ -143,14 +144,8 @@ function submoduleRestoreNotes(submodules: readonly SnapshotResult[]): string[] 
     .map(
       (s) =>
         `submodule ${s.repoRoot} has its own stash ${s.stashSha}: \`breather restore --apply\` applies it, ` +
-        `or run \`${submoduleRestoreCommand({ repoRoot: s.repoRoot, head: s.head, stashSha: s.stashSha ?? null })}\``,
+        `or run \`${submoduleRestoreCommand({ dir: s.repoRoot, head: s.head, stashSha: s.stashSha ?? '' })}\``,
     );
-}
-
-/** One shell line that applies a submodule's stash only if its HEAD is still the one stashed on. */
-export function submoduleRestoreCommand(sub: { repoRoot: string; head: string | null; stashSha: string | null }): string {
-  const check = sub.head ? `test "$(git rev-parse HEAD)" = ${sub.head} && ` : '';
-  return `cd ${shellQuote(sub.repoRoot)} && ${check}git stash apply --index ${sub.stashSha ?? ''}`;
 }
 
 async function digestsFor(group: ProjectGroup, deps: CheckpointDeps): Promise<SessionDigest[]> {
