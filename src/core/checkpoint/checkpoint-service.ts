@@ -14,8 +14,7 @@ import { type CheckpointProjectRecord, type CheckpointRecord, CheckpointStore, t
 import { gitLine } from './git-paths.js';
 import { defaultCheckpointId } from './git-stash-format.js';
 import { type SnapshotResult, takeGitSnapshot } from './git-snapshot.js';
-import { submoduleRestoreCommand } from './checkpoint-restore.js';
-import { type ResumeLimitInfo, buildResumePrompt } from './resume-prompt.js';
+import { type ResumeLimitInfo, buildResumePrompt, shellQuote } from './resume-prompt.js';
 import { type SessionDigest, findSessionTranscriptPaths, readSessionDigest } from './session-digest.js';
 
 export type CheckpointTrigger = 'manual' | 'menu' | 'hotkey' | 'notification' | 'limit-hit' | 'threshold' | 'hook';
@@ -139,12 +138,13 @@ function flattenSubmodules(submodules: readonly SnapshotResult[]): SnapshotResul
 
 /** The top-level stash does not hold a submodule's changes: say where they are and how they come back. */
 function submoduleRestoreNotes(submodules: readonly SnapshotResult[]): string[] {
+  // Short enough for the prompt's one-line notes (cut at 300 characters).
   return flattenSubmodules(submodules)
     .filter((s) => s.stashSha)
     .map(
       (s) =>
-        `submodule ${s.repoRoot} has its own stash ${s.stashSha}: \`breather restore --apply\` applies it, ` +
-        `or run \`${submoduleRestoreCommand({ dir: s.repoRoot, head: s.head, stashSha: s.stashSha ?? '' })}\``,
+        `submodule ${s.repoRoot} has its own stash (on HEAD ${s.head?.slice(0, 12) ?? 'unknown'}): ` +
+        `git -C ${shellQuote(s.repoRoot)} stash apply --index ${s.stashSha}, or breather restore --apply`,
     );
 }
 
