@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CheckpointRecord } from '../../src/core/checkpoint/checkpoint-store.js';
 import { cli, cliJson, makeWorld, stashEntries, worldRepo } from '../support/checkpoint-world.js';
-import { makeTempDir, removeTempDirs } from '../support/temp-repo.js';
+import { divergedRepo, makeTempDir, removeTempDirs } from '../support/temp-repo.js';
 
 afterAll(removeTempDirs);
 
@@ -67,14 +67,8 @@ describe('exit codes and odd repositories', () => {
     expect(unbornRun.code, unbornRun.stderr).toBe(3);
     expect(unbornRun.stdout).toContain('unborn HEAD');
 
-    const conflicted = worldRepo(world, { 'a.txt': 'base\n' });
-    conflicted.git(['switch', '-q', '-c', 'topic']);
-    conflicted.write('a.txt', 'topic\n');
-    conflicted.commitAll('topic');
-    conflicted.git(['switch', '-q', 'main']);
-    conflicted.write('a.txt', 'main\n');
-    conflicted.commitAll('main');
-    conflicted.gitFailing(['merge', '-q', 'topic']);
+    const conflicted = divergedRepo('main', { env: world.gitEnv });
+    conflicted.gitFailing(['merge', '-q', 'feature']);
     const json = await cli(world, ['checkpoint', '--project', conflicted.root, '--json', '--data-dir', world.claudeRoot]);
     expect(json.code).toBe(3);
     expect((JSON.parse(json.stdout) as { checkpoint: CheckpointRecord }).checkpoint.projects[0]!.status).toBe('refused');
