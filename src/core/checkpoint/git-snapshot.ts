@@ -9,13 +9,10 @@ import { GitCommandError, GitSession } from './git-command.js';
 import { fallbackIdentityEnv, probeIdentity } from './git-identity.js';
 import {
   displayPath,
-  EMPTY_BLOB_ID,
-  gitLine,
   GITLINK_MODE,
   joinNul,
   parseStagedEntries,
   splitNul,
-  type StagedEntry,
 } from './git-paths.js';
 import { ScratchIndexes } from './git-scratch-index.js';
 import {
@@ -34,6 +31,8 @@ import {
   type SkipReason,
   statUntracked,
 } from './git-untracked.js';
+import { unstashableIndexReason } from './git-index-checks.js';
+import { describeHead, type HeadState, locateRepository, readHeadState, type RepoLocation } from './git-repo-head.js';
 import { describeUncapturedState, readRepoStateMarkers } from './repo-state.js';
 
 export interface SnapshotOptions {
@@ -89,10 +88,6 @@ export interface SnapshotResult {
 
 export const DEFAULT_STASH_LOCK_RETRY_DELAYS_MS: readonly number[] = [50, 100, 200, 400, 800];
 
-// Empty blob ids (SHA-1 and SHA-256 repositories): an intent-to-add entry has one.
-const EMPTY_BLOB_IDS = new Set([EMPTY_BLOB_ID, '473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813']);
-
-const LIST_LIMIT = 5;
 
 /** Takes the snapshot of the repository (or linked worktree) containing dir. */
 export async function takeGitSnapshot(
@@ -125,52 +120,6 @@ export async function takeGitSnapshot(
     result.submodules = await snapshotSubmodules(git, result.repoRoot, submodulePaths, options);
   }
   return result;
-}
-
-interface RepoLocation {
-  repoRoot: string;
-  gitDir: string;
-  commonDir: string;
-}
-
-async function locateRepository(git: GitRunner, dir: string): Promise<RepoLocation | { refusal: string }> {
-  try {
-    await access(dir);
-  } catch {
-    return { refusal: `${dir} does not exist` };
-  }
-  // One value per call: the output of a multi-value rev-parse is split by
-  // newlines, and a folder name may contain one.
-  const session = new GitSession(git, dir);
-  const probes = await Promise.all(
-    [['--show-toplevel'], ['--absolute-git-dir'], ['--git-common-dir']].map((flag) =>
-      session.attempt(['rev-parse', '--path-format=absolute', ...flag]),
-    ),
-  );
-  const failed = probes.find((probe) => probe.code !== 0);
-  const [repoRoot, gitDir, commonDir] = probes.map((probe) => gitLine(probe.stdout));
-  if (failed || !repoRoot || !gitDir || !commonDir) {
-    return { refusal: `${dir} is not inside a git working tree (${failed?.stderr.trim() || 'git rev-parse failed'})` };
-  }
-  return { repoRoot, gitDir, commonDir };
-}
-
-interface HeadState {
-  sha: string | null;
-  branch: string | null;
-}
-
-async function readHeadState(session: GitSession): Promise<HeadState> {
-  const [symbolic, resolved] = await Promise.all([
-    session.attempt(['symbolic-ref', '-q', 'HEAD']),
-    session.attempt(['rev-parse', '-q', '--verify', 'HEAD^{commit}']),
-  ]);
-  const branchRef = symbolic.code === 0 ? gitLine(symbolic.stdout) : '';
-  return {
-    // As git stash does, only refs/heads/* count as a branch.
-    branch: branchRef.startsWith('refs/heads/') ? branchRef.slice('refs/heads/'.length) : null,
-    sha: resolved.code === 0 ? gitLine(resolved.stdout) : null,
-  };
 }
 
 /** The snapshot proper. Fills result in; returns the submodule paths found in the index. */
@@ -273,41 +222,6 @@ async function snapshotRepository(
     );
   }
   return submodulePaths;
-}
-
-/** Why git stash could not save this index (unmerged or intent-to-add paths), or null. */
-async function unstashableIndexReason(
-  session: GitSession,
-  indexFile: string,
-  entries: readonly StagedEntry[],
-): Promise<string | null> {
-  const unmerged = [...new Set(entries.filter((entry) => entry.stage !== 0).map((entry) => displayPath(entry.path)))];
-  if (unmerged.length > 0) {
-    return (
-      `${unmerged.length} file(s) have unresolved conflicts (${listSome(unmerged)}); ` +
-      'git cannot stash unmerged paths. Resolve them and `git add` them, or abort the operation, then try again.'
-    );
-  }
-  const intentToAdd = await intentToAddPaths(session, indexFile, entries);
-  if (intentToAdd.length > 0) {
-    return (
-      `${intentToAdd.length} file(s) were added with \`git add -N\` (${listSome(intentToAdd)}); ` +
-      'git stash cannot save intent-to-add files. `git add` them fully or `git reset` them, then try again.'
-    );
-  }
-  return null;
-}
-
-/** Paths added with `git add -N`; only checked when an empty blob is staged. */
-async function intentToAddPaths(
-  session: GitSession,
-  indexFile: string,
-  entries: readonly StagedEntry[],
-): Promise<string[]> {
-  if (!entries.some((entry) => EMPTY_BLOB_IDS.has(entry.objectId))) return [];
-  // Only an intent-to-add entry shows up as "added" between index and files.
-  const added = await session.bytes(['diff-files', '-z', '--name-only', '--diff-filter=A'], { indexFile });
-  return splitNul(added).map(displayPath);
 }
 
 /** The working tree's tracked files as a tree: `git add -u` into the scratch index. */
@@ -451,15 +365,6 @@ function refused(result: SnapshotResult, refusal: string): SnapshotResult {
   result.status = 'refused';
   result.refusal = refusal;
   return result;
-}
-
-function describeHead(head: HeadState): string {
-  return `${head.branch ?? 'detached'} at ${head.sha?.slice(0, 12) ?? 'no commit'}`;
-}
-
-function listSome(paths: readonly string[]): string {
-  const shown = paths.slice(0, LIST_LIMIT).join(', ');
-  return paths.length > LIST_LIMIT ? `${shown}, and ${paths.length - LIST_LIMIT} more` : shown;
 }
 
 async function exists(path: string): Promise<boolean> {
