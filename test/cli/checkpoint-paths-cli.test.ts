@@ -2,6 +2,7 @@
 // space, next to a sibling without it, or holding a newline, is the repository
 // checkpointed and restored, never its sibling.
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckpointRecord } from '../../src/core/checkpoint/checkpoint-store.js';
@@ -45,6 +46,12 @@ describe('odd folder names', () => {
     expect(restored.code, restored.stderr).toBe(0);
     expect(readText(spaced.path('f.txt'))).toBe('changed in "proj "\n');
     expect(readText(sibling.path('f.txt'))).toBe(siblingBefore);
+
+    // The repair finds "proj " again from its prompt, and not the sibling.
+    rmSync(join(world.breatherHome, 'checkpoints', 'index.json'));
+    const repair = await cliJson<{ repositories: string[]; rebuilt: string[] }>(world, ['checkpoints', '--repair', '--json']);
+    expect(repair.repositories).toEqual([spaced.root]);
+    expect(repair.rebuilt).toEqual([record.id]);
   });
 
   it('checkpoints a folder whose name holds a newline', async () => {

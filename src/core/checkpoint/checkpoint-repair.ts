@@ -24,8 +24,11 @@ export interface RepairReport {
 
 /** The project directory a prompt names (its "- Project directory: `…`" line), or null. Pure. */
 export function projectDirFromPrompt(markdown: string): string | null {
-  const match = /^- Project directory: (`+) ?(.*?) ?\1$/m.exec(markdown);
-  return match?.[2] ?? null;
+  const match = /^- Project directory: (`+)(.+)\1$/m.exec(markdown);
+  const inner = match?.[2];
+  if (inner === undefined) return null;
+  // Code spans pad both sides with one space only around a backtick at an end; a name's own spaces stay.
+  return /^ `| `$/.test(inner) && inner.startsWith(' ') && inner.endsWith(' ') ? inner.slice(1, -1) : inner;
 }
 
 /** Project directories named by the prompt files under checkpoints/. */
