@@ -81,6 +81,7 @@ export async function checkpointFromStatus(input: StatusCheckpointInput): Promis
       untrackedSizeCapBytes: settings.checkpoint.untrackedSizeCapMB * 1024 * 1024,
       writePromptIntoRepo: settings.checkpoint.writePromptIntoRepo,
       promptBudgetBytes: settings.checkpoint.promptBudgetKB * 1024,
+      skipSecretLookingFiles: settings.checkpoint.skipSecretLookingFiles,
     },
   );
   // Pausing mutes the window that stopped the work until it resets: the user chose to wait.
