@@ -70,6 +70,7 @@ export function buildProgram(): Command {
     .description('list checkpoints and paused projects')
     .option('--repair', 'rebuild the index from refs/breather/checkpoints/* in the repositories the prompts name')
     .option('--json', 'print JSON')
+    .addOption(timezoneOption())
     .action(checkpointsCommand);
   program
     .command('restore <id>')

@@ -89,9 +89,18 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
     onError: (error) => process.stderr.write(`breather: ${error.message}\n`),
   });
   await service.start();
+  // Listeners stay registered while stopping: a library's exit hook (proper-lockfile's
+  // signal-exit) re-raises a signal nobody else listens to, which would kill the
+  // process mid-stop. A second signal gives up waiting.
+  let stopping = false;
+  const onSignal = (resolve: () => void) => () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    resolve();
+  };
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    process.on('SIGINT', onSignal(resolve));
+    process.on('SIGTERM', onSignal(resolve));
   });
   await service.stop();
 }
