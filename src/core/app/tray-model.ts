@@ -3,6 +3,7 @@
 // Pure: the tray controller only copies this onto the real Tray.
 import type { Status, WindowId, WindowStatus } from '../../shared/status.js';
 import { isHitBlocking } from '../limits/limit-state.js';
+import { WINDOW_OF_HIT } from '../limits/official-limits.js';
 import { formatDuration } from '../status/duration-format.js';
 
 export type TrayLevel = 'idle' | 'ok' | 'warn' | 'critical' | 'limited';
@@ -56,7 +57,9 @@ export function trayModel(status: Status | null, options: { paused?: boolean } =
   const windows = WINDOW_ORDER.map((id) => status.windows[id]).filter((w): w is WindowStatus => w !== undefined);
   const lines = windows.map((w) => windowLine(w, nowMs));
   const hit = blockingHit(status, nowMs);
-  if (hit) lines.push(`Limit reached${hit.resetsAt ? `, resets in ${formatCountdown(hit.resetsAt, nowMs)}` : ''}`);
+  // The window's own line already says "limit reached" when the hit is in a tracked window.
+  const saidByWindow = hit !== null && windows.some((w) => w.limitReached && WINDOW_OF_HIT[hit.window] === w.id);
+  if (hit && !saidByWindow) lines.push(`Limit reached${hit.resetsAt ? `, resets in ${formatCountdown(hit.resetsAt, nowMs)}` : ''}`);
   if (options.paused) lines.push('Paused until the reset');
   if (windows.length === 0 && !hit) lines.push('No Claude Code usage yet');
 
