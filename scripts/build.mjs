@@ -17,6 +17,8 @@ const common = {
   format: 'esm',
   outExtension: { '.js': '.mjs' },
   banner: { js: '#!/usr/bin/env node' },
+  // jsonc-parser's main build is UMD with run-time requires esbuild cannot follow: bundle its ESM build.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 if (!only) await rm('dist', { recursive: true, force: true });
@@ -41,6 +43,16 @@ if (!only || only === 'cli') {
     },
   });
   await chmod('dist/cli/breather.mjs', 0o755);
+  // The bundle Claude Code runs on every message and tool call (statusline
+  // bridge, hooks): its own small file, no commander, no zod, not minified away
+  // from the source map; write-file-atomic stays a lazy require.
+  await build({
+    ...common,
+    packages: undefined,
+    external: ['write-file-atomic'],
+    entryPoints: { 'cli/breather-hook': 'src/cli/breather-hook.ts' },
+  });
+  await chmod('dist/cli/breather-hook.mjs', 0o755);
 }
 
 if ((!only || only === 'bench') && existsSync('bench/bench.ts')) {
@@ -59,6 +71,7 @@ if (!only || only === 'app') {
     target: 'node20',
     format: 'cjs',
     sourcemap: 'linked',
+    alias: common.alias,
     logLevel: 'warning',
     outExtension: { '.js': '.cjs' },
     // Core uses import.meta.url (createRequire, sibling files): give the CJS bundle one.

@@ -5,6 +5,7 @@ import { blocksCommand, dailyCommand, sessionCommand } from './report-commands.j
 import { checkpointCommand, checkpointsCommand, pauseCommand, restoreCommand, resumeCommand } from './checkpoint-commands.js';
 import { configGet, configReset, configSet } from './config-command.js';
 import { limitsCommand, statusCommand, watchCommand } from './status-commands.js';
+import { integrateInstall, integrateStatus, integrateUninstall } from './integrate-command.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -58,6 +59,10 @@ export function buildProgram(): Command {
     .option('--project <dir>', 'only this project of the checkpoint')
     .option('--json', 'print JSON')
     .action(restoreCommand);
+  const integrate = program.command('integrate').description("connect Claude Code: official percentages, the pause gate, checkpoint on limit (its settings.json)");
+  integrate.command('install').description('add the statusline bridge and hooks (backup first; your other settings stay)').option('--json', 'print JSON').action(integrateInstall);
+  integrate.command('uninstall').description('take them out again (byte for byte when the file is untouched since)').option('--json', 'print JSON').action(integrateUninstall);
+  integrate.command('status').description('what is installed, the bridge\'s last report, auto-continue').option('--json', 'print JSON').action(integrateStatus);
   return program;
 }
 

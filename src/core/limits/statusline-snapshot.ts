@@ -5,7 +5,12 @@
 //
 // File `<stateDir>/statusline.json`:
 //   { "version": 1, "receivedAt": ISO, "session_id": string|null, "cwd": string|null,
-//     "rate_limits": { "five_hour": { "used_percentage": 0..100, "resets_at": unix seconds|null }, ... } }
+//     "rate_limits": { "five_hour": { "used_percentage": 0..100, "resets_at": unix seconds|null }, ... },
+//     "model", "claudeCodeVersion", "context_window", "cost": as that report carried them,
+//     "lastReport": { "at": ISO, "session_id", "claudeCodeVersion" } }
+// The top-level figures are those of the newest report that carried
+// rate_limits; `lastReport` is the newest bridge run of any kind (a report
+// without rate_limits never erases a figure).
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
@@ -36,6 +41,26 @@ export interface StatuslineSnapshot {
   session_id: string | null;
   cwd: string | null;
   rate_limits: StatuslineRateLimits;
+  model?: unknown;
+  claudeCodeVersion?: string | null;
+  context_window?: unknown;
+  cost?: unknown;
+  lastReport?: StatuslineReport;
+}
+
+/** The newest bridge run, with or without figures: proof the bridge works, and which Claude Code ran it. */
+export interface StatuslineReport {
+  at: string;
+  session_id: string | null;
+  claudeCodeVersion: string | null;
+}
+
+/** What the file holds before any report carried rate_limits: only `lastReport`. */
+export interface StatuslineReportOnly {
+  version: typeof STATUSLINE_SNAPSHOT_VERSION;
+  receivedAt: null;
+  rate_limits: Record<string, never>;
+  lastReport: StatuslineReport;
 }
 
 export function statuslineSnapshotPath(stateDir: string): string {
@@ -96,7 +121,54 @@ export function statuslineSnapshotFromStdin(stdinJson: unknown, now: Date): Stat
     session_id: stringOrNull(input.session_id),
     cwd: stringOrNull(input.cwd),
     rate_limits: rateLimits,
+    model: input.model ?? null,
+    claudeCodeVersion: stringOrNull(input.version),
+    context_window: input.context_window ?? null,
+    cost: input.cost ?? null,
   };
+}
+
+function parsedObject(value: unknown): Record<string, unknown> | null {
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return null;
+    }
+  }
+  return isRecord(value) ? value : null;
+}
+
+/**
+ * The file content after one bridge run: the newest figures by receive time
+ * win (several sessions report at once), a report without rate_limits keeps
+ * the figures there are, and `lastReport` always moves on. null when stdin is
+ * not a JSON object (nothing to record).
+ */
+export function mergeStatuslineReport(previous: unknown, stdinJson: unknown, now: Date): StatuslineSnapshot | StatuslineReportOnly | null {
+  const input = parsedObject(stdinJson);
+  if (input === null) return null;
+  const lastReport: StatuslineReport = { at: now.toISOString(), session_id: stringOrNull(input.session_id), claudeCodeVersion: stringOrNull(input.version) };
+  const fresh = statuslineSnapshotFromStdin(input, now);
+  const prior = isRecord(previous) && previous.version === STATUSLINE_SNAPSHOT_VERSION && typeof previous.receivedAt === 'string' && sanitizeRateLimits(previous.rate_limits) ? previous : null;
+  const priorReport = isRecord(previous) && isRecord(previous.lastReport) && typeof previous.lastReport.at === 'string' ? (previous.lastReport as unknown as StatuslineReport) : null;
+  const report = priorReport && Date.parse(priorReport.at) > now.getTime() ? priorReport : lastReport;
+  const priorIsNewer = prior !== null && Date.parse(prior.receivedAt as string) > now.getTime();
+  if (fresh && !priorIsNewer) return { ...fresh, lastReport: report };
+  if (prior) return { ...(prior as unknown as StatuslineSnapshot), lastReport: report };
+  return { version: STATUSLINE_SNAPSHOT_VERSION, receivedAt: null, rate_limits: {}, lastReport: report };
+}
+
+/** The newest bridge run recorded in the snapshot file, and when its figures were received. */
+export async function readStatuslineReport(stateDir: string): Promise<{ lastReport: StatuslineReport | null; figuresReceivedAt: string | null }> {
+  try {
+    const content: unknown = JSON.parse(await readFile(statuslineSnapshotPath(stateDir), 'utf8'));
+    if (!isRecord(content)) return { lastReport: null, figuresReceivedAt: null };
+    const report = isRecord(content.lastReport) && typeof content.lastReport.at === 'string' ? (content.lastReport as unknown as StatuslineReport) : null;
+    return { lastReport: report, figuresReceivedAt: typeof content.receivedAt === 'string' ? content.receivedAt : null };
+  } catch {
+    return { lastReport: null, figuresReceivedAt: null };
+  }
 }
 
 /**
