@@ -48,7 +48,16 @@ export function buildProgram(): Command {
   config.command('set <path> <value>').description('set one value (JSON or text), validated').option('--json', 'print JSON').action(configSet);
   config.command('reset [path]').description('restore the default of one value, or of all').option('--json', 'print JSON').action(configReset);
   const projectOption = () => new Option('--project <dir>', 'this project only (default: every project with recent Claude activity)');
-  program.command('checkpoint').description('save each active repo as a git stash (files untouched) and write a resume prompt').addOption(projectOption()).option('--json', 'print JSON').addOption(dataOption()).action(checkpointCommand);
+  program
+    .command('checkpoint')
+    .description('save each active repo as a git stash (files untouched) and write a resume prompt')
+    .addOption(projectOption())
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    // Run by the StopFailure hook when no tray app or `watch` is there to take its request.
+    .addOption(new Option('--limit-hit-session <id>', 'checkpoint and pause for a session stopped on a usage limit (once per window)').hideHelp())
+    .addOption(new Option('--transcript <path>', "that session's transcript").hideHelp())
+    .action(checkpointCommand);
   program.command('pause').description('checkpoint, mark the projects paused and mute alerts until the window resets').addOption(projectOption()).option('--json', 'print JSON').addOption(dataOption()).action(pauseCommand);
   program.command('resume').description('clear the pause and print the latest resume prompt').addOption(projectOption()).option('--json', 'print JSON').action(resumeCommand);
   program.command('checkpoints').description('list checkpoints and paused projects').option('--json', 'print JSON').action(checkpointsCommand);
