@@ -152,8 +152,9 @@ export class BreatherService {
 
   private async startNow(): Promise<Status> {
     await this.engine.catchUp((error) => this.options.onError?.(new Error(`could not save the index: ${error.message}`)));
-    const status = await this.monitor.start();
+    // Mark the service before the first status: from then on hooks hand their requests over.
     await this.inbox.start();
+    const status = await this.monitor.start();
     const account = this.options.settings().accountEndpoint;
     if (account.enabled) {
       this.poller = new AccountUsagePoller({

@@ -66,9 +66,8 @@ export class RequestInbox {
     await writeFileAtomic(join(this.options.stateDir, SERVICE_MARKER_FILE), `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() })}\n`);
     this.watcher = watch(dir, () => this.drain());
     this.watcher.on('error', (error) => this.options.onError(error));
-    // Requests left while nothing was listening.
+    // Requests left while nothing was listening (handled once the service has started).
     this.drain();
-    await this.draining;
   }
 
   private drain(): void {
