@@ -8,7 +8,7 @@ import { installIntegration } from '../../src/core/integration/integration-servi
 import { bridgeLine } from '../../src/core/integration/statusline-bridge.js';
 import { statuslineSnapshotPath } from '../../src/core/limits/statusline-snapshot.js';
 import { HOOK_BUNDLE, runHook } from '../support/run-hook.js';
-import { runCli } from '../support/run-cli.js';
+import { CliProcess, runCli } from '../support/run-cli.js';
 import { makeTempDir, removeTempDirs } from '../support/temp-repo.js';
 
 afterAll(removeTempDirs);
@@ -173,5 +173,23 @@ describe('breather statusline (the bridge)', () => {
     expect(windows.five_hour).toMatchObject({ source: 'statusline', usedPercent: 42.5, resetsAt: new Date(resets.five * 1000).toISOString() });
     expect(windows.seven_day).toMatchObject({ source: 'statusline', usedPercent: 17, resetsAt: new Date(resets.week * 1000).toISOString() });
     expect(existsSync(join(w.stateDir, 'hooks.log'))).toBe(false);
+  });
+
+  it('a running `watch` picks up a bridge run through its file watch and shows the official figure', async () => {
+    const w = await withUserScript(null);
+    const root = join(w.base, 'claude');
+    mkdirSync(join(root, 'projects'), { recursive: true });
+    const watch = new CliProcess(['watch', '--json', '--no-notify', '--data-dir', root], { BREATHER_HOME: w.stateDir });
+    try {
+      const first = JSON.parse(await watch.nextLine());
+      expect(first.windows.five_hour.source).not.toBe('statusline');
+      const resets = { five: nowSec() + 3 * 3600, week: nowSec() + 5 * 86_400 };
+      await runHook('statusline', payload('live', 63, 21, resets), w.env);
+      let line = first;
+      while (line.type !== 'status' || line.windows.five_hour.source !== 'statusline') line = JSON.parse(await watch.nextLine(10_000));
+      expect(line.windows.five_hour).toMatchObject({ usedPercent: 63, resetsAt: new Date(resets.five * 1000).toISOString() });
+    } finally {
+      await watch.stop();
+    }
   });
 });

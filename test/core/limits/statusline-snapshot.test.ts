@@ -57,6 +57,10 @@ describe('statusline snapshot', () => {
         five_hour: { used_percentage: 42.5, resets_at: unix(inTwoHours) },
         seven_day: { used_percentage: 17, resets_at: unix(inFiveDays) },
       },
+      model: { id: 'claude-opus-4', display_name: 'Opus' },
+      claudeCodeVersion: '2.1.80',
+      context_window: null,
+      cost: null,
     });
 
     const later = new Date(now.getTime() + 60_000);
