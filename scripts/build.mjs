@@ -44,12 +44,14 @@ if (!only || only === 'cli') {
   });
   await chmod('dist/cli/breather.mjs', 0o755);
   // The bundle Claude Code runs on every message and tool call (statusline
-  // bridge, hooks): its own small file, no commander, no zod, not minified away
-  // from the source map; write-file-atomic stays a lazy require.
+  // bridge, hooks): its own small file, no commander, no zod.
   await build({
     ...common,
+    // write-file-atomic and its two small dependencies go inside: one file to load.
     packages: undefined,
-    external: ['write-file-atomic'],
+    minify: true,
+    // Bundled CommonJS needs require() for Node's built-ins, and write-file-atomic names its temp files after __filename.
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __breatherCreateRequire } from 'node:module';\nconst require = __breatherCreateRequire(import.meta.url);\nconst __filename = new URL(import.meta.url).pathname;" },
     entryPoints: { 'cli/breather-hook': 'src/cli/breather-hook.ts' },
   });
   await chmod('dist/cli/breather-hook.mjs', 0o755);

@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomicSync } from '../atomic-file.js';
+// A static import (not the lazy ../atomic-file.js loader) so the hook bundle carries write-file-atomic inside: one file to load.
+import writeFileAtomic from 'write-file-atomic';
 import { type StatuslineReportOnly, type StatuslineSnapshot, mergeStatuslineReport, statuslineSnapshotPath } from '../limits/statusline-snapshot.js';
 import { fileMtimeMs, isRecord, parseJsonObject, readJsonFileSync } from './hook-runtime.js';
 import { INTEGRATION_RECORD_FILE } from './integration-record.js';
@@ -58,7 +59,8 @@ export function recordStatuslineReport(stateDir: string, stdinText: string, now:
   return withFileLock(path, () => {
     const read = readJsonFileSync(path);
     const merged = mergeStatuslineReport(read.state === 'ok' ? read.value : null, stdinText, now);
-    if (merged) writeFileAtomicSync(path, `${JSON.stringify(merged, null, 2)}\n`);
+    // Rewritten on every message: atomic (readers never see half a file), not flushed to disk each time.
+    if (merged) writeFileAtomic.sync(path, `${JSON.stringify(merged, null, 2)}\n`, { fsync: false });
     return merged;
   });
 }
