@@ -29,6 +29,8 @@ export interface WindowStatus {
   minutesLeft: number | null;
   /** 0..1 for learned caps, 1 for official sources. */
   confidence?: number;
+  /** An official statusline figure carried forward with the usage seen since (calibrated): the figure it started from. */
+  extrapolatedFrom?: { usedPercent: number; asOf: string };
 }
 
 export type LimitWindowKind = 'five_hour' | 'weekly' | 'opus' | 'sonnet' | 'overage' | 'unknown';
