@@ -15,6 +15,7 @@ import type { ScanProgress, UsageEngine } from '../ingest/usage-engine.js';
 import { createUsageEngine } from './usage-engine-setup.js';
 import { AccountUsagePoller, createAccountUsageFetcher } from '../limits/account-usage.js';
 import type { OfficialLimits } from '../limits/official-limits.js';
+import { type CredentialsWatch, watchCredentials } from '../limits/credentials-watch.js';
 import { LiveMonitor } from '../monitor/live-monitor.js';
 import { type Clock, type GitRunner, type Notifier, systemClock } from '../ports.js';
 import { type CurrentLimit, currentLimit, windowToPause } from './current-limit.js';
@@ -98,6 +99,7 @@ export class BreatherService {
   private readonly clock: Clock;
   private account: OfficialLimits | null = null;
   private poller: AccountUsagePoller | null = null;
+  private credentials: CredentialsWatch | null = null;
   /** Requests from Claude Code's hooks (StopFailure → checkpoint), handed over through the state directory. */
   private readonly inbox: RequestInbox;
   /** Checkpoints run one at a time, in the order asked. */
@@ -168,6 +170,8 @@ export class BreatherService {
         onError: (error) => this.options.onError?.(error),
       });
       this.poller.start();
+      // Stopped by an expired sign-in: resume when Claude Code writes new credentials.
+      this.credentials = watchCredentials(this.engine.roots, () => this.poller?.credentialsChanged(), (error) => this.options.onError?.(error));
     }
     return status;
   }
@@ -235,6 +239,7 @@ export class BreatherService {
 
   async stop(): Promise<void> {
     this.poller?.stop();
+    this.credentials?.close();
     await this.inbox.stop();
     await this.monitor.stop();
     await this.queue;

@@ -51,6 +51,20 @@ const LABEL_KEYS = ['id', 'type', 'window', 'name', 'kind'] as const;
 const PERCENT_KEYS = ['utilization', 'used_percentage', 'used_percent', 'percent', 'percentage'] as const;
 const RESET_KEYS = ['resets_at', 'resetsAt', 'reset_at', 'resetAt'] as const;
 
+/**
+ * A per-model weekly window of the newer limits[] form:
+ * `{kind: "weekly_scoped", percent, resets_at, scope: {model: {display_name}}, is_active}`.
+ * Opus and Sonnet map to their windows; other models (a "Fable") have no window here.
+ */
+function scopedWindowId(item: Record<string, unknown>): WindowId | null {
+  if (item.kind !== 'weekly_scoped' || !isRecord(item.scope) || !isRecord(item.scope.model)) return null;
+  const name = item.scope.model.display_name ?? item.scope.model.name ?? item.scope.model.id;
+  if (typeof name !== 'string') return null;
+  if (/opus/i.test(name)) return 'seven_day_opus';
+  if (/sonnet/i.test(name)) return 'seven_day_sonnet';
+  return null;
+}
+
 function windowFrom(item: Record<string, unknown>, asOf: string): OfficialWindow | null {
   const usedPercent = clampPercent(firstPresent(item, PERCENT_KEYS));
   if (usedPercent === null) return null;
@@ -78,7 +92,7 @@ export function parseAccountUsage(body: unknown, asOf: Date): OfficialLimits | n
   if (Array.isArray(body.limits)) {
     for (const item of body.limits) {
       if (!isRecord(item)) continue;
-      const id = LABEL_KEYS.map((key) => windowIdFromLabel(item[key])).find((found) => found !== null);
+      const id = scopedWindowId(item) ?? LABEL_KEYS.map((key) => windowIdFromLabel(item[key])).find((found) => found !== null);
       if (!id || windows[id]) continue;
       const window = windowFrom(item, at);
       if (window) windows[id] = window;

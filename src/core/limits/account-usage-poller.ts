@@ -119,6 +119,8 @@ export class AccountUsagePoller {
   private inFlight: Promise<void> | null = null;
   private consecutiveFailures = 0;
   private earliestNextPoll: number | null = null;
+  /** Stopped on 401/403 or a missing token: a new sign-in (credentialsChanged) starts it again. */
+  private stoppedUnauthorized = false;
 
   constructor(options: AccountUsagePollerOptions) {
     this.fetchUsage = options.fetchUsage;
@@ -162,6 +164,20 @@ export class AccountUsagePoller {
     this.timer?.cancel();
     this.timer = null;
     await this.poll();
+    return true;
+  }
+
+  /**
+   * Claude Code's credentials changed (the user signed in again). A poller that
+   * stopped for want of a valid token tries again at once; otherwise nothing.
+   * Returns whether it restarted.
+   */
+  credentialsChanged(): boolean {
+    if (!this.stoppedUnauthorized || this.inFlight) return false;
+    this.stoppedUnauthorized = false;
+    this.consecutiveFailures = 0;
+    this.earliestNextPoll = this.clock.now();
+    this.start();
     return true;
   }
 
@@ -220,7 +236,10 @@ export class AccountUsagePoller {
     this.consecutiveFailures = outcome.kind === 'ok' ? 0 : this.consecutiveFailures + 1;
     const delay = nextPollDelayMs(outcome, this.consecutiveFailures, this.policy);
     this.earliestNextPoll = this.clock.now() + (delay ?? this.policy.minIntervalMs);
-    if (delay === null) this.stop();
+    if (delay === null) {
+      this.stoppedUnauthorized = true;
+      this.stop();
+    }
 
     // A throwing callback must not break the chain.
     try {
