@@ -5,7 +5,7 @@ import { blocksCommand, dailyCommand, sessionCommand } from './report-commands.j
 import { checkpointCommand, checkpointsCommand, pauseCommand, restoreCommand, resumeCommand } from './checkpoint-commands.js';
 import { configGet, configReset, configSet } from './config-command.js';
 import { limitsCommand, statusCommand, watchCommand } from './status-commands.js';
-import { integrateInstall, integrateStatus, integrateUninstall } from './integrate-command.js';
+import { integrateInstall, integrateStatus, integrateUninstall, statuslineCommand } from './integrate-command.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -72,6 +72,7 @@ export function buildProgram(): Command {
   integrate.command('install').description('add the statusline bridge and hooks (backup first; your other settings stay)').option('--json', 'print JSON').action(integrateInstall);
   integrate.command('uninstall').description('take them out again (byte for byte when the file is untouched since)').option('--json', 'print JSON').action(integrateUninstall);
   integrate.command('status').description('what is installed, the bridge\'s last report, auto-continue').option('--json', 'print JSON').action(integrateStatus);
+  program.command('statusline').description("Claude Code's statusline bridge: record the official figures from stdin, print a status line").action(statuslineCommand);
   return program;
 }
 

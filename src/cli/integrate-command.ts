@@ -3,7 +3,9 @@
 import { fileURLToPath } from 'node:url';
 import { type BreatherCommands, HOOK_EVENTS, SettingsFileError } from '../core/integration/claude-settings-merge.js';
 import { breatherCommands, hookEntryPoint } from '../core/integration/hook-commands.js';
+import { readStdinText } from '../core/integration/hook-runtime.js';
 import { type IntegrationStatus, installIntegration, integrationStatus, uninstallIntegration } from '../core/integration/integration-service.js';
+import { runStatuslineBridge } from '../core/integration/statusline-bridge.js';
 import { resolveStateDir } from '../core/state-dir.js';
 import { UsageError } from './cli-error.js';
 import { openSettingsForCli } from './usage-session.js';
@@ -74,14 +76,16 @@ function statusText(s: IntegrationStatus, pauseEndsAt: string): string {
     lines.push(`  ${event.padEnd(12)} ${hook ? `${hook.command} (timeout ${hook.timeout ?? '-'} s)` : `not installed${optIn}`}`);
   }
   if (s.previousStatusLine) lines.push(`Replaced statusLine (uninstall restores it): ${JSON.stringify(s.previousStatusLine.command ?? s.previousStatusLine)}`);
-  lines.push(
-    s.bridge.lastReportAt
-      ? `Bridge: last report ${s.bridge.lastReportAt}${s.bridge.claudeCodeVersion ? ` from Claude Code ${s.bridge.claudeCodeVersion}` : ''}; official figures ${s.bridge.figuresReceivedAt ? `from ${s.bridge.figuresReceivedAt}` : 'not received yet (Claude Code 2.1.80+, Pro/Max)'}`
-      : 'Bridge: has not reported yet (it runs when Claude Code draws its status line)',
-  );
+  if (s.bridge.lastReportAt) {
+    lines.push(`Bridge: last report ${s.bridge.lastReportAt}${s.bridge.claudeCodeVersion ? ` from Claude Code ${s.bridge.claudeCodeVersion}` : ''}`);
+    lines.push(`  official figures: ${s.bridge.figuresReceivedAt ? `from ${s.bridge.figuresReceivedAt}` : 'none yet (needs Claude Code 2.1.80+, Pro/Max)'}`);
+  } else {
+    lines.push('Bridge: no report yet (it runs when Claude Code draws its status line)');
+  }
   const auto = s.autoContinue;
-  lines.push(`Claude Code auto-continue at usage limit: ${auto.state === 'unknown' ? 'not shown in its config files' : `${auto.state} (${auto.key} in ${auto.where})`}`);
-  lines.push(`A pause ends: ${pauseEndsAt === 'manual' ? 'only with `breather resume` (pause.endsAt: manual)' : 'when the window that caused it resets (pause.endsAt: reset)'}`);
+  lines.push(`Claude Code auto-continue at usage limit: ${auto.state === 'unknown' ? 'not shown in its config' : `${auto.state}`}`);
+  if (auto.where) lines.push(`  (${auto.key} in ${auto.where})`);
+  lines.push(`A pause ends: ${pauseEndsAt === 'manual' ? 'only with `breather resume` (pause.endsAt manual)' : 'at the reset of its window (pause.endsAt reset)'}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -90,4 +94,13 @@ export async function integrateStatus(options: { json?: boolean }): Promise<void
   const status = await integrationStatus({ stateDir }, commands);
   if (options.json) return print({ ...status, pauseEndsAt });
   process.stdout.write(statusText(status, pauseEndsAt));
+}
+
+/** `breather statusline`: the bridge, from the full CLI (Claude Code runs the same code from the small hook bundle). */
+export async function statuslineCommand(): Promise<void> {
+  const stateDir = resolveStateDir();
+  const settings = openSettingsForCli(stateDir).settings;
+  const run = await runStatuslineBridge(await readStdinText(), stateDir, settings.integration.statuslineTimeoutMs, new Date());
+  if (run.problem) process.stderr.write(`breather: ${run.problem}\n`);
+  process.stdout.write(run.output);
 }
