@@ -82,8 +82,10 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
   });
   await service.start();
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    // `on`, not `once`: signal-exit (loaded with proper-lockfile by the first checkpoint) re-raises a
+    // signal nobody else listens to any more, which would kill watch before it stops cleanly.
+    process.on('SIGINT', resolve);
+    process.on('SIGTERM', resolve);
   });
   await service.stop();
 }
