@@ -10,7 +10,8 @@ import { pauseGate } from '../core/integration/pause-gate.js';
 import { runStatuslineBridge } from '../core/integration/statusline-bridge.js';
 import { resolveStateDir } from '../core/state-dir.js';
 
-const CLI_SCRIPT = fileURLToPath(new URL('./breather.mjs', import.meta.url));
+/** The full CLI beside this bundle; in the packaged app it stays inside app.asar (only this bundle is unpacked). */
+const CLI_SCRIPT = fileURLToPath(new URL('./breather.mjs', import.meta.url)).replace(/([\\/])app\.asar\.unpacked([\\/])/, '$1app.asar$2');
 
 /** Each hook answers well inside the timeout its settings entry gives Claude Code (see HOOK_TIMEOUT_SECONDS). */
 const GUARD_MS: Record<string, number> = { 'pre-tool-use': 4000, 'stop-failure': 12_000, 'session-start': 4000 };

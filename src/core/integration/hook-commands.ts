@@ -21,8 +21,15 @@ export const SUBCOMMAND_OF_EVENT: Readonly<Record<HookEvent, HookSubcommand>> = 
   SessionStart: 'session-start',
 };
 
+/**
+ * The packaged app keeps dist/ inside app.asar; Claude Code starts the hook
+ * as a separate process, so it runs the copy electron-builder unpacks beside
+ * it (asarUnpack in electron-builder.yml): a real file, self-contained.
+ */
 export function hookEntryPoint(script: string, runtime: string = process.execPath, versions: NodeJS.ProcessVersions = process.versions): HookEntryPoint {
-  return { runtime, script, electronRunAsNode: typeof versions.electron === 'string' };
+  const electron = typeof versions.electron === 'string';
+  const unpacked = electron ? script.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2') : script;
+  return { runtime, script: unpacked, electronRunAsNode: electron };
 }
 
 /**

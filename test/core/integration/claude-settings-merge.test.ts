@@ -183,6 +183,14 @@ describe('integrate install / uninstall on real settings.json files', () => {
 });
 
 describe('hook command lines', () => {
+  it('the packaged app points at the hook bundle unpacked beside app.asar', () => {
+    const mac = hookEntryPoint('/Applications/Breather.app/Contents/Resources/app.asar/dist/cli/breather-hook.mjs', '/Applications/Breather.app/Contents/MacOS/Breather', { electron: '45' } as unknown as NodeJS.ProcessVersions);
+    expect(mac.script).toBe('/Applications/Breather.app/Contents/Resources/app.asar.unpacked/dist/cli/breather-hook.mjs');
+    const win = hookEntryPoint('C:\\Program Files\\Breather\\resources\\app.asar\\dist\\cli\\breather-hook.mjs', 'C:\\Program Files\\Breather\\Breather.exe', { electron: '45' } as unknown as NodeJS.ProcessVersions);
+    expect(win.script).toBe('C:\\Program Files\\Breather\\resources\\app.asar.unpacked\\dist\\cli\\breather-hook.mjs');
+    expect(hookEntryPoint('/src/app.asar/dist/cli/breather-hook.mjs', '/usr/bin/node', {} as NodeJS.ProcessVersions).script).toBe('/src/app.asar/dist/cli/breather-hook.mjs');
+  });
+
   it('quote paths with spaces for sh and for Git Bash on Windows', () => {
     expect(commands.statusline).toBe(`/usr/bin/node '/opt/Breather App/dist/cli/breather-hook.mjs' statusline`);
     const win = breatherCommands(hookEntryPoint('C:\\Program Files\\Breather\\resources\\app\\dist\\cli\\breather-hook.mjs', 'C:\\Program Files\\Breather\\Breather.exe', { electron: '45' } as unknown as NodeJS.ProcessVersions), { sessionStart: false }, 'win32');
