@@ -128,6 +128,9 @@ export function applyInstall(parsed: ParsedClaudeSettings, commands: BreatherCom
   let text = parsed.text;
   const hooks = hooksObject(value, path);
   const current = value.statusLine;
+  if (current !== undefined && current !== null && !isRecord(current)) {
+    throw new SettingsFileError('unexpected-shape', `${path}: "statusLine" is not an object, so Breather cannot keep it to restore later. Nothing was changed.`);
+  }
   const ours = isRecord(current) && isBreatherCommand(current.command);
   const replacedStatusLine = current !== undefined && !ours && isRecord(current) ? current : undefined;
   const wanted = statusLineFor(commands);
