@@ -40,7 +40,7 @@ async function main(subcommand: string | undefined): Promise<void> {
       return;
     }
     case 'stop-failure':
-      stopFailureHook(parseJsonObject(stdin), stateDir, CLI_SCRIPT, now);
+      await stopFailureHook(parseJsonObject(stdin), stateDir, CLI_SCRIPT, now);
       return;
     case 'session-start': {
       if (!settings.sessionStartContext) return;

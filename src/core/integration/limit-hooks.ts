@@ -3,7 +3,6 @@
 // service when there is one, else run by the full CLI in the background, so
 // the hook itself returns at once. SessionStart (opt-in) gives a session that
 // starts in a paused project its checkpoint's resume notes, written as facts.
-import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckpointRecord } from '../checkpoint/checkpoint-store.js';
@@ -18,7 +17,7 @@ export function checkpointArgs(request: LimitCheckpointRequest): string[] {
   return ['checkpoint', '--project', request.projectDir, '--limit-hit-session', request.sessionId ?? '', ...(request.transcriptPath ? ['--transcript', request.transcriptPath] : []), '--json'];
 }
 
-export function stopFailureHook(input: Record<string, unknown> | null, stateDir: string, cliScript: string, now: Date): StopFailureOutcome {
+export async function stopFailureHook(input: Record<string, unknown> | null, stateDir: string, cliScript: string, now: Date): Promise<StopFailureOutcome> {
   if (input?.error !== 'rate_limit') return { action: 'ignored', why: 'not a usage limit' };
   if (typeof input.cwd !== 'string') {
     logHookProblem(stateDir, 'stop-failure', 'no cwd in the hook input; no checkpoint', now);
@@ -35,6 +34,7 @@ export function stopFailureHook(input: Record<string, unknown> | null, stateDir:
   };
   if (runningServicePid(stateDir) !== null) return { action: 'handed-over', requestPath: writeRequestSync(stateDir, request) };
   // No tray app or `watch`: the full CLI does it, detached, its errors in the hook log.
+  const { spawn } = await import('node:child_process');
   const log = openSync(join(stateDir, HOOK_LOG_FILE), 'a');
   try {
     const child = spawn(process.execPath, [cliScript, ...checkpointArgs(request)], { detached: true, stdio: ['ignore', 'ignore', log], cwd: request.projectDir, windowsHide: true });

@@ -2,7 +2,6 @@
 // JSON on stdin. It records the official rate-limit figures in the snapshot
 // file (the tray and `watch` see the change through a file watch), then shows
 // the user's own statusLine command's output, or a compact line of its own.
-import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 // A static import (not the lazy ../atomic-file.js loader) so the hook bundle carries write-file-atomic inside: one file to load.
@@ -78,7 +77,9 @@ export function previousStatuslineCommand(stateDir: string): string | null {
  * or null when it printed nothing, failed to start or ran past the timeout
  * (then it is killed, with its process group).
  */
-export function runUserStatusline(command: string, stdinText: string, timeoutMs: number): Promise<string | null> {
+export async function runUserStatusline(command: string, stdinText: string, timeoutMs: number): Promise<string | null> {
+  // Loaded only when there is a command to run: child_process costs several ms of start-up on every message.
+  const { spawn } = await import('node:child_process');
   return new Promise((done) => {
     const posix = process.platform !== 'win32';
     let settled = false;
