@@ -192,4 +192,23 @@ describe('breather statusline (the bridge)', () => {
       await watch.stop();
     }
   });
+
+  it("the commands install writes run as written through the shell, from a folder with spaces and quotes", async () => {
+    const base = makeTempDir('breather-quoted-');
+    const appDir = join(base, "Application Support", "Bob's Breather");
+    mkdirSync(appDir, { recursive: true });
+    // The hook bundle is self-contained: a copy runs anywhere.
+    const hook = join(appDir, 'breather-hook.mjs');
+    writeFileSync(hook, readFileSync(HOOK_BUNDLE));
+    const stateDir = join(base, 'state dir');
+    const settingsPath = join(base, 'claude', 'settings.json');
+    await installIntegration({ stateDir, settingsPath }, breatherCommands(hookEntryPoint(hook), { sessionStart: false }));
+    const written = JSON.parse(readFileSync(settingsPath, 'utf8'));
+    const { execSync } = await import('node:child_process');
+    const run = (command: string, input: unknown) => execSync(command, { input: JSON.stringify(input), env: { ...process.env, BREATHER_HOME: stateDir }, encoding: 'utf8' });
+    const out = run(written.statusLine.command, payload('quoted', 44, 4, { five: nowSec() + 900, week: nowSec() + 9000 }));
+    expect(out).toMatch(/^5h 44% · resets 15m · week 4%\n$/);
+    expect(snapshotOf(stateDir).session_id).toBe('quoted');
+    expect(run(written.hooks.PreToolUse[0].hooks[0].command, { session_id: 'quoted', cwd: base, hook_event_name: 'PreToolUse' })).toBe('');
+  });
 });
