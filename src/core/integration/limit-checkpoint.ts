@@ -14,19 +14,26 @@ export interface LimitCheckpointPlan {
 
 const RECENT_HIT_MS = 15 * 60_000;
 
-/** The limit record of this session (or, for a session the transcripts do not name, a hit in the last minutes). */
-function hitOf(sessionId: string | null, hits: readonly LimitHit[], nowMs: number): LimitHit | null {
+/**
+ * The limit record that stopped this session: its latest one that still
+ * blocks (an older hit of a window that has reset since is another instance,
+ * whose key must not swallow this one), else a blocking hit of the last
+ * minutes for a session the transcripts do not name.
+ */
+function hitOf(sessionId: string | null, hits: readonly LimitHit[], status: Status): LimitHit | null {
+  const nowMs = Date.parse(status.now);
+  const blocking = (hit: LimitHit) => currentLimit({ ...status, lastLimitHit: hit }) !== null;
   for (let i = hits.length - 1; i >= 0; i--) {
     const hit = hits[i]!;
-    if (sessionId !== null && hit.sessionId === sessionId) return hit;
+    if (sessionId !== null && hit.sessionId === sessionId) return blocking(hit) ? hit : null;
   }
   const last = hits[hits.length - 1];
-  return last && nowMs - Date.parse(last.at) < RECENT_HIT_MS ? last : null;
+  return last && nowMs - Date.parse(last.at) < RECENT_HIT_MS && blocking(last) ? last : null;
 }
 
 export function limitCheckpointPlan(sessionId: string | null, status: Status, hits: readonly LimitHit[], statusline: OfficialLimits | null): LimitCheckpointPlan {
   const nowMs = Date.parse(status.now);
-  const hit = hitOf(sessionId, hits, nowMs);
+  const hit = hitOf(sessionId, hits, status);
   if (hit) {
     const fromTranscript = currentLimit({ ...status, lastLimitHit: hit });
     // Same key as the limit-reached alert's automatic checkpoint (autoCheckpointFor).
