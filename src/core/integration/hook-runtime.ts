@@ -2,10 +2,12 @@
 // Breather's state files, the hook log, the project a directory belongs to.
 // Synchronous and dependency-free on purpose: these run on every assistant
 // message and tool call, where Node's start-up is most of the cost.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export const HOOK_LOG_FILE = 'hooks.log';
+/** A broken state file logs on every tool call: past this the log moves to hooks.log.1 and starts again. */
+const HOOK_LOG_MAX_BYTES = 1024 * 1024;
 
 export function readStdinText(): Promise<string> {
   return new Promise((done) => {
@@ -53,7 +55,9 @@ export function readJsonFileSync(path: string): JsonFileRead {
 export function logHookProblem(stateDir: string, source: string, message: string, now = new Date()): void {
   try {
     mkdirSync(stateDir, { recursive: true });
-    appendFileSync(join(stateDir, HOOK_LOG_FILE), `${now.toISOString()} ${source}: ${message.replace(/\s+/g, ' ')}\n`);
+    const path = join(stateDir, HOOK_LOG_FILE);
+    if ((fileSizeOf(path) ?? 0) > HOOK_LOG_MAX_BYTES) renameSync(path, `${path}.1`);
+    appendFileSync(path, `${now.toISOString()} ${source}: ${message.replace(/\s+/g, ' ')}\n`);
   } catch {
     // Nowhere left to report it.
   }
@@ -108,6 +112,14 @@ export function isLiveProcess(pid: unknown): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function fileSizeOf(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch {
+    return null;
   }
 }
 

@@ -1,8 +1,8 @@
 // The hook bundle's own small readers: they must agree with the full app.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HOOK_SETTING_DEFAULTS, gitTopLevelOf, readHookSettings } from '../../../src/core/integration/hook-runtime.js';
+import { HOOK_LOG_FILE, HOOK_SETTING_DEFAULTS, gitTopLevelOf, logHookProblem, readHookSettings } from '../../../src/core/integration/hook-runtime.js';
 import { defaultSettings } from '../../../src/shared/settings.js';
 import { linkedWorktree } from '../../support/checkpoint-world.js';
 import { makeTempDir, makeTempRepo, removeTempDirs } from '../../support/temp-repo.js';
@@ -32,5 +32,14 @@ describe('hook runtime', () => {
     const worktree = linkedWorktree(repo, 'side', repo.path('.claude/worktrees/side'));
     expect(gitTopLevelOf(join(worktree.root, 'x', '..'))).toBe(worktree.root);
     expect(gitTopLevelOf(makeTempDir('breather-no-repo-'))).toBeNull();
+  });
+
+  it('keeps the hook log bounded: past 1 MB it moves aside and starts again', () => {
+    const state = makeTempDir('breather-hook-log-');
+    const path = join(state, HOOK_LOG_FILE);
+    writeFileSync(path, 'x'.repeat(1024 * 1024 + 1));
+    logHookProblem(state, 'pre-tool-use', 'paused.json is unusable; allowed', new Date('2026-03-02T12:00:00.000Z'));
+    expect(readFileSync(path, 'utf8')).toBe('2026-03-02T12:00:00.000Z pre-tool-use: paused.json is unusable; allowed\n');
+    expect(statSync(`${path}.1`).size).toBe(1024 * 1024 + 1);
   });
 });
