@@ -6,6 +6,7 @@ import { checkpointCommand, checkpointsCommand, pauseCommand, resumeCommand } fr
 import { restoreCommand } from './restore-command.js';
 import { configGet, configReset, configSet } from './config-command.js';
 import { limitsCommand, statusCommand, watchCommand } from './status-commands.js';
+import { integrateInstall, integrateStatus, integrateUninstall, statuslineCommand } from './integrate-command.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -62,7 +63,17 @@ export function buildProgram(): Command {
     '  3  nothing saved: every snapshot was refused (conflicts, unborn HEAD,',
     '     HEAD moved) or no project is a git working tree',
   ].join('\n');
-  program.command('checkpoint').description('save each active repo as a git stash (files untouched) and write a resume prompt').addOption(projectOption()).option('--json', 'print JSON').addOption(dataOption()).addHelpText('after', exitCodes).action(checkpointCommand);
+  program
+    .command('checkpoint')
+    .description('save each active repo as a git stash (files untouched) and write a resume prompt')
+    .addOption(projectOption())
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    // Run by the StopFailure hook when no tray app or `watch` is there to take its request.
+    .addOption(new Option('--limit-hit-session <id>', 'checkpoint and pause for a session stopped on a usage limit (once per window)').hideHelp())
+    .addOption(new Option('--transcript <path>', "that session's transcript").hideHelp())
+    .addHelpText('after', exitCodes)
+    .action(checkpointCommand);
   program.command('pause').description('checkpoint, mark the projects paused and mute alerts until the window resets').addOption(projectOption()).option('--json', 'print JSON').addOption(dataOption()).addHelpText('after', exitCodes).action(pauseCommand);
   program.command('resume').description('clear the pause and print the latest resume prompt').addOption(projectOption()).option('--json', 'print JSON').action(resumeCommand);
   program
@@ -79,6 +90,11 @@ export function buildProgram(): Command {
     .option('--project <dir>', 'only this project of the checkpoint, or another clone of its repository')
     .option('--json', 'print JSON')
     .action(restoreCommand);
+  const integrate = program.command('integrate').description("connect Claude Code: official percentages, the pause gate, checkpoint on limit (its settings.json)");
+  integrate.command('install').description('add the statusline bridge and hooks (backup first; your other settings stay)').option('--json', 'print JSON').action(integrateInstall);
+  integrate.command('uninstall').description('take them out again (byte for byte when the file is untouched since)').option('--json', 'print JSON').action(integrateUninstall);
+  integrate.command('status').description('what is installed, the bridge\'s last report, auto-continue').option('--json', 'print JSON').action(integrateStatus);
+  program.command('statusline').description("Claude Code's statusline bridge: record the official figures from stdin, print a status line").action(statuslineCommand);
   return program;
 }
 

@@ -9,6 +9,8 @@ export const SETTINGS_VERSION = 1;
 const WINDOW_IDS = ['five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet'] as const;
 export const PLAN_PRESET_IDS = ['pro', 'max_5x', 'max_20x', 'custom'] as const;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+/** When a pause ends: at the reset of the window that caused it, or only at `breather resume`. */
+export const PAUSE_END_MODES = ['reset', 'manual'] as const;
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -115,6 +117,21 @@ export const SettingsSchema = z.object({
       writePromptIntoRepo: z.boolean().default(false),
       /** Leave out untracked files that look like secrets (.env*, *.pem, id_rsa, credentials*) even when not git-ignored. */
       skipSecretLookingFiles: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** The Claude Code integration (`breather integrate install`). The hook bundle reads these without zod: keep its defaults in step. */
+  integration: z
+    .object({
+      /** How long the statusline bridge waits for the user's own statusLine command before killing it. */
+      statuslineTimeoutMs: z.number().int().min(100).max(30_000).default(2000),
+      /** Opt-in: a session starting in a paused project gets its checkpoint's resume notes as context. */
+      sessionStartContext: z.boolean().default(false),
+    })
+    .prefault({}),
+  pause: z
+    .object({
+      /** "reset": a pause ends when the window that caused it resets (Claude Code's auto-continue then just works); "manual": only `breather resume` ends it. */
+      endsAt: z.enum(PAUSE_END_MODES).default('reset'),
     })
     .prefault({}),
   /** Electron accelerator that takes a checkpoint at once; null: no global hotkey. */

@@ -36,6 +36,8 @@ export interface WindowStatus {
   limitReached?: boolean;
   /** The reset time is a guess (a zoneless reset time that made no sense as written). */
   resetEstimated?: boolean;
+  /** An official statusline figure carried forward with the usage seen since (calibrated): the figure it started from. */
+  extrapolatedFrom?: { usedPercent: number; asOf: string };
 }
 
 export type LimitWindowKind = 'five_hour' | 'weekly' | 'opus' | 'sonnet' | 'overage' | 'unknown';

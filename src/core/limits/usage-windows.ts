@@ -8,6 +8,7 @@ import type { LearnedCaps } from './learned-caps.js';
 import { isHitBlocking } from './limit-state.js';
 import { HIT_KIND_OF_WINDOW, type OfficialLimits, type OfficialWindow, WINDOW_LENGTH_MS } from './official-limits.js';
 import type { PlanPreset } from './plan-presets.js';
+import { extrapolateOfficial } from './statusline-calibration.js';
 import { addDays, machineTimeZone, resolveWallTime, wallTimeAt } from './zoned-time.js';
 
 const FIVE_HOURS_MS = WINDOW_LENGTH_MS.five_hour;
@@ -30,13 +31,13 @@ type Span = { startMs: number | null; endMs: number | null; anchor: string };
 
 const MODEL_FILTER: Partial<Record<WindowId, RegExp>> = { seven_day_opus: /opus/i, seven_day_sonnet: /sonnet/i };
 
-function officialFor(id: WindowId, official: readonly OfficialLimits[], nowMs: number): { source: OfficialLimits['source']; window: OfficialWindow } | null {
+function officialFor(id: WindowId, official: readonly OfficialLimits[], nowMs: number): { source: OfficialLimits['source']; window: OfficialWindow; history?: OfficialLimits['history'] } | null {
   for (const source of official) {
     const window = source.windows[id];
     if (!window) continue;
     // A figure whose window already reset says nothing about the new window.
     if (window.resetsAt && Date.parse(window.resetsAt) <= nowMs) continue;
-    return { source: source.source, window };
+    return { source: source.source, window, ...(source.history ? { history: source.history } : {}) };
   }
   return null;
 }
@@ -150,6 +151,7 @@ interface Fullness {
   confidence?: number;
   /** Cost-weighted cap of the window, when known or implied. */
   capCostUSD: number | null;
+  extrapolatedFrom?: WindowStatus['extrapolatedFrom'];
 }
 
 function fullnessOf(id: WindowId, input: WindowInputs, official: ReturnType<typeof officialFor>, costUSD: number): Fullness {
@@ -158,6 +160,10 @@ function fullnessOf(id: WindowId, input: WindowInputs, official: ReturnType<type
     const used = official.window.usedPercent;
     // The official percentage implies the cap: cost so far over the share used.
     const implied = used >= 1 && costUSD > 0 ? costUSD / (used / 100) : null;
+    // Between statusline updates: the figure plus the usage since, at the calibrated cost of 1 %.
+    const points = official.history?.[id];
+    const carried = points ? extrapolateOfficial(official.window, points, input.buckets, input.nowMs, WINDOW_LENGTH_MS[id], MODEL_FILTER[id]) : null;
+    if (carried) return { usedPercent: carried.usedPercent, source: official.source, asOf: official.window.asOf, confidence: 1, capCostUSD: implied, extrapolatedFrom: carried.extrapolatedFrom };
     return { usedPercent: used, source: official.source, asOf: official.window.asOf, confidence: 1, capCostUSD: implied };
   }
   const learned = input.learned[HIT_KIND_OF_WINDOW[id]];
@@ -212,6 +218,7 @@ export function buildWindow(id: WindowId, input: WindowInputs): WindowStatus {
   if (fullness.confidence !== undefined) status.confidence = fullness.confidence;
   status.limitReached = limited || (official !== null && official.window.usedPercent >= 100);
   if (limited && hit.resetEstimated) status.resetEstimated = true;
+  if (fullness.extrapolatedFrom) status.extrapolatedFrom = fullness.extrapolatedFrom;
   return status;
 }
 
