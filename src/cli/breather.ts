@@ -14,6 +14,10 @@ function dataOption(): Option {
   return new Option('--data-dir <dir>', 'Claude data folder to read (repeatable); overrides CLAUDE_CONFIG_DIR and the defaults').argParser(collect);
 }
 
+function timezoneOption(): Option {
+  return new Option('--timezone <tz>', 'IANA time zone for the times shown (default: TZ, else local)');
+}
+
 function reportCommand(program: Command, name: string, description: string): Command {
   return program
     .command(name)
@@ -35,15 +39,16 @@ export function buildProgram(): Command {
   reportCommand(program, 'daily', 'usage per day').action(dailyCommand);
   reportCommand(program, 'session', 'usage per session').action(sessionCommand);
   reportCommand(program, 'blocks', 'usage per 5-hour block (ccusage rules)').option('--active', 'only the active block').action(blocksCommand);
-  program.command('status').description('the current window, limits and data health').option('--json', 'print JSON').addOption(dataOption()).action(statusCommand);
+  program.command('status').description('the current window, limits and data health').option('--json', 'print JSON').addOption(timezoneOption()).addOption(dataOption()).action(statusCommand);
   program
     .command('watch')
     .description('stay running; print the status whenever it changes (NDJSON with --json)')
     .option('--json', 'print one JSON object per line (status lines and alert events)')
     .option('--no-notify', 'print alerts but send no desktop notifications')
+    .addOption(timezoneOption())
     .addOption(dataOption())
     .action(watchCommand);
-  program.command('limits').description('usage-limit hits found in the transcripts').option('--json', 'print JSON').addOption(dataOption()).action(limitsCommand);
+  program.command('limits').description('usage-limit hits found in the transcripts').option('--json', 'print JSON').addOption(timezoneOption()).addOption(dataOption()).action(limitsCommand);
   const config = program.command('config').description('read and change settings (shared with the tray app)');
   config.command('get [path]').description('print all settings, or one (e.g. alerts.thresholds.five_hour)').option('--json', 'print JSON').action(configGet);
   config.command('set <path> <value>').description('set one value (JSON or text), validated').option('--json', 'print JSON').action(configSet);
@@ -76,6 +81,7 @@ export function buildProgram(): Command {
     .description('list checkpoints and paused projects')
     .option('--repair', 'rebuild the index from refs/breather/checkpoints/* in the repositories the prompts name')
     .option('--json', 'print JSON')
+    .addOption(timezoneOption())
     .action(checkpointsCommand);
   program
     .command('restore <id>')

@@ -16,6 +16,7 @@ import { shellQuote } from '../core/checkpoint/resume-prompt.js';
 import { systemClock } from '../core/ports.js';
 import { resolveStateDir } from '../core/state-dir.js';
 import { UsageError } from './cli-error.js';
+import { cliTimeZone, formatWhen } from './time-format.js';
 import { type DataOptions, type OpenedUsage, monitorFor, openUsage } from './usage-session.js';
 
 export interface CheckpointOptions extends DataOptions {
@@ -148,7 +149,8 @@ export async function resumeCommand(options: CheckpointOptions): Promise<void> {
   else process.stderr.write('No checkpoint found.\n');
 }
 
-export async function checkpointsCommand(options: { json?: boolean; repair?: boolean }): Promise<void> {
+export async function checkpointsCommand(options: { json?: boolean; repair?: boolean; timezone?: string }): Promise<void> {
+  const when = { nowMs: Date.now(), zone: cliTimeZone(options.timezone) };
   const stateDir = resolveStateDir();
   if (options.repair) {
     const report = await repairCheckpointIndex(stateDir, createExecGitRunner());
@@ -168,6 +170,6 @@ export async function checkpointsCommand(options: { json?: boolean; repair?: boo
   }
   for (const problem of problems) process.stderr.write(`breather: ${problem}\n`);
   if (all.length === 0) process.stdout.write('No checkpoints yet.\n');
-  for (const record of all) process.stdout.write(`${record.id}  ${record.createdAt}  ${record.trigger}${record.paused ? ' (paused)' : ''}\n${record.projects.map((p) => `  ${describeProject(p).replace(/\n/g, '\n  ')}`).join('\n')}\n`);
-  for (const p of pauses) process.stdout.write(`paused: ${p.projectDir} since ${p.since}${p.resetsAt ? `, resets ${p.resetsAt}` : ''}\n`);
+  for (const record of all) process.stdout.write(`${record.id}  ${formatWhen(record.createdAt, when)}  ${record.trigger}${record.paused ? ' (paused)' : ''}\n${record.projects.map((p) => `  ${describeProject(p).replace(/\n/g, '\n  ')}`).join('\n')}\n`);
+  for (const p of pauses) process.stdout.write(`paused: ${p.projectDir} since ${formatWhen(p.since, when)}${p.resetsAt ? `, resets ${formatWhen(p.resetsAt, when)}` : ''}\n`);
 }

@@ -107,6 +107,10 @@ export const SettingsSchema = z.object({
       autoOnThresholdPercent: z.number().int().min(1).max(100).nullable().default(null),
       /** Sessions active within this many minutes are checkpointed. */
       activeMinutes: z.number().int().min(1).max(24 * 60).default(30),
+      /** `--project`: the sessions with a record within this many hours of the project's newest one (its last working stretch). */
+      workingStretchHours: z.number().min(0.25).max(24 * 30).default(5),
+      /** The resume prompt's size budget, in KB; the oldest material is summarised first. */
+      promptBudgetKB: z.number().int().min(2).max(256).default(6),
       /** Untracked files above this size are left out of a checkpoint (and listed). */
       untrackedSizeCapMB: z.number().positive().max(10_000).default(10),
       /** Also write the resume prompt into the repository (it may then be committed). */

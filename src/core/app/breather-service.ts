@@ -6,7 +6,7 @@
 import type { Settings } from '../../shared/settings.js';
 import type { Alert, Status } from '../../shared/status.js';
 import { autoCheckpointFor, pauseAwareNotifier } from '../checkpoint/auto-checkpoint.js';
-import { type CheckpointOutcome, type CheckpointTrigger, createCheckpoint } from '../checkpoint/checkpoint-service.js';
+import { type CheckpointOutcome, type CheckpointTrigger, createCheckpoint, gitTopLevel } from '../checkpoint/checkpoint-service.js';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { createExecGitRunner } from '../checkpoint/exec-git-runner.js';
 import { resolveClaudeRoots } from '../ingest/claude-roots.js';
@@ -81,9 +81,12 @@ export async function checkpointFromStatus(input: StatusCheckpointInput): Promis
       git: input.git,
       clock: input.clock,
       activeSessions: () => status.activeSessions,
-      sessionFiles: (id) => input.engine.sessionFiles(id),
+      projectSessions: (dir) =>
+        input.monitor.sessions.forProject(dir, (cwd) => gitTopLevel(input.git, cwd), { stretchMs: settings.checkpoint.workingStretchHours * 3_600_000 }),
+      sessionFiles: (id) => input.monitor.sessions.filesOf(id),
       untrackedSizeCapBytes: settings.checkpoint.untrackedSizeCapMB * 1024 * 1024,
       writePromptIntoRepo: settings.checkpoint.writePromptIntoRepo,
+      promptBudgetBytes: settings.checkpoint.promptBudgetKB * 1024,
       skipSecretLookingFiles: settings.checkpoint.skipSecretLookingFiles,
     },
   );
