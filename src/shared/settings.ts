@@ -111,6 +111,13 @@ export const SettingsSchema = z.object({
       writePromptIntoRepo: z.boolean().default(false),
     })
     .prefault({}),
+  /** Reading transcripts. */
+  ingest: z
+    .object({
+      /** A transcript line longer than this is skipped (after a look at its edges for usage), never held whole. */
+      maxLineMB: z.number().int().min(1).max(4096).default(64),
+    })
+    .prefault({}),
   /** Electron accelerator that takes a checkpoint at once; null: no global hotkey. */
   globalHotkey: z.string().min(1).nullable().default('CommandOrControl+Shift+H'),
 });

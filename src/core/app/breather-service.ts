@@ -104,6 +104,7 @@ export class BreatherService {
     this.engine = createUsageEngine({
       roots,
       stateDir: options.stateDir,
+      maxLineBytes: settings.ingest.maxLineMB * 1024 * 1024,
       ...(options.parallel ? { parallel: options.parallel } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

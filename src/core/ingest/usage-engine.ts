@@ -3,6 +3,7 @@
 import type { DataHealth, LimitHit } from '../../shared/status.js';
 import { type DiscoveryResult, type RootReport, type TranscriptFileStat, discoverTranscripts, statTranscript } from './transcript-discovery.js';
 import { IndexStore, type IndexLoadState, indexDirFor } from './index-store.js';
+import { fingerprintAt } from './file-fingerprint.js';
 import type { FileScanResult } from './file-scan.js';
 import { type ParallelScanOptions, scanFiles } from './parallel-scan.js';
 import { type IndexedFile, type UsageBucket, UsageIndex } from './usage-index.js';
@@ -22,6 +23,8 @@ export interface UsageEngineOptions {
   onProgress?: (progress: ScanProgress) => void;
   /** Worker threads for big scans (the built scan-worker script). */
   parallel?: ParallelScanOptions;
+  /** Lines longer than this are skipped after a look at their edges (setting ingest.maxLineMB). */
+  maxLineBytes?: number;
 }
 
 export interface RefreshResult {
@@ -38,6 +41,13 @@ export function classifyFileChange(known: IndexedFile | undefined, current: Tran
   if (current.size > known.size) return 'grown';
   // Same size, different mtime: rewritten in place, or merely touched. Re-read to be sure.
   return current.mtimeMs === known.mtimeMs ? 'unchanged' : 'replaced';
+}
+
+/** As classifyFileChange, and a file that grew must still start with the bytes already read. */
+function classifyWithContent(known: IndexedFile | undefined, current: TranscriptFileStat): FileChange {
+  const change = classifyFileChange(known, current);
+  if (change !== 'grown' || !known?.fingerprint) return change;
+  return fingerprintAt(current.path, known.offset) === known.fingerprint ? 'grown' : 'replaced';
 }
 
 export class UsageEngine {
@@ -133,18 +143,21 @@ export class UsageEngine {
     const work: { stat: TranscriptFileStat; change: FileChange }[] = [];
     const needsWork = () => gone.length > 0 || current.some((s) => classifyFileChange(this.index.files.get(s.path), s) !== 'unchanged');
     if (!needsWork()) return { changedFiles: 0, bytesRead: 0 };
+    // Read the fingerprints before the response keys are loaded: classifying once keeps both passes in step.
+    const changeOf = new Map(current.map((stat) => [stat.path, classifyWithContent(this.index.files.get(stat.path), stat)]));
     const hadIndex = this.index.files.size > 0;
     if (!(await this.ensureResponses())) {
       this.lastDiscovery = await discoverTranscripts(this.options.roots);
       current = this.lastDiscovery.files;
       gone = [];
+      changeOf.clear(); // the index was dropped: every file is new
     }
 
     // Retract deleted and replaced files, and, transitively, files holding copies of their responses.
     const toRetract = [...gone];
     const statByPath = new Map(this.lastDiscovery.files.map((f) => [f.path, f]));
     for (const s of current) statByPath.set(s.path, s);
-    const changes = current.map((stat) => ({ stat, change: classifyFileChange(this.index.files.get(stat.path), stat) }));
+    const changes = current.map((stat) => ({ stat, change: changeOf.get(stat.path) ?? classifyFileChange(this.index.files.get(stat.path), stat) }));
     for (const { stat, change } of changes) if (change === 'replaced') toRetract.push(stat.path);
     const retracted = new Set<string>();
     while (toRetract.length > 0) {
@@ -162,7 +175,13 @@ export class UsageEngine {
     // Largest first, in the same order whether threads scan or not: workers take
     // files in this order and results are applied in it, so little waits in between.
     work.sort((a, b) => b.stat.size - a.stat.size || (a.stat.path < b.stat.path ? -1 : a.stat.path > b.stat.path ? 1 : 0));
-    const requests = work.map(({ stat }) => ({ path: stat.path, fromOffset: this.index.files.get(stat.path)?.offset ?? 0, toOffset: stat.size }));
+    const maxLineBytes = this.options.maxLineBytes;
+    const requests = work.map(({ stat }) => ({
+      path: stat.path,
+      fromOffset: this.index.files.get(stat.path)?.offset ?? 0,
+      toOffset: stat.size,
+      ...(maxLineBytes ? { maxLineBytes } : {}),
+    }));
     const bytesTotal = requests.reduce((sum, r) => sum + (r.toOffset - r.fromOffset), 0);
     let bytesDone = 0;
     await scanFiles(requests, this.options.parallel ?? {}, (result, i) => {
@@ -193,6 +212,7 @@ export class UsageEngine {
       }
     }
     file.offset = result.offset;
+    file.fingerprint = result.fingerprint;
     file.unfinishedBytes = result.unfinishedBytes;
     file.size = result.offset + result.unfinishedBytes;
     file.dev = stat.dev;

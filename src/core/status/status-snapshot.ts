@@ -6,6 +6,7 @@ import { learnCaps } from '../limits/learned-caps.js';
 import type { PlanPreset } from '../limits/plan-presets.js';
 import type { OfficialLimits } from '../limits/official-limits.js';
 import { buildWindows, distinctHits, withUsageUpToHit } from '../limits/usage-windows.js';
+import { bucketsUpTo } from '../usage/session-blocks.js';
 
 export interface StatusInput {
   buckets: readonly UsageBucket[];
@@ -50,14 +51,16 @@ export function annotatedLimitHits(raw: readonly LimitHit[], buckets: readonly U
 }
 
 export function buildStatusSnapshot(input: StatusInput): Status {
-  const hits = annotatedLimitHits(input.limitHits, input.buckets);
+  // A record stamped ahead of the clock counts once its time comes, never before.
+  const buckets = bucketsUpTo(input.buckets, input.nowMs);
+  const hits = annotatedLimitHits(input.limitHits, buckets);
   const learned = learnCaps(
     firstHitPerWindow(hits).map((hit) => ({ window: hit.window, usageUpToHit: hit.usageUpToHit ?? { tokens: 0, costUSD: 0 }, at: hit.at })),
   );
   return {
     now: new Date(input.nowMs).toISOString(),
     windows: buildWindows({
-      buckets: input.buckets,
+      buckets,
       limitHits: hits,
       official: input.official ?? [],
       learned,
@@ -66,7 +69,7 @@ export function buildStatusSnapshot(input: StatusInput): Status {
       nowMs: input.nowMs,
     }),
     lastLimitHit: hits.at(-1) ?? null,
-    activeSessions: activeSessionsOf(input.buckets, input.nowMs, input.activeWithinMs ?? DEFAULT_ACTIVE_WITHIN_MS),
+    activeSessions: activeSessionsOf(buckets, input.nowMs, input.activeWithinMs ?? DEFAULT_ACTIVE_WITHIN_MS),
     health: input.health,
   };
 }
