@@ -64,3 +64,33 @@ export function writeTranscript(root: string, relative: string, lines: string[],
 export function appendTo(path: string, text: string | Buffer): void {
   appendFileSync(path, text);
 }
+
+/**
+ * The `agent_progress` record Claude Code 2.1.x writes into the parent transcript
+ * while a subagent runs (data notes §3): the subagent's assistant line, relayed.
+ */
+export function agentProgressLine(subagentLine: string, o: { agentId: string; at: string; sessionId?: string; cwd?: string }): string {
+  const relayed = JSON.parse(subagentLine) as Record<string, unknown>;
+  counter += 1;
+  return JSON.stringify({
+    parentUuid: `u-${counter - 1}`,
+    isSidechain: false,
+    userType: 'external',
+    cwd: o.cwd ?? '/work/project-a',
+    sessionId: o.sessionId ?? 'session-1',
+    version: '2.1.39',
+    gitBranch: 'main',
+    type: 'progress',
+    data: {
+      type: 'agent_progress',
+      agentId: o.agentId,
+      prompt: '',
+      message: { type: 'assistant', timestamp: relayed.timestamp, requestId: relayed.requestId, message: relayed.message },
+      normalizedMessages: [],
+    },
+    toolUseID: 'toolu_01',
+    parentToolUseID: 'toolu_01',
+    uuid: `u-${counter}`,
+    timestamp: o.at,
+  });
+}
