@@ -74,6 +74,8 @@ export async function openUsage(options: DataOptions): Promise<OpenedUsage> {
     ...(onProgress ? { onProgress } : {}),
   });
   await engine.catchUp((error) => process.stderr.write(`breather: could not save the index in ${stateDir}: ${error.message}\n`));
+  // For the bench's phase breakdown.
+  if (process.env.BREATHER_TIMINGS === '1') process.stderr.write(`breather-timings ${JSON.stringify(engine.timings)}\n`);
   return { engine, stateDir, settings };
 }
 

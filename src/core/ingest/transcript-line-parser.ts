@@ -2,6 +2,7 @@
 // that may announce a usage limit, or a skip reason. Hot path: lines that
 // cannot hold usage are never decoded or JSON-parsed.
 import { isUtf8 } from 'node:buffer';
+import { extractAssistantRecord } from './assistant-extractor.js';
 import { FUTURE_SLACK_MS, checkTimestamp, readTokenCounts } from './record-fields.js';
 
 export const SKIP_REASONS = [
@@ -208,16 +209,21 @@ function countResponse(response: Record<string, unknown>, envelope: Record<strin
     sink.skipped('implausible-usage');
     return;
   }
-  const messageId = typeof message?.id === 'string' ? message.id : null;
-  const requestId = typeof response.requestId === 'string' ? response.requestId : null;
+  const messageId = typeof message?.id === 'string' ? fromLatin1(message.id) : null;
+  const requestId = typeof response.requestId === 'string' ? fromLatin1(response.requestId) : null;
   sink.usage({
     key: messageId === null ? null : requestId === null ? messageId : `${messageId}:${requestId}`,
     ms: time.ms,
-    model: model === '' ? 'unknown' : model,
-    sessionId: typeof envelope.sessionId === 'string' ? envelope.sessionId : context.fallbackSessionId,
+    model: model === '' ? 'unknown' : fromLatin1(model),
+    sessionId: typeof envelope.sessionId === 'string' ? fromLatin1(envelope.sessionId) : context.fallbackSessionId,
     cwd: typeof envelope.cwd === 'string' ? fromLatin1(envelope.cwd) : context.fallbackProject,
     ...tokens,
   });
+}
+
+/** Counts a parsed assistant record whose strings were decoded as latin1 (see fromLatin1). */
+export function countAssistantRecord(record: Record<string, unknown>, line: Buffer, context: FileContext, sink: LineSink): void {
+  countResponse(record, record, line, context, sink);
 }
 
 /** A user record that may carry a subagent's limit message. */
@@ -252,6 +258,14 @@ export function parseTranscriptLine(buffer: Buffer, start: number, end: number, 
   if (!isUtf8(line)) {
     sink.skipped('invalid-utf8');
     return;
+  }
+  if (kind === 'assistant') {
+    // Fast path: the counted fields straight from the bytes; anything unusual takes the full parse below.
+    const extracted = extractAssistantRecord(line) as Record<string, unknown> | null;
+    if (extracted?.type === 'assistant') {
+      countResponse(extracted, extracted, line, context, sink);
+      return;
+    }
   }
   let record = kind === 'assistant' ? parseWithoutContent(line) : null;
   if (!record) {

@@ -27,6 +27,19 @@ export interface UsageEngineOptions {
   maxLineBytes?: number;
 }
 
+/** Where a refresh spent its time (milliseconds, wall clock on the engine's thread); for the bench. */
+export interface EngineTimings {
+  open: number;
+  discovery: number;
+  /** Stat-level change detection plus fingerprints of grown files. */
+  classify: number;
+  /** From the first file handed out to the last result (workers read, split and parse meanwhile). */
+  scan: number;
+  /** Of `scan`: folding results into the index on this thread (merge across workers). */
+  aggregate: number;
+  save: number;
+}
+
 export interface RefreshResult {
   /** Files whose contribution changed. */
   changedFiles: number;
@@ -59,6 +72,7 @@ export class UsageEngine {
   private lastDiscovery: DiscoveryResult = { files: [], roots: [], diagnostics: [] };
   private queue: Promise<unknown> = Promise.resolve();
   private dirty = false;
+  readonly timings: EngineTimings = { open: 0, discovery: 0, classify: 0, scan: 0, aggregate: 0, save: 0 };
 
   constructor(private readonly options: UsageEngineOptions) {
     this.store = options.stateDir === null ? null : new IndexStore(indexDirFor(options.stateDir, options.roots), options.roots);
@@ -74,7 +88,9 @@ export class UsageEngine {
       this.responsesLoaded = true;
       return 'memory';
     }
+    const started = performance.now();
     const loaded = await this.store.load();
+    this.timings.open += performance.now() - started;
     this.index = loaded.index;
     this.generation = loaded.generation;
     this.responsesLoaded = loaded.state !== 'loaded';
@@ -92,7 +108,9 @@ export class UsageEngine {
   /** Full pass: stat every transcript, read only what changed. */
   refresh(): Promise<RefreshResult> {
     return this.enqueue(async () => {
+      const started = performance.now();
       const discovery = await discoverTranscripts(this.options.roots);
+      this.timings.discovery += performance.now() - started;
       this.lastDiscovery = discovery;
       const present = new Set(discovery.files.map((f) => f.path));
       const gone = [...this.index.files.keys()].filter((p) => !present.has(p));
@@ -140,11 +158,13 @@ export class UsageEngine {
   }
 
   private async apply(current: readonly TranscriptFileStat[], gone: readonly string[]): Promise<RefreshResult> {
+    const classifyStarted = performance.now();
     const work: { stat: TranscriptFileStat; change: FileChange }[] = [];
     const needsWork = () => gone.length > 0 || current.some((s) => classifyFileChange(this.index.files.get(s.path), s) !== 'unchanged');
     if (!needsWork()) return { changedFiles: 0, bytesRead: 0 };
     // Read the fingerprints before the response keys are loaded: classifying once keeps both passes in step.
     const changeOf = new Map(current.map((stat) => [stat.path, classifyWithContent(this.index.files.get(stat.path), stat)]));
+    this.timings.classify += performance.now() - classifyStarted;
     const hadIndex = this.index.files.size > 0;
     if (!(await this.ensureResponses())) {
       this.lastDiscovery = await discoverTranscripts(this.options.roots);
@@ -184,11 +204,15 @@ export class UsageEngine {
     }));
     const bytesTotal = requests.reduce((sum, r) => sum + (r.toOffset - r.fromOffset), 0);
     let bytesDone = 0;
+    const scanStarted = performance.now();
     await scanFiles(requests, this.options.parallel ?? {}, (result, i) => {
+      const applyStarted = performance.now();
       this.applyScan(work[i]!.stat, result);
+      this.timings.aggregate += performance.now() - applyStarted;
       bytesDone += result.bytesRead;
       this.options.onProgress?.({ bytesDone, bytesTotal });
     });
+    this.timings.scan += performance.now() - scanStarted;
     if (this.indexState === 'loaded' || (this.indexState === 'fresh' && hadIndex)) this.indexState = 'updated';
     this.dirty = true;
     return { changedFiles: work.length + gone.length, bytesRead: bytesDone };
@@ -224,7 +248,9 @@ export class UsageEngine {
   async persist(): Promise<void> {
     if (!this.store || !this.dirty) return;
     this.dirty = false;
+    const started = performance.now();
     this.generation = await this.store.save(this.index, this.generation, this.responsesLoaded);
+    this.timings.save += performance.now() - started;
   }
 
   /** All buckets, merged across files (a session's subagent files share its buckets). */
