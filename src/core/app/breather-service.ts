@@ -140,8 +140,9 @@ export class BreatherService {
   }
 
   private async startNow(): Promise<Status> {
-    await this.engine.catchUp((error) => this.options.onError?.(new Error(`could not save the index: ${error.message}`)));
-    const status = await this.monitor.start();
+    // With a saved index the first status comes from its files; the watcher and new files follow.
+    const quickStart = await this.engine.catchUpKnownFiles((error) => this.options.onError?.(new Error(`could not save the index: ${error.message}`)));
+    const status = await this.monitor.start({ quickStart });
     const account = this.options.settings().accountEndpoint;
     if (account.enabled) {
       this.poller = new AccountUsagePoller({

@@ -1,7 +1,7 @@
 // The live usage engine: discovers transcripts, reads only bytes it has not
 // read, keeps the index current and persisted. Refreshes are serialised.
 import type { DataHealth, LimitHit } from '../../shared/status.js';
-import { type DiscoveryResult, type RootReport, type TranscriptFileStat, discoverTranscripts, statTranscript } from './transcript-discovery.js';
+import { type DiscoveryResult, type RootReport, type TranscriptFileStat, discoverTranscripts, reportRoot, statTranscript } from './transcript-discovery.js';
 import { IndexStore, type IndexLoadState, indexDirFor } from './index-store.js';
 import { fingerprintAt } from './file-fingerprint.js';
 import type { FileScanResult } from './file-scan.js';
@@ -103,6 +103,25 @@ export class UsageEngine {
     await this.open();
     await this.refresh();
     await this.persist().catch(onSaveError);
+  }
+
+  /**
+   * A quick start for long-running faces: with a saved index, read only what
+   * changed in the files it knows (stats, no folder walk), so a first status can
+   * be shown at once; the caller runs refresh() after to find new files.
+   * Returns false when there was no index (a full refresh was done instead).
+   */
+  async catchUpKnownFiles(onSaveError: (error: Error) => void): Promise<boolean> {
+    await this.open();
+    const known = [...this.index.files.keys()];
+    if (known.length === 0) {
+      await this.refresh();
+      await this.persist().catch(onSaveError);
+      return false;
+    }
+    this.lastDiscovery = { files: [], roots: this.options.roots.map(reportRoot), diagnostics: [] };
+    await this.refreshPaths(known);
+    return true;
   }
 
   /** Full pass: stat every transcript, read only what changed. */
