@@ -4,6 +4,7 @@
 import { basename, dirname } from 'node:path';
 import { costOfResponse } from '../usage/pricing.js';
 import { fingerprintAt } from './file-fingerprint.js';
+import type { PackedEvents } from './packed-events.js';
 import { readLinesFrom } from './line-reader.js';
 import { FUTURE_SLACK_MS } from './record-fields.js';
 import { type SkipReason, type UsageEvent, parseOversizedLine, parseTranscriptLine } from './transcript-line-parser.js';
@@ -21,8 +22,10 @@ export interface FileScanResult {
   offset: number;
   unfinishedBytes: number;
   bytesRead: number;
-  /** In file order; a streamed response appears once, as its fullest line. */
+  /** In file order; a streamed response appears once, as its fullest line. Empty when `packed` holds them. */
   events: UsageEvent[];
+  /** The events as a worker posts them (packed-events.ts); read them with forEachEvent. */
+  packed?: PackedEvents;
   skipped: Partial<Record<SkipReason, number>>;
   limitCandidates: Record<string, unknown>[];
   /** Of the bytes before `offset`, so a rewrite in place is noticed (see file-fingerprint.ts). */
