@@ -95,8 +95,7 @@ export type EdgeKind = 'assistant' | 'progress' | 'other' | 'unknown';
  * Current builds write `"type":"assistant"` right before uuid and timestamp,
  * at the end; old ones wrote it first. "unknown" falls back to a full search.
  */
-export function recordKindAtEdges(line: Buffer): EdgeKind {
-  const head = topLevelType(line);
+export function recordKindAtEdges(line: Buffer, head: string | null = topLevelType(line)): EdgeKind {
   if (head !== null) return head === 'assistant' ? 'assistant' : head === 'progress' ? 'progress' : 'other';
   const tail = line.length <= EDGE_BYTES ? line : line.subarray(line.length - EDGE_BYTES);
   return tail.indexOf(ASSISTANT_NEEDLE) !== -1 ? 'assistant' : 'unknown';
@@ -249,10 +248,11 @@ export function parseTranscriptLine(buffer: Buffer, start: number, end: number, 
     sink.skipped(classifyBadLine(line));
     return;
   }
-  const kind = recordKindAtEdges(line);
+  const head = topLevelType(line);
+  const kind = recordKindAtEdges(line, head);
   if (kind === 'progress' ? !mayRelayUsage(line) : kind === 'other' || (kind === 'unknown' && line.indexOf(USAGE_NEEDLE) === -1)) {
     // Cannot hold countable usage; a short user record may carry a subagent's limit message.
-    if ((kind !== 'other' && kind !== 'progress') || topLevelType(line) === 'user') offerLimitCandidate(line, sink);
+    if (kind === 'unknown' || head === 'user') offerLimitCandidate(line, sink);
     return;
   }
   if (!isUtf8(line)) {
