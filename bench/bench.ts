@@ -18,6 +18,7 @@ import {
   type Corpus,
   DAYS,
   IDLE_SECONDS,
+  REPO,
   RSS_METHOD,
   type RunResult,
   SEED,
@@ -38,6 +39,7 @@ import {
   sizeLabel,
 } from './bench-support.js';
 import { benchCheckpoint } from './checkpoint-bench.js';
+import { benchHooks, hookBenchTable } from './hook-bench.js';
 import { type PhaseTimes, measureHugeLine, measurePhases } from './phase-bench.js';
 import { APPEND_SESSION, type WatchResult, benchWatch } from './watch-bench.js';
 
@@ -217,6 +219,7 @@ async function main(): Promise<void> {
     const huge = await measureHugeLine(HUGE_LINE_MB, (state) => ourEnv(state, state));
     process.stdout.write(`${table([['single line', 'time', 'peak RSS'], [`${HUGE_LINE_MB} MB line, daily --json`, huge.ok ? fmtSeconds(huge.ms) : `FAILED ${huge.error}`, fmtMB(huge.peakKB)]])}\n\n`);
   }
+  process.stdout.write(`${hookBenchTable(benchHooks(join(REPO, 'dist/cli/breather-hook.mjs')))}\n\n`);
   try {
     const c = await benchCheckpoint();
     process.stdout.write(`${table([['checkpoint', 'files', 'changed', 'time'], ['git snapshot', String(c.files), String(c.changed), fmtSeconds(c.ms)]])}\n`);

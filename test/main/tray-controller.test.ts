@@ -80,7 +80,7 @@ describe('TrayController', () => {
     controller.update(status);
     expect(tray().title).toBe('81%');
     expect(tray().toolTip).toContain('5-hour: 81% (statusline)');
-    expect(tray().menu!.items[0]!.label).toBe('5-hour: 81% (statusline), resets in 4 h 0 min');
+    expect(tray().menu!.items[0]!.label).toBe('5-hour: 81% (statusline), resets in 4 h');
     expect(controller.model.level).toBe('warn');
     const built = menus();
     controller.update({ ...status });

@@ -11,7 +11,7 @@ describe('trayModel', () => {
     const model = trayModel(statusWith([windowStatus({ id: 'five_hour', usedPercent: 62.4, source: 'statusline', resetsAt: at(125) }), windowStatus({ id: 'seven_day', usedPercent: 40, source: 'learned', resetsAt: at(3 * 1440) })]));
     expect(model.title).toBe('62%');
     expect(model.level).toBe('ok');
-    expect(model.summaryLines).toEqual(['5-hour: 62% (statusline), resets in 2 h 5 min', 'Weekly: 40% (learned), resets in 3 d 0 h']);
+    expect(model.summaryLines).toEqual(['5-hour: 62% (statusline), resets in 2 h 5 min', 'Weekly: 40% (learned), resets in 3 d']);
     expect(model.tooltip).toBe(['Breather', ...model.summaryLines].join('\n'));
   });
 
@@ -28,7 +28,7 @@ describe('trayModel', () => {
   it('without a cap: absolute usage, no percentage in the title', () => {
     const model = trayModel(statusWith([windowStatus({ id: 'five_hour', costUSD: 3.2 })]));
     expect(model.title).toBe('');
-    expect(model.summaryLines).toEqual(['5-hour: $3.20 used, no cap known, resets in 4 h 0 min']);
+    expect(model.summaryLines).toEqual(['5-hour: $3.20 used, no cap known, resets in 4 h']);
   });
 
   it('a limit hit whose window has not reset shows as "limit" with its countdown; an old one does not', () => {

@@ -2,6 +2,9 @@
 // tooltip, the summary lines at the top of the menu, and how urgent it looks.
 // Pure: the tray controller only copies this onto the real Tray.
 import type { Status, WindowId, WindowStatus } from '../../shared/status.js';
+import { isHitBlocking } from '../limits/limit-state.js';
+import { WINDOW_OF_HIT } from '../limits/official-limits.js';
+import { formatDuration } from '../status/duration-format.js';
 
 export type TrayLevel = 'idle' | 'ok' | 'warn' | 'critical' | 'limited';
 
@@ -23,18 +26,14 @@ export const WINDOW_LABELS: Record<WindowId, string> = {
 
 const WINDOW_ORDER: WindowId[] = ['five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet'];
 
+/** Time until an instant, rounded like the alerts ("1 h 12 min"); "unknown" without one. */
 export function formatCountdown(toIso: string | null, nowMs: number): string {
-  if (!toIso) return 'unknown';
-  const minutes = Math.max(0, Math.round((Date.parse(toIso) - nowMs) / 60_000));
-  const days = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  if (days > 0) return `${days} d ${h} h`;
-  return h > 0 ? `${h} h ${minutes % 60} min` : `${minutes} min`;
+  return toIso ? formatDuration(Math.max(0, Date.parse(toIso) - nowMs)) : 'unknown';
 }
 
 function windowLine(w: WindowStatus, nowMs: number): string {
   const label = WINDOW_LABELS[w.id];
-  const used = w.usedPercent === null ? `$${w.costUSD.toFixed(2)} used, no cap known` : `${Math.round(w.usedPercent)}% (${w.source})`;
+  const used = w.limitReached ? 'limit reached' : w.usedPercent === null ? `$${w.costUSD.toFixed(2)} used, no cap known` : `${Math.round(w.usedPercent)}% (${w.source})`;
   const reset = w.resetsAt ? `, resets in ${formatCountdown(w.resetsAt, nowMs)}` : ', no activity';
   return `${label}: ${used}${reset}`;
 }
@@ -49,9 +48,7 @@ function levelFor(percent: number | null): TrayLevel {
 /** The blocking limit hit, if its window has not reset yet. */
 function blockingHit(status: Status, nowMs: number): Status['lastLimitHit'] {
   const hit = status.lastLimitHit;
-  if (!hit) return null;
-  const blocking = hit.resetsAt ? Date.parse(hit.resetsAt) > nowMs : nowMs - Date.parse(hit.at) < 5 * 3_600_000;
-  return blocking ? hit : null;
+  return hit && isHitBlocking(hit, nowMs) ? hit : null;
 }
 
 export function trayModel(status: Status | null, options: { paused?: boolean } = {}): TrayModel {
@@ -60,7 +57,9 @@ export function trayModel(status: Status | null, options: { paused?: boolean } =
   const windows = WINDOW_ORDER.map((id) => status.windows[id]).filter((w): w is WindowStatus => w !== undefined);
   const lines = windows.map((w) => windowLine(w, nowMs));
   const hit = blockingHit(status, nowMs);
-  if (hit) lines.push(`Limit reached${hit.resetsAt ? `, resets in ${formatCountdown(hit.resetsAt, nowMs)}` : ''}`);
+  // The window's own line already says "limit reached" when the hit is in a tracked window.
+  const saidByWindow = hit !== null && windows.some((w) => w.limitReached && WINDOW_OF_HIT[hit.window] === w.id);
+  if (hit && !saidByWindow) lines.push(`Limit reached${hit.resetsAt ? `, resets in ${formatCountdown(hit.resetsAt, nowMs)}` : ''}`);
   if (options.paused) lines.push('Paused until the reset');
   if (windows.length === 0 && !hit) lines.push('No Claude Code usage yet');
 
@@ -68,11 +67,11 @@ export function trayModel(status: Status | null, options: { paused?: boolean } =
   const withPercent = windows.filter((w) => w.usedPercent !== null);
   const highest = withPercent.reduce<WindowStatus | null>((top, w) => (top === null || (w.usedPercent ?? 0) > (top.usedPercent ?? 0) ? w : top), null);
   let level: TrayLevel = windows.some((w) => w.resetsAt) ? levelFor(highest?.usedPercent ?? null) : 'idle';
-  if (hit) level = 'limited';
+  if (hit || windows.some((w) => w.limitReached)) level = 'limited';
 
   // The title is the 5-hour figure (what people watch), or the fullest window when it is the weekly one.
   let title = '';
-  if (hit) title = 'limit';
+  if (hit || five?.limitReached) title = 'limit';
   else if (five?.usedPercent !== null && five?.usedPercent !== undefined) title = `${Math.round(five.usedPercent)}%`;
   else if (highest?.usedPercent !== null && highest?.usedPercent !== undefined) title = `${Math.round(highest.usedPercent)}% ${WINDOW_LABELS[highest.id].toLowerCase()}`;
   if (title !== '' && !hit && highest && five && highest.id !== five.id && (highest.usedPercent ?? 0) >= 75 && (highest.usedPercent ?? 0) > (five.usedPercent ?? 0)) {

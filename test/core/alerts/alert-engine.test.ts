@@ -1,3 +1,4 @@
+import { windowLine } from '../../../src/cli/status-text.js';
 import { describe, expect, it } from 'vitest';
 import {
   emptyAlertState,
@@ -451,9 +452,21 @@ describe('state', () => {
   });
 });
 
+describe('alert wording and status agree', () => {
+  it('a run-out under a minute away is "under a minute", never "about less than a minute", as status says it', () => {
+    const soon = win(70, { runsOutAt: new Date(T0 + 20_000).toISOString() });
+    const result = evaluateAlerts(status([soon]), settings(), emptyAlertState(), at(0));
+    const predictive = result.alerts.find((alert) => alert.kind === 'predictive');
+    expect(predictive?.title).toBe('5-hour limit runs out in under a minute');
+    expect(predictive?.body).not.toMatch(/about (less|under)/);
+    const line = windowLine(soon, { nowMs: T0, zone: 'UTC' });
+    expect(line).toContain(`(in ${formatDuration(Date.parse(soon.resetsAt!) - T0)})`);
+  });
+});
+
 describe('formatDuration', () => {
   it('reads naturally', () => {
-    expect(formatDuration(20_000)).toBe('less than a minute');
+    expect(formatDuration(20_000)).toBe('under a minute');
     expect(formatDuration(25 * MIN)).toBe('25 min');
     expect(formatDuration(72 * MIN)).toBe('1 h 12 min');
     expect(formatDuration(120 * MIN)).toBe('2 h');
