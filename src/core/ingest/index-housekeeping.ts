@@ -1,11 +1,11 @@
 // Keeps the index folders tidy at start: temp files a killed save left behind
-// (write-file-atomic names them `<file>.json.<hex>`), and the index folders of
+// (write-file-atomic names them `<file>.<hex>`), and the index folders of
 // `--data-dir` sets nobody has used for a month. Failures only cost disk space.
 import { type Stats, readdirSync, rmSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** write-file-atomic's temp file next to the target. */
-const TEMP_FILE = /\.json\.[0-9a-f]+$/i;
+const TEMP_FILE = /\.(json|bin)\.[0-9a-f]+$/i;
 /** Younger temp files may belong to a save in progress (a second breather running). */
 export const STALE_TEMP_MS = 60_000;
 export const UNUSED_INDEX_MS = 30 * 24 * 60 * 60 * 1000;

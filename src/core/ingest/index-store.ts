@@ -8,19 +8,17 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import { pruneUnusedIndexDirs, removeStaleTempFiles } from './index-housekeeping.js';
 import { PRICE_TABLE_VERSION } from '../usage/pricing.js';
-import { type CountedResponse, type IndexedFile, type UsageBucket, UsageIndex, bucketKeyOf } from './usage-index.js';
+import { ROW, ROW_FIELDS } from './counted-responses.js';
+import { type IndexedFile, type UsageBucket, UsageIndex, bucketKeyOf } from './usage-index.js';
 
 /** Bump when the meaning of the persisted data changes. */
-export const INDEX_FORMAT_VERSION = 6;
+export const INDEX_FORMAT_VERSION = 7;
 const FORMAT = 'breather-usage-index';
 
 // Bucket rows name their model, cwd and session by index into the file's string
 // table: a file repeats the same few strings thousands of times, and the smaller
 // file parses faster on every start.
 type BucketRow = [number, number, number, number, number, number, number, number, number, number, number, number, number, 0 | 1];
-// The bucket a response counts in, by index into `bucketKeys`: thousands of
-// responses share a few hundred buckets.
-type ResponseRow = [string, number, number, number, number, number, number, number, number, number, number[]?];
 
 /** A file as saved: the in-memory shape, with buckets as rows over a string table. */
 interface PersistedFile extends Omit<IndexedFile, 'buckets'> {
@@ -38,12 +36,20 @@ interface PersistedIndex {
   files: PersistedFile[];
 }
 
-interface PersistedResponses {
+/**
+ * The head of the response file. The file is one buffer: the head's length
+ * (uint32), the head as JSON, zero padding to a multiple of 8, then the rows
+ * (counted-responses.ts) as little-endian float64s; `keys[i]` owns row i, and
+ * a row names its bucket by index into `bucketKeys`.
+ */
+interface PersistedResponsesHead {
   format: typeof FORMAT;
   version: number;
   generation: string;
   bucketKeys: string[];
-  responses: ResponseRow[];
+  keys: string[];
+  /** Rows whose response has copies in other files: [row, file ids]. */
+  copies: [number, number[]][];
 }
 
 export type IndexLoadState = 'loaded' | 'missing' | 'corrupt' | 'outdated';
@@ -71,7 +77,7 @@ export class IndexStore {
   }
 
   private get responsesPath(): string {
-    return join(this.dir, 'usage-responses.json');
+    return join(this.dir, 'usage-responses.bin');
   }
 
   async load(): Promise<LoadedIndex> {
@@ -124,15 +130,22 @@ export class IndexStore {
   /** Loads the response keys into `index`; false when they don't match the aggregates (rebuild). */
   async loadResponses(index: UsageIndex, generation: string): Promise<boolean> {
     try {
-      const data = JSON.parse(await readFile(this.responsesPath, 'utf8')) as PersistedResponses;
-      if (data.format !== FORMAT || data.version !== INDEX_FORMAT_VERSION || data.generation !== generation) return false;
-      for (const [key, fileId, bucketAt, ms, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD, alsoIn] of data.responses) {
-        const bucketKey = data.bucketKeys[bucketAt];
-        if (bucketKey === undefined) return false;
-        const counted: CountedResponse = { fileId, bucketKey, ms, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD };
-        if (alsoIn && alsoIn.length > 0) counted.alsoIn = alsoIn;
-        index.responses.set(key, counted);
+      const file = await readFile(this.responsesPath);
+      const headBytes = file.readUInt32LE(0);
+      const head = JSON.parse(file.toString('utf8', 4, 4 + headBytes)) as PersistedResponsesHead;
+      if (head.format !== FORMAT || head.version !== INDEX_FORMAT_VERSION || head.generation !== generation) return false;
+      const rowsAt = align8(4 + headBytes);
+      if (file.length - rowsAt !== head.keys.length * ROW_FIELDS * 8) return false;
+      // Copied into a fresh (aligned) array: a read buffer may start at any byte.
+      const rows = new Float64Array(head.keys.length * ROW_FIELDS);
+      new Uint8Array(rows.buffer).set(file.subarray(rowsAt));
+      const bucketIds = head.bucketKeys.map((key) => index.bucketId(key));
+      for (let o = ROW.bucketId; o < rows.length; o += ROW_FIELDS) {
+        const id = bucketIds[rows[o]!];
+        if (id === undefined) return false;
+        rows[o] = id;
       }
+      index.responses.load(head.keys, rows, head.copies);
       return true;
     } catch {
       return false;
@@ -143,20 +156,7 @@ export class IndexStore {
   async save(index: UsageIndex, previousGeneration: string | null, withResponses: boolean): Promise<string> {
     await mkdir(this.dir, { recursive: true });
     const generation = withResponses || previousGeneration === null ? randomUUID() : previousGeneration;
-    if (withResponses || previousGeneration === null) {
-      const responses: ResponseRow[] = [];
-      const bucketKeys: string[] = [];
-      const bucketAt = new Map<string, number>();
-      for (const [key, r] of index.responses) {
-        let at = bucketAt.get(r.bucketKey);
-        if (at === undefined) bucketAt.set(r.bucketKey, (at = bucketKeys.push(r.bucketKey) - 1));
-        const row: ResponseRow = [key, r.fileId, at, r.ms, r.input, r.output, r.cacheCreation, r.cacheCreation1h, r.cacheRead, r.costUSD];
-        if (r.alsoIn && r.alsoIn.length > 0) row.push(r.alsoIn);
-        responses.push(row);
-      }
-      const payload: PersistedResponses = { format: FORMAT, version: INDEX_FORMAT_VERSION, generation, bucketKeys, responses };
-      await writeFileAtomic(this.responsesPath, JSON.stringify(payload));
-    }
+    if (withResponses || previousGeneration === null) await writeFileAtomic(this.responsesPath, responsesFile(index, generation));
     const files: PersistedFile[] = [];
     for (const f of index.files.values()) files.push(persistFile(f));
     const payload: PersistedIndex = {
@@ -195,4 +195,37 @@ function persistFile(f: IndexedFile): PersistedFile {
     id: f.id, path: f.path, dev: f.dev, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs, offset: f.offset,
     unfinishedBytes: f.unfinishedBytes, fingerprint: f.fingerprint ?? null, skipped: f.skipped, limitHits: f.limitHits, strings, buckets,
   };
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** The response file as one buffer (see PersistedResponsesHead). */
+function responsesFile(index: UsageIndex, generation: string): Buffer {
+  const responses = index.responses;
+  const rows = responses.packedRows();
+  const keys: string[] = [];
+  for (const [key] of responses.entries()) keys.push(key);
+  // Only the buckets still referenced, renumbered from 0.
+  const bucketKeys: string[] = [];
+  const savedId = new Map<number, number>();
+  for (let o = ROW.bucketId; o < rows.length; o += ROW_FIELDS) {
+    const id = rows[o]!;
+    let saved = savedId.get(id);
+    if (saved === undefined) {
+      saved = bucketKeys.push(index.bucketKeyById(id) ?? '') - 1;
+      savedId.set(id, saved);
+    }
+    rows[o] = saved;
+  }
+  const head: PersistedResponsesHead = { format: FORMAT, version: INDEX_FORMAT_VERSION, generation, bucketKeys, keys, copies: responses.savedCopies() };
+  const headText = JSON.stringify(head);
+  const headBytes = Buffer.byteLength(headText);
+  const rowsAt = align8(4 + headBytes);
+  const out = Buffer.alloc(rowsAt + rows.byteLength);
+  out.writeUInt32LE(headBytes, 0);
+  out.write(headText, 4, 'utf8');
+  out.set(new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength), rowsAt);
+  return out;
 }

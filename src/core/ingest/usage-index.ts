@@ -2,6 +2,7 @@
 // contributed, as aggregates (quarter hour × model × project × session).
 // One API response counts once across all files, keeping its largest output.
 import type { LimitHit } from '../../shared/status.js';
+import { CountedResponses, ROW } from './counted-responses.js';
 import { costOfEvent } from './file-scan.js';
 import type { SkipReason, UsageEvent } from './transcript-line-parser.js';
 
@@ -45,15 +46,6 @@ export interface IndexedFile {
   limitHits: LimitHit[];
 }
 
-/** A response already counted: enough to take it back or replace it with a fuller copy. */
-export interface CountedResponse extends UsageTotals {
-  fileId: number;
-  bucketKey: string;
-  ms: number;
-  /** Other files that hold a copy (resumed sessions, a second root). */
-  alsoIn?: number[];
-}
-
 export function bucketKeyOf(quarterMs: number, model: string, cwd: string, sessionId: string): string {
   return `${quarterMs}\u0000${model}\u0000${cwd}\u0000${sessionId}`;
 }
@@ -73,14 +65,32 @@ export function addTotals(target: UsageTotals, source: UsageTotals, sign: 1 | -1
 
 export class UsageIndex {
   readonly files = new Map<string, IndexedFile>();
-  readonly responses = new Map<string, CountedResponse>();
+  readonly responses = new CountedResponses();
   private readonly filesById = new Map<number, IndexedFile>();
-  /** One copy of each bucket key, shared by the many responses counted in that bucket. */
-  private readonly bucketKeys = new Map<string, string>();
+  /** Bucket keys by id: a counted response names its bucket by id. */
+  private readonly bucketKeyList: string[] = [];
+  private readonly bucketIdOf = new Map<string, number>();
   private nextFileId = 1;
+  // The bucket of the last event: consecutive responses of a file mostly share
+  // one, and comparing four values is cheaper than building and hashing its key.
+  private last: { file: IndexedFile; quarterMs: number; model: string; cwd: string; sessionId: string; bucketId: number } | null = null;
 
   fileById(id: number): IndexedFile | undefined {
     return this.filesById.get(id);
+  }
+
+  bucketKeyById(id: number): string | undefined {
+    return this.bucketKeyList[id];
+  }
+
+  /** The id of a bucket key, registered on first use. */
+  bucketId(key: string): number {
+    let id = this.bucketIdOf.get(key);
+    if (id === undefined) {
+      id = this.bucketKeyList.push(key) - 1;
+      this.bucketIdOf.set(key, id);
+    }
+    return id;
   }
 
   addFile(init: Omit<IndexedFile, 'id' | 'buckets' | 'skipped' | 'limitHits'> & Partial<Pick<IndexedFile, 'id' | 'buckets' | 'skipped' | 'limitHits'>>): IndexedFile {
@@ -102,16 +112,21 @@ export class UsageIndex {
     for (const [reason, count] of Object.entries(counts) as [SkipReason, number][]) file.skipped[reason] = (file.skipped[reason] ?? 0) + count;
   }
 
+  private bucketIdFor(file: IndexedFile, quarterMs: number, event: UsageEvent): number {
+    const last = this.last;
+    if (last && last.file === file && last.quarterMs === quarterMs && last.model === event.model && last.cwd === event.cwd && last.sessionId === event.sessionId) {
+      return last.bucketId;
+    }
+    const bucketId = this.bucketId(bucketKeyOf(quarterMs, event.model, event.cwd, event.sessionId));
+    this.last = { file, quarterMs, model: event.model, cwd: event.cwd, sessionId: event.sessionId, bucketId };
+    return bucketId;
+  }
+
   addUsage(file: IndexedFile, event: UsageEvent): void {
     const cost = event.costUSD !== undefined ? event.costUSD : costOfEvent(event);
     const quarterMs = Math.floor(event.ms / QUARTER_MS) * QUARTER_MS;
-    const freshKey = bucketKeyOf(quarterMs, event.model, event.cwd, event.sessionId);
-    let bucketKey = this.bucketKeys.get(freshKey);
-    if (bucketKey === undefined) this.bucketKeys.set(freshKey, (bucketKey = freshKey));
-    const contribution: CountedResponse = {
-      fileId: file.id,
-      bucketKey,
-      ms: event.ms,
+    const bucketId = this.bucketIdFor(file, quarterMs, event);
+    const contribution: UsageTotals = {
       input: event.input,
       output: event.output,
       cacheCreation: event.cacheCreation,
@@ -120,32 +135,35 @@ export class UsageIndex {
       costUSD: cost ?? 0,
     };
     if (event.key !== null) {
-      const counted = this.responses.get(event.key);
-      if (counted) {
+      const responses = this.responses;
+      const row = responses.find(event.key);
+      if (row >= 0) {
+        const countedIn = responses.get(row, ROW.fileId);
         // Streamed responses repeat on several lines; earlier ones carry a partial output count.
-        if (event.output <= counted.output) {
-          if (counted.fileId !== file.id && !counted.alsoIn?.includes(file.id)) (counted.alsoIn ??= []).push(file.id);
+        if (event.output <= responses.get(row, ROW.output)) {
+          if (countedIn !== file.id) responses.addCopy(row, file.id);
           return;
         }
-        this.removeContribution(counted);
-        const holders = new Set(counted.alsoIn ?? []);
-        if (counted.fileId !== file.id) holders.add(counted.fileId);
+        this.removeContribution(row);
+        const holders = new Set(responses.copiesOf(row));
+        if (countedIn !== file.id) holders.add(countedIn);
         holders.delete(file.id);
-        if (holders.size > 0) contribution.alsoIn = [...holders];
+        responses.setCopies(row, [...holders]);
       }
-      this.responses.set(event.key, contribution);
+      responses.set(event.key, row, file.id, bucketId, event.ms, contribution);
     }
-    this.addContribution(file, bucketKey, quarterMs, event, contribution, cost === null);
+    this.addContribution(file, bucketId, quarterMs, event, contribution, cost === null);
   }
 
   private addContribution(
     file: IndexedFile,
-    bucketKey: string,
+    bucketId: number,
     quarterMs: number,
     event: UsageEvent,
     contribution: UsageTotals,
     unpriced: boolean,
   ): void {
+    const bucketKey = this.bucketKeyList[bucketId]!;
     let bucket = file.buckets.get(bucketKey);
     if (!bucket) {
       bucket = {
@@ -168,13 +186,15 @@ export class UsageIndex {
     if (unpriced) bucket.unpriced = true;
   }
 
-  private removeContribution(counted: CountedResponse): void {
-    const owner = this.filesById.get(counted.fileId);
-    const bucket = owner?.buckets.get(counted.bucketKey);
-    if (!owner || !bucket) return;
-    addTotals(bucket, counted, -1);
+  private removeContribution(row: number): void {
+    const responses = this.responses;
+    const owner = this.filesById.get(responses.get(row, ROW.fileId));
+    const bucketKey = this.bucketKeyList[responses.get(row, ROW.bucketId)];
+    const bucket = bucketKey === undefined ? undefined : owner?.buckets.get(bucketKey);
+    if (!owner || !bucket || bucketKey === undefined) return;
+    addTotals(bucket, responses.totals(row), -1);
     bucket.entries -= 1;
-    if (bucket.entries <= 0) owner.buckets.delete(counted.bucketKey);
+    if (bucket.entries <= 0) owner.buckets.delete(bucketKey);
   }
 
   /**
@@ -185,15 +205,8 @@ export class UsageIndex {
   retractFile(path: string): string[] {
     const file = this.files.get(path);
     if (!file) return [];
-    const affected = new Set<number>();
-    for (const [key, counted] of this.responses) {
-      if (counted.fileId === file.id) {
-        this.responses.delete(key);
-        for (const id of counted.alsoIn ?? []) affected.add(id);
-      } else if (counted.alsoIn?.includes(file.id)) {
-        counted.alsoIn = counted.alsoIn.filter((id) => id !== file.id);
-      }
-    }
+    this.last = null;
+    const affected = this.responses.dropFile(file.id);
     this.files.delete(path);
     this.filesById.delete(file.id);
     affected.delete(file.id);

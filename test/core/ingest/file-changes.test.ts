@@ -113,7 +113,7 @@ describe('index housekeeping at start', () => {
     await engineOver(root, state);
     const dir = indexDirFor(state, [root]);
     const stale = join(dir, 'usage-index.json.1a2b3c4d');
-    const fresh = join(dir, 'usage-responses.json.99aa');
+    const fresh = join(dir, 'usage-responses.bin.99aa');
     writeFileSync(stale, 'partial');
     writeFileSync(fresh, 'partial');
     const old = new Date(Date.now() - STALE_TEMP_MS - 60_000);

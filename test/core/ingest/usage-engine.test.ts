@@ -209,7 +209,7 @@ describe('UsageEngine persistence', () => {
     const { engine } = await openEngine([root], state);
     await engine.persist();
     const indexRoot = join(state, 'index');
-    writeFileSync(join(indexRoot, readdirSync(indexRoot)[0]!, 'usage-responses.json'), '{}');
+    writeFileSync(join(indexRoot, readdirSync(indexRoot)[0]!, 'usage-responses.bin'), '{}');
     appendTo(path, `${usageLine({ at: T0, input: 1 })}\n`);
     const again = new UsageEngine({ roots: [root], stateDir: state });
     await again.open();

@@ -1,0 +1,138 @@
+// The responses already counted, one per de-duplication key: enough to take a
+// response back or replace it with a fuller copy. Held as rows of one growing
+// Float64Array, not as an object per response: at 50,000+ responses the small
+// objects cost more in garbage collection and peak memory than the numbers.
+import type { UsageTotals } from './usage-index.js';
+
+/** Columns of a row. */
+export const ROW = { fileId: 0, bucketId: 1, ms: 2, input: 3, output: 4, cacheCreation: 5, cacheCreation1h: 6, cacheRead: 7, costUSD: 8 } as const;
+export const ROW_FIELDS = 9;
+
+export class CountedResponses {
+  /** Key → row. A retracted row stays as a hole (fileId 0) until the table is compacted on save. */
+  private readonly rowOf = new Map<string, number>();
+  private rows = new Float64Array(ROW_FIELDS * 4096);
+  private used = 0;
+  /** Other files that hold a copy of a row's response (resumed sessions, a second root); few rows have any. */
+  private readonly copies = new Map<number, number[]>();
+
+  get size(): number {
+    return this.rowOf.size;
+  }
+
+  /** The row of a key, or -1. */
+  find(key: string): number {
+    return this.rowOf.get(key) ?? -1;
+  }
+
+  get(row: number, column: number): number {
+    return this.rows[row * ROW_FIELDS + column]!;
+  }
+
+  /** Adds a row (or, with `row` ≥ 0, overwrites that key's row) and returns it. */
+  set(key: string, row: number, fileId: number, bucketId: number, ms: number, totals: UsageTotals): number {
+    if (row < 0) {
+      if ((this.used + 1) * ROW_FIELDS > this.rows.length) {
+        const grown = new Float64Array(this.rows.length * 2);
+        grown.set(this.rows);
+        this.rows = grown;
+      }
+      row = this.used++;
+      this.rowOf.set(key, row);
+    }
+    const rows = this.rows;
+    const o = row * ROW_FIELDS;
+    rows[o] = fileId;
+    rows[o + 1] = bucketId;
+    rows[o + 2] = ms;
+    rows[o + 3] = totals.input;
+    rows[o + 4] = totals.output;
+    rows[o + 5] = totals.cacheCreation;
+    rows[o + 6] = totals.cacheCreation1h;
+    rows[o + 7] = totals.cacheRead;
+    rows[o + 8] = totals.costUSD;
+    return row;
+  }
+
+  /** A row's numbers as totals (for taking its contribution back). */
+  totals(row: number): UsageTotals {
+    const rows = this.rows;
+    const o = row * ROW_FIELDS;
+    return { input: rows[o + 3]!, output: rows[o + 4]!, cacheCreation: rows[o + 5]!, cacheCreation1h: rows[o + 6]!, cacheRead: rows[o + 7]!, costUSD: rows[o + 8]! };
+  }
+
+  copiesOf(row: number): readonly number[] {
+    return this.copies.get(row) ?? [];
+  }
+
+  setCopies(row: number, fileIds: readonly number[]): void {
+    if (fileIds.length > 0) this.copies.set(row, [...fileIds]);
+    else this.copies.delete(row);
+  }
+
+  addCopy(row: number, fileId: number): void {
+    const list = this.copies.get(row);
+    if (!list) this.copies.set(row, [fileId]);
+    else if (!list.includes(fileId)) list.push(fileId);
+  }
+
+  /**
+   * Drops every row counted in `fileId` and forgets that file as a holder of
+   * copies. Returns the other files that held copies of the dropped rows.
+   */
+  dropFile(fileId: number): Set<number> {
+    const affected = new Set<number>();
+    for (const [key, row] of this.rowOf) {
+      if (this.rows[row * ROW_FIELDS] === fileId) {
+        for (const id of this.copiesOf(row)) affected.add(id);
+        this.rowOf.delete(key);
+        this.copies.delete(row);
+        this.rows[row * ROW_FIELDS] = 0;
+      } else {
+        const list = this.copies.get(row);
+        if (list?.includes(fileId)) this.setCopies(row, list.filter((id) => id !== fileId));
+      }
+    }
+    return affected;
+  }
+
+  /** Every live row in insertion order, with its key. */
+  *entries(): Generator<[string, number]> {
+    yield* this.rowOf;
+  }
+
+  /** The live rows packed end to end (what the index file stores), in `entries()` order. */
+  packedRows(): Float64Array {
+    const out = new Float64Array(this.rowOf.size * ROW_FIELDS);
+    let o = 0;
+    for (const row of this.rowOf.values()) {
+      out.set(this.rows.subarray(row * ROW_FIELDS, (row + 1) * ROW_FIELDS), o);
+      o += ROW_FIELDS;
+    }
+    return out;
+  }
+
+  /** Loads rows saved by packedRows(): `keys[i]` owns row i. */
+  load(keys: readonly string[], packed: Float64Array, copies: readonly [number, number[]][]): void {
+    this.rowOf.clear();
+    this.copies.clear();
+    this.rows = new Float64Array(Math.max(ROW_FIELDS * 4096, packed.length + ROW_FIELDS * 1024));
+    this.rows.set(packed);
+    this.used = keys.length;
+    keys.forEach((key, row) => this.rowOf.set(key, row));
+    for (const [row, ids] of copies) this.setCopies(row, ids);
+  }
+
+  /** Rows with copies elsewhere, by position in `entries()` order (for saving). */
+  savedCopies(): [number, number[]][] {
+    if (this.copies.size === 0) return [];
+    const out: [number, number[]][] = [];
+    let position = 0;
+    for (const row of this.rowOf.values()) {
+      const list = this.copies.get(row);
+      if (list && list.length > 0) out.push([position, list]);
+      position++;
+    }
+    return out;
+  }
+}
