@@ -23,6 +23,23 @@ const common = {
 
 if (!only) await rm('dist', { recursive: true, force: true });
 
+// zod re-exports its ~40 message locales (about half of its bundled size) as
+// `z.locales`; Breather uses none but the default English one, which zod's
+// schemas import directly. Every command parses this code at start, so the
+// CLI bundle gets a locales module holding English only.
+const englishOnlyZodLocales = {
+  name: 'english-only-zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'english-only-zod-locales', pluginData: args.resolveDir } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'english-only-zod-locales' }, (args) => ({
+      contents: "export { default as en } from '../locales/en.js';",
+      resolveDir: args.pluginData,
+    }));
+  },
+};
+
 if (!only || only === 'cli') {
   await build({
     ...common,
@@ -33,6 +50,7 @@ if (!only || only === 'cli') {
     // cli-table3 and write-file-atomic (CommonJS, required when first used).
     packages: undefined,
     external: ['chokidar', 'conf', 'node-notifier', 'cli-table3', 'write-file-atomic'],
+    plugins: [englishOnlyZodLocales],
     // Less to parse at every start; the linked source map keeps stack traces readable.
     minify: true,
     // Bundled CommonJS (commander) calls require() for Node's built-ins.

@@ -56,9 +56,10 @@ export async function cliRoots(options: DataOptions, settings: SettingsStore): P
 const SCAN_WORKER_URL = new URL('./scan-worker.mjs', import.meta.url);
 
 /** Worker threads for big scans; BREATHER_SCAN_THREADS=1 keeps scanning on the main thread (less memory). */
-export function scanParallelism(env: NodeJS.ProcessEnv = process.env): { workerScript: URL; maxWorkers?: number } {
+export function scanParallelism(env: NodeJS.ProcessEnv = process.env): { workerScript: URL; maxWorkers?: number; scanOnCallingThread: boolean } {
   const threads = Number(env.BREATHER_SCAN_THREADS);
-  return Number.isInteger(threads) && threads > 0 ? { workerScript: SCAN_WORKER_URL, maxWorkers: threads } : { workerScript: SCAN_WORKER_URL };
+  // A CLI run's own thread scans too, in place of one worker.
+  return Number.isInteger(threads) && threads > 0 ? { workerScript: SCAN_WORKER_URL, maxWorkers: threads, scanOnCallingThread: true } : { workerScript: SCAN_WORKER_URL, scanOnCallingThread: true };
 }
 
 export async function openUsage(options: DataOptions): Promise<OpenedUsage> {

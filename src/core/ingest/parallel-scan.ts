@@ -10,6 +10,12 @@ export interface ParallelScanOptions {
   /** Below this many bytes, threads cost more than they save. */
   minParallelBytes?: number;
   maxWorkers?: number;
+  /**
+   * Let the calling thread scan too, in place of one worker (a CLI run, whose
+   * thread has nothing else to do): one thread fewer to start, feed and hold in
+   * memory. It yields after each file, so workers are still fed.
+   */
+  scanOnCallingThread?: boolean;
 }
 
 const BATCH_BYTES = 24 * 1024 * 1024;
@@ -20,22 +26,45 @@ const WORKER_YOUNG_GENERATION_MB = 4;
 
 type WorkerMessage = { type: 'result'; result: FileScanResult } | { type: 'done' };
 
+// Batches a worker holds at once: the next one is already queued when it
+// finishes one, even while the calling thread is busy scanning a file.
+const BATCHES_AHEAD = 2;
+
 /** One worker pulls files from the shared queue until it is empty: the busiest core never waits on a bad split. */
 function runWorker(script: URL | string, next: () => FileScanRequest[], onResult: (r: FileScanResult) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    let outstanding = 0;
     const sendNext = () => {
       const batch = next();
-      if (batch.length > 0) worker.postMessage(batch);
-      else void worker.terminate().then(() => resolve());
+      if (batch.length > 0) {
+        outstanding++;
+        worker.postMessage(batch);
+      } else if (outstanding === 0) {
+        void worker.terminate().then(() => resolve());
+      }
     };
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'result') onResult(message.result);
-      else sendNext();
+      else {
+        outstanding--;
+        sendNext();
+      }
     });
     worker.once('error', reject);
-    sendNext();
+    for (let i = 0; i < BATCHES_AHEAD; i++) sendNext();
   });
+}
+
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The calling thread as one more scanner: a file at a time (it balances the end), letting worker messages in between. */
+async function scanHere(next: () => FileScanRequest | undefined, onResult: (r: FileScanResult) => void): Promise<void> {
+  await yieldToEvents(); // the workers take their first batches first
+  for (let request = next(); request !== undefined; request = next()) {
+    onResult(scanFile(request));
+    await yieldToEvents();
+  }
 }
 
 export async function scanFiles(
@@ -44,8 +73,8 @@ export async function scanFiles(
   onResult: (result: FileScanResult, index: number) => void,
 ): Promise<void> {
   const totalBytes = requests.reduce((sum, r) => sum + (r.toOffset - r.fromOffset), 0);
-  const workers = Math.min(options.maxWorkers ?? 4, availableParallelism(), requests.length);
-  if (!options.workerScript || workers < 2 || totalBytes < (options.minParallelBytes ?? 48 * 1024 * 1024)) {
+  const threads = Math.min(options.maxWorkers ?? 4, availableParallelism(), requests.length);
+  if (!options.workerScript || threads < 2 || totalBytes < (options.minParallelBytes ?? 48 * 1024 * 1024)) {
     requests.forEach((request, i) => onResult(scanFile(request), i));
     return;
   }
@@ -77,10 +106,15 @@ export async function scanFiles(
     }
     return batch;
   };
+  const workers = options.scanOnCallingThread ? threads - 1 : threads;
+  const running = Array.from({ length: workers }, () => runWorker(script, takeNext, deliver));
+  const here = options.scanOnCallingThread ? scanHere(() => pending.shift(), deliver) : Promise.resolve();
   try {
-    await Promise.all(Array.from({ length: workers }, () => runWorker(script, takeNext, deliver)));
+    await Promise.all([here, ...running]);
   } catch {
-    // A worker could not start (missing script, resource limits): finish in-process.
+    // A worker could not start (missing script, resource limits): finish in-process,
+    // after this thread's own scanning (it drains the queue) has stopped.
+    await here;
     for (let i = next; i < requests.length; i++) if (results[i] === undefined) results[i] = scanFile(requests[i]!);
     while (next < results.length) {
       onResult(results[next]!, next);

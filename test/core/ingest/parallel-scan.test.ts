@@ -57,10 +57,35 @@ describe('scanFiles', () => {
     expect(inline).toHaveLength(9);
   });
 
+  it('gives the same results, in request order, when the calling thread scans beside a worker', async () => {
+    const requests = corpus(12);
+    const comparable = (r: FileScanResult) => ({ ...r, events: eventsOf(r), packed: undefined });
+    const inline: unknown[] = [];
+    await scanFiles(requests, {}, (r, i) => inline.push([i, comparable(r)]));
+    const shared: unknown[] = [];
+    let fromWorker = 0;
+    await scanFiles(requests, { workerScript: pathToFileURL(WORKER), minParallelBytes: 0, maxWorkers: 2, scanOnCallingThread: true }, (r, i) => {
+      if (r.packed) fromWorker++;
+      shared.push([i, comparable(r)]);
+    });
+    expect(shared).toEqual(inline);
+    // The worker took part (its results come packed).
+    expect(fromWorker).toBeGreaterThan(0);
+  });
+
   it('falls back to in-process scanning when a worker cannot start', async () => {
     const requests = corpus(3);
     const results: number[] = [];
     await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2 }, (r, i) => results.push(i, eventsOf(r).length));
+    const expected: number[] = [];
+    requests.forEach((request, i) => expected.push(i, scanFile(request).events.length));
+    expect(results).toEqual(expected);
+  });
+
+  it('delivers every file once when a worker cannot start while the calling thread scans', async () => {
+    const requests = corpus(5);
+    const results: number[] = [];
+    await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2, scanOnCallingThread: true }, (r, i) => results.push(i, eventsOf(r).length));
     const expected: number[] = [];
     requests.forEach((request, i) => expected.push(i, scanFile(request).events.length));
     expect(results).toEqual(expected);
