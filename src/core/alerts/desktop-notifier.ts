@@ -5,8 +5,13 @@
 import { createRequire } from 'node:module';
 import type { NotificationAction, NotificationRequest, Notifier } from '../ports.js';
 
+/** The app's id: electron-builder's appId, the Windows AppUserModelID and the toast's appID must all be this. */
+export const APP_ID = 'dev.breather.app';
+
 export interface DesktopNotifierOptions {
   appName: string;
+  /** Windows toasts: the AppUserModelID of the Start-menu shortcut (default APP_ID). */
+  appId?: string;
   iconPath?: string;
   sound?: boolean;
   /** Offer action buttons where supported. */
@@ -38,7 +43,7 @@ export function notifierOptions(request: NotificationRequest, options: DesktopNo
   if (platform === 'darwin') {
     return { ...base, sound: options.sound !== false, group: request.tag, ...(actions.length > 0 ? { actions: actions.map((a) => a.label), dropdownLabel: 'Breather', wait: true } : { wait: Boolean(options.onClick) }) };
   }
-  return { ...base, appID: options.appName, sound: options.sound !== false, id: request.tag, ...(actions.length > 0 ? { actions: actions.map((a) => a.label), wait: true } : { wait: Boolean(options.onClick) }) };
+  return { ...base, appID: options.appId ?? APP_ID, sound: options.sound !== false, id: request.tag, ...(actions.length > 0 ? { actions: actions.map((a) => a.label), wait: true } : { wait: Boolean(options.onClick) }) };
 }
 
 export function createDesktopNotifier(options: DesktopNotifierOptions): Notifier {

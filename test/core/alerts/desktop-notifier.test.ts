@@ -42,7 +42,7 @@ describe('notifierOptions', () => {
 
   it('win32: action labels, the app id, and wait for the answer', () => {
     const options = notifierOptions(withActions, { ...base, platform: 'win32', sound: false });
-    expect(options).toMatchObject({ appID: 'Breather', actions: ['Checkpoint now', 'Snooze'], wait: true, id: withActions.tag, sound: false });
+    expect(options).toMatchObject({ appID: 'dev.breather.app', actions: ['Checkpoint now', 'Snooze'], wait: true, id: withActions.tag, sound: false });
   });
 
   it('no buttons where actions are turned off or the request has none; wait only for a click handler', () => {

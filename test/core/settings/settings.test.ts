@@ -40,7 +40,7 @@ describe('settings schema', () => {
       untrackedSizeCapMB: 10,
       writePromptIntoRepo: false,
     });
-    expect(settings.globalHotkey).toBe('CommandOrControl+Shift+H');
+    expect(settings.globalHotkey).toBe('CommandOrControl+Alt+Shift+B');
   });
 
   it('fills a partial object and returns a fresh copy each time', () => {
@@ -177,7 +177,7 @@ describe('settings file', () => {
     await store.reset();
     expect(store.settings).toEqual(defaultSettings());
     const onDisk = await readJson();
-    expect(onDisk.globalHotkey).toBe('CommandOrControl+Shift+H');
+    expect(onDisk.globalHotkey).toBe('CommandOrControl+Alt+Shift+B');
     expect(onDisk.windowBounds).toEqual({ x: 1 });
   });
 
