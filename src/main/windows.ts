@@ -130,7 +130,7 @@ export interface IpcSenderInfo {
 
 export class WindowManager {
   private readonly open = new Map<WindowKind, BrowserWindowPort>();
-  private popoverHiddenAt = 0;
+  private popoverHiddenAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly deps: WindowManagerDeps,
