@@ -133,6 +133,8 @@ export async function startApp(options: StartAppOptions): Promise<void> {
       tray.update(status);
       ticker.set({ titleCountdown: platform === 'darwin' && tray.model.titleHasCountdown });
       windows.broadcast('status:changed', status);
+      // The details (chart, breakdown) cost a pass over the buckets: only while someone looks.
+      if (windows.isVisible('popover')) void pushDashboard();
     },
     // Every checkpoint, from any trigger, ends in a notification.
     onCheckpoint: (outcome, trigger) => {

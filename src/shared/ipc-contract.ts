@@ -4,7 +4,7 @@
 // This module is the renderer's only runtime import from shared: it re-exports
 // the settings schema so the settings page validates exactly as main does.
 import type { Settings } from './settings.js';
-import type { Status } from './status.js';
+import type { Status, WindowId } from './status.js';
 
 export { SettingsSchema, PLAN_PRESET_IDS, WEEKDAYS } from './settings.js';
 export type { Settings } from './settings.js';
@@ -55,6 +55,11 @@ export interface DashboardCheckpoint {
 /** The popover's details beyond the status: chart series, breakdowns, checkpoints, pauses. */
 export interface DashboardData {
   now: string;
+  /** The popover's first line: the window that will stop the user first (same as the tray's). */
+  headline: string;
+  lead: WindowId | null;
+  /** A limit that is stopping work now. */
+  limit: { resetsAt: string | null; text: string } | null;
   fiveHour: {
     /** percent: y is % of the cap (the cap line is 100); usd: no cap is known. */
     unit: 'percent' | 'usd';

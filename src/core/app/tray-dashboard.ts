@@ -9,6 +9,8 @@ import type { CheckpointRecord, PauseMark } from '../checkpoint/checkpoint-store
 import { shellQuote } from '../checkpoint/resume-prompt.js';
 import type { UsageBucket } from '../ingest/usage-index.js';
 import { DayKeyer } from '../usage/calendar.js';
+import { currentLimit } from './current-limit.js';
+import { trayModel } from './tray-model.js';
 
 export interface DashboardInput {
   status: Status;
@@ -19,7 +21,7 @@ export interface DashboardInput {
 }
 
 const DAY_MS = 86_400_000;
-const TOP_SHARES = 4;
+const TOP_SHARES = 3;
 
 /** Percent per USD for a window with a known percentage, so cost can be drawn against the cap. */
 function percentPerUsd(w: WindowStatus | undefined): number | null {
@@ -94,8 +96,10 @@ export function dashboardData(input: DashboardInput): DashboardData {
   }
   const toY = (usd: number) => (scale === null ? usd : usd * scale);
   const last = points[points.length - 1];
+  // No projection past a limit already reached: nothing more will be used until the reset.
+  const stopped = currentLimit(status) !== null || (five?.usedPercent ?? 0) >= 100;
   const projection: [number, number][] =
-    last && resetMs !== null && five?.burnRate && resetMs > nowMs ? [[nowMs, toY(last[1])], [resetMs, toY(last[1] + (five.burnRate.costPerHour * (resetMs - nowMs)) / 3_600_000)]] : [];
+    last && !stopped && resetMs !== null && five?.burnRate && resetMs > nowMs ? [[nowMs, toY(last[1])], [resetMs, toY(last[1] + (five.burnRate.costPerHour * (resetMs - nowMs)) / 3_600_000)]] : [];
 
   const days = new DayKeyer(input.timeZone);
   const dayKeys: string[] = [];
@@ -109,8 +113,13 @@ export function dashboardData(input: DashboardInput): DashboardData {
   }
 
   const week = status.windows.seven_day;
+  const model = trayModel(status, { paused: input.pauses.length > 0, timeZone: input.timeZone });
+  const limit = currentLimit(status);
   return {
     now: status.now,
+    headline: model.headline,
+    lead: model.lead,
+    limit: limit ? { resetsAt: limit.resetsAt, text: limit.hitText } : null,
     fiveHour: {
       unit: scale === null ? 'usd' : 'percent',
       startsAt: five?.startsAt ?? null,
