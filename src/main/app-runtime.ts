@@ -36,6 +36,7 @@ export interface ElectronApi {
   Menu: typeof Electron.Menu;
   Tray: typeof Electron.Tray;
   clipboard: Electron.Clipboard;
+  dialog: Electron.Dialog;
   globalShortcut: Electron.GlobalShortcut;
   ipcMain: Electron.IpcMain;
   nativeImage: typeof Electron.nativeImage;
@@ -100,6 +101,8 @@ export async function startApp(options: StartAppOptions): Promise<void> {
       // Opening shows fresh countdowns at once.
       if (visible) void service.refresh().catch((error: Error) => log(error.message));
     },
+    confirmLeave: () =>
+      e.dialog.showMessageBoxSync({ type: 'question', buttons: ['Discard changes', 'Keep editing'], defaultId: 1, cancelId: 1, message: 'You have unsaved settings.', detail: 'Close the settings window and discard them?' }) === 0,
     onError: (error) => log(`window: ${error.message}`),
   });
 

@@ -3,7 +3,7 @@
 // service (usage engine, live monitor, alerts, automatic checkpoints) and
 // connects it to the tray, the hotkey, notifications, the windows and IPC.
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, Menu, Tray, app, clipboard, globalShortcut, ipcMain, nativeImage, powerMonitor, screen, session, shell } from 'electron';
+import { BrowserWindow, Menu, Tray, app, clipboard, dialog, globalShortcut, ipcMain, nativeImage, powerMonitor, screen, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { APP_ID } from '../core/alerts/desktop-notifier.js';
 import { APP_NAME, resolveStateDir } from '../core/state-dir.js';
@@ -29,7 +29,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(() =>
       startApp({
         platform: process.platform,
-        electron: { app, BrowserWindow, Menu, Tray, clipboard, globalShortcut, ipcMain, nativeImage, powerMonitor, screen, session, shell },
+        electron: { app, BrowserWindow, Menu, Tray, clipboard, dialog, globalShortcut, ipcMain, nativeImage, powerMonitor, screen, session, shell },
         createStore: (options) => new ElectronStore<Record<string, unknown>>(options),
         paths: { assets: here('../../assets/'), preload: here('../preload/preload.cjs'), renderer: here('../renderer/'), worker: here('./scan-worker.mjs') },
         log,

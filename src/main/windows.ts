@@ -16,7 +16,7 @@ export interface NavigationEvent {
 export interface WebContentsPort {
   readonly id: number;
   on(event: 'will-navigate' | 'will-redirect', listener: (event: NavigationEvent, url: string) => void): unknown;
-  on(event: 'will-attach-webview', listener: (event: NavigationEvent) => void): unknown;
+  on(event: 'will-attach-webview' | 'will-prevent-unload', listener: (event: NavigationEvent) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
   send(channel: string, ...args: unknown[]): void;
   isDestroyed(): boolean;
@@ -114,6 +114,8 @@ export interface WindowManagerDeps {
   rendererDir: string;
   /** Where the popover goes when shown (by the tray icon); none: where the window system puts it. */
   placePopover?: (size: { width: number; height: number }, trayBounds: Rectangle | null) => { x: number; y: number };
+  /** The settings page has unsaved edits and the window is closing: true lets it close. */
+  confirmLeave?: () => boolean;
   /** Visibility changes (the minute ticker runs only while the popover is shown). */
   onVisibility?: (kind: WindowKind, visible: boolean) => void;
   onError?: (error: Error) => void;
@@ -190,6 +192,13 @@ export class WindowManager {
       if (kind === 'popover') this.popoverHiddenAt = this.now();
       this.deps.onVisibility?.(kind, false);
     });
+    // The settings page blocks unloading while it has unsaved edits: ask before dropping them.
+    if (kind === 'settings' && this.deps.confirmLeave) {
+      const confirmLeave = this.deps.confirmLeave;
+      win.webContents.on('will-prevent-unload', (event) => {
+        if (confirmLeave()) event.preventDefault();
+      });
+    }
     // A popover goes away when the user looks elsewhere.
     if (kind === 'popover') win.on('blur', () => !win.isDestroyed() && win.hide());
     this.place(kind, win, trayBounds);

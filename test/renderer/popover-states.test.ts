@@ -28,9 +28,7 @@ afterAll(async () => {
 async function openState(name: string, dark: boolean): Promise<{ page: Page; errors: string[] }> {
   const { status, dashboard } = POPOVER_STATES[name]!();
   const errors: string[] = [];
-  const opened = await openPage(browser, `${server.url}/popover.html`, { status, dashboard, settingsView: { settings: defaultSettings(), path: '/s.json', notices: [] } }, { ...WINDOW_SIZES.popover, dark });
-  opened.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  opened.on('pageerror', (e) => errors.push(e.message));
+  const opened = await openPage(browser, `${server.url}/popover.html`, { status, dashboard, settingsView: { settings: defaultSettings(), path: '/s.json', notices: [] } }, { ...WINDOW_SIZES.popover, dark, errors });
   await opened.waitForSelector('#chart-window canvas', { timeout: 15_000 });
   return { page: opened, errors };
 }

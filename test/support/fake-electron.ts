@@ -211,6 +211,7 @@ function electronModule() {
       setApplicationMenu: (menu: FakeMenu | null) => void fake.applicationMenus.push(menu),
     },
     clipboard: { writeText: (text: string) => void fake.clipboard.push(text) },
+    dialog: { showMessageBoxSync: () => 0 },
     powerMonitor: fake.powerMonitor,
     screen: {
       getPrimaryDisplay: () => ({ bounds: { x: 0, y: 0, width: 1600, height: 900 }, workArea: { x: 0, y: 28, width: 1600, height: 872 } }),

@@ -31,8 +31,13 @@ export async function serveRenderer(): Promise<{ url: string; close: () => Promi
 }
 
 /** Opens a page at the window's real size, in light or dark mode. */
-export async function openPage(browser: Browser, url: string, data: BridgeData, options: { width: number; height: number; dark?: boolean }): Promise<Page> {
+export async function openPage(browser: Browser, url: string, data: BridgeData, options: { width: number; height: number; dark?: boolean; errors?: string[] }): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: options.width, height: options.height }, colorScheme: options.dark ? 'dark' : 'light' });
+  const errors = options.errors;
+  if (errors) {
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    page.on('pageerror', (e) => void errors.push(e.message));
+  }
   await withFakeBridge(page, data);
   await page.goto(url);
   return page;
