@@ -127,11 +127,13 @@ export async function startApp(options: StartAppOptions): Promise<void> {
     ticker.set({ titleCountdown: platform === 'darwin' && tray.model.titleHasCountdown });
   };
 
+  // Worker threads can't load a script from inside app.asar.
+  const workerScript = app.isPackaged ? unpackedPath(options.paths.worker) : options.paths.worker;
   const service = new BreatherService({
     stateDir,
     settings: () => settings.settings,
     notifier,
-    ...(existsSync(options.paths.worker) ? { parallel: { workerScript: options.paths.worker } } : {}),
+    ...(existsSync(workerScript) ? { parallel: { workerScript } } : {}),
     onStatus: (status) => {
       tray.update(status);
       ticker.set({ titleCountdown: platform === 'darwin' && tray.model.titleHasCountdown });
