@@ -1,7 +1,9 @@
 // The Notifier port over node-notifier: Notification Center (terminal-notifier)
-// on macOS, toasts (SnoreToast) on Windows, notify-send on Linux. Action
-// buttons exist only where the platform has them; elsewhere a click may open
-// the dashboard (the tray passes onClick) or do nothing (the CLI).
+// on macOS, toasts (SnoreToast) on Windows, notify-send on Linux. On Linux a
+// notice that offers actions is sent by notify-send itself with `--action`
+// (libnotify >= 0.7.10), which waits and prints the action chosen; elsewhere a
+// click may open the dashboard (the tray passes onClick) or do nothing (the CLI).
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { NotificationAction, NotificationRequest, Notifier } from '../ports.js';
 
@@ -20,6 +22,8 @@ export interface DesktopNotifierOptions {
   onAction?: (action: NotificationAction['id'], request: NotificationRequest) => void;
   onClick?: (request: NotificationRequest) => void;
   onError?: (error: Error) => void;
+  /** Linux actions: runs notify-send and resolves with its stdout (tests replace it). */
+  runNotifySend?: (args: string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
 interface NodeNotifierModule {
@@ -46,25 +50,74 @@ export function notifierOptions(request: NotificationRequest, options: DesktopNo
   return { ...base, appID: options.appId ?? APP_ID, sound: options.sound !== false, id: request.tag, ...(actions.length > 0 ? { actions: actions.map((a) => a.label), wait: true } : { wait: Boolean(options.onClick) }) };
 }
 
+const isLinuxLike = (platform: NodeJS.Platform) => platform === 'linux' || platform === 'freebsd' || platform === 'openbsd';
+
+/**
+ * notify-send's arguments for a Linux notice with actions, or null when it has none to offer.
+ * Each action is named (`-A name=Label`): notify-send prints the chosen name. The default
+ * action (a click on the body) opens the dashboard when the app can.
+ */
+export function notifySendArgs(request: NotificationRequest, options: DesktopNotifierOptions): string[] | null {
+  const platform = options.platform ?? process.platform;
+  const actions = options.actions !== false ? (request.actions ?? []) : [];
+  if (!isLinuxLike(platform) || actions.length === 0) return null;
+  const args = ['--app-name', options.appName, '--urgency', actions.some((a) => a.id === 'checkpoint') ? 'critical' : 'normal'];
+  if (options.iconPath) args.push('--icon', options.iconPath);
+  if (request.tag) args.push('--hint', `string:x-dunst-stack-tag:${request.tag}`);
+  for (const action of actions) args.push('--action', `${action.id}=${action.label}`);
+  if (options.onClick) args.push('--action', 'default=Open Breather');
+  args.push('--wait', '--', request.title, request.body);
+  return args;
+}
+
+function runNotifySend(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('notify-send', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', (error) => resolve({ code: -1, stdout, stderr: error.message }));
+    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
 export function createDesktopNotifier(options: DesktopNotifierOptions): Notifier {
   let module: NodeNotifierModule | null = null;
+  const sendWithNodeNotifier = (request: NotificationRequest) => {
+    // Loaded on first use: most runs never notify.
+    module ??= createRequire(import.meta.url)('node-notifier') as NodeNotifierModule;
+    module.notify(notifierOptions(request, options), (error, response, metadata) => {
+      // notify-send's stderr arrives as a plain string, not an Error.
+      if (error) options.onError?.(error instanceof Error ? error : new Error(String(error)));
+      const chosen = (metadata?.activationValue ?? response ?? '').toString().toLowerCase();
+      const action = request.actions?.find((a) => a.label.toLowerCase() === chosen);
+      if (action) options.onAction?.(action.id, request);
+      else if (chosen === 'activate' || chosen === 'contentsclicked' || chosen === 'clicked') options.onClick?.(request);
+      // With wait: true the callback comes only after the user acts; don't hold the caller.
+    });
+  };
   return {
     notify(request) {
-      // Loaded on first use: most runs never notify.
-      module ??= createRequire(import.meta.url)('node-notifier') as NodeNotifierModule;
-      const nodeOptions = notifierOptions(request, options);
-      return new Promise((resolve) => {
-        module!.notify(nodeOptions, (error, response, metadata) => {
-          // notify-send's stderr arrives as a plain string, not an Error.
-          if (error) options.onError?.(error instanceof Error ? error : new Error(String(error)));
-          const chosen = (metadata?.activationValue ?? response ?? '').toString().toLowerCase();
-          const action = request.actions?.find((a) => a.label.toLowerCase() === chosen);
+      const linuxArgs = notifySendArgs(request, options);
+      if (linuxArgs) {
+        // Waits until the notice is acted on or closed: not awaited, so the caller goes on.
+        void (options.runNotifySend ?? runNotifySend)(linuxArgs).then(({ code, stdout, stderr }) => {
+          if (code !== 0) {
+            // No "actions" capability (or an old notify-send): send it without them.
+            options.onError?.(new Error(`notify-send --action failed (${stderr.trim() || `exit ${code}`}); sent without actions`));
+            sendWithNodeNotifier({ ...request, actions: [] });
+            return;
+          }
+          const chosen = stdout.trim().split('\n').pop() ?? '';
+          const action = request.actions?.find((a) => a.id === chosen);
           if (action) options.onAction?.(action.id, request);
-          else if (chosen === 'activate' || chosen === 'contentsclicked' || chosen === 'clicked') options.onClick?.(request);
-          // With wait: true the callback comes only after the user acts; don't hold the caller.
+          else if (chosen === 'default') options.onClick?.(request);
         });
-        resolve();
-      });
+        return Promise.resolve();
+      }
+      sendWithNodeNotifier(request);
+      return Promise.resolve();
     },
   };
 }
