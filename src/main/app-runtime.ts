@@ -15,6 +15,7 @@ import { PAUSES_FILE, readPauses, resumeEverything } from '../core/app/tray-paus
 import { encodePng } from '../core/app/tray-png.js';
 import type { CheckpointOutcome, CheckpointTrigger } from '../core/checkpoint/checkpoint-service.js';
 import { CheckpointStore, checkpointsDir } from '../core/checkpoint/checkpoint-store.js';
+import { resolveClaudeRoots } from '../core/ingest/claude-roots.js';
 import { localTimeZone } from '../core/usage/calendar.js';
 import type { DashboardData } from '../shared/ipc-contract.js';
 import type { Settings } from '../shared/settings.js';
@@ -29,6 +30,7 @@ import { createAppNotifier } from './notifications.js';
 import { popoverPosition } from './popover-position.js';
 import { TrayController } from './tray-controller.js';
 import { WindowManager } from './windows.js';
+import { windowsWslRoots } from './wsl-roots.js';
 
 export interface ElectronApi {
   app: Electron.App;
@@ -129,8 +131,11 @@ export async function startApp(options: StartAppOptions): Promise<void> {
 
   // Worker threads can't load a script from inside app.asar.
   const workerScript = app.isPackaged ? unpackedPath(options.paths.worker) : options.paths.worker;
+  // Explicit data roots override everything; otherwise WSL distributions add theirs (Windows).
+  const wslRoots = settings.settings.dataRoots.length === 0 ? await windowsWslRoots(platform, settings.settings).catch(() => []) : [];
   const service = new BreatherService({
     stateDir,
+    ...(wslRoots.length > 0 ? { roots: [...resolveClaudeRoots({ dataDirs: settings.settings.dataRoots }), ...wslRoots.map((r) => r.path)] } : {}),
     settings: () => settings.settings,
     notifier,
     ...(existsSync(workerScript) ? { parallel: { workerScript } } : {}),
@@ -263,7 +268,7 @@ export async function startApp(options: StartAppOptions): Promise<void> {
       if (kind) windows.hide(kind);
     },
     applySettings,
-    discoveredRoots: () => [],
+    discoveredRoots: () => wslRoots.map((r) => ({ path: r.path, label: `WSL ${r.distro} (${r.user})` })),
   };
   registerIpc({ ipcMain: e.ipcMain, isTrusted: (event) => windows.isTrusted(event), handlers: invokeHandlers(actionDeps), onRefused: (channel) => log(`refused ${channel} from a foreign sender`) });
 
