@@ -2,7 +2,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './cli-error.js';
 import { blocksCommand, dailyCommand, sessionCommand } from './report-commands.js';
-import { checkpointCommand, checkpointsCommand, pauseCommand, restoreCommand, resumeCommand } from './checkpoint-commands.js';
+import { checkpointCommand, checkpointsCommand, pauseCommand, resumeCommand } from './checkpoint-commands.js';
+import { restoreCommand } from './restore-command.js';
 import { configGet, configReset, configSet } from './config-command.js';
 import { limitsCommand, statusCommand, watchCommand } from './status-commands.js';
 
@@ -47,15 +48,29 @@ export function buildProgram(): Command {
   config.command('set <path> <value>').description('set one value (JSON or text), validated').option('--json', 'print JSON').action(configSet);
   config.command('reset [path]').description('restore the default of one value, or of all').option('--json', 'print JSON').action(configReset);
   const projectOption = () => new Option('--project <dir>', 'this project only (default: every project with recent Claude activity)');
-  program.command('checkpoint').description('save each active repo as a git stash (files untouched) and write a resume prompt').addOption(projectOption()).option('--json', 'print JSON').addOption(dataOption()).action(checkpointCommand);
-  program.command('pause').description('checkpoint, mark the projects paused and mute alerts until the window resets').addOption(projectOption()).option('--json', 'print JSON').addOption(dataOption()).action(pauseCommand);
+  const exitCodes = [
+    '',
+    'Exit codes:',
+    '  0  saved (or nothing needed saving)',
+    '  1  error, e.g. the record could not be written (any stash made is named)',
+    '  2  bad usage',
+    '  3  nothing saved: every snapshot was refused (conflicts, unborn HEAD,',
+    '     HEAD moved) or no project is a git working tree',
+  ].join('\n');
+  program.command('checkpoint').description('save each active repo as a git stash (files untouched) and write a resume prompt').addOption(projectOption()).option('--json', 'print JSON').addOption(dataOption()).addHelpText('after', exitCodes).action(checkpointCommand);
+  program.command('pause').description('checkpoint, mark the projects paused and mute alerts until the window resets').addOption(projectOption()).option('--json', 'print JSON').addOption(dataOption()).addHelpText('after', exitCodes).action(pauseCommand);
   program.command('resume').description('clear the pause and print the latest resume prompt').addOption(projectOption()).option('--json', 'print JSON').action(resumeCommand);
-  program.command('checkpoints').description('list checkpoints and paused projects').option('--json', 'print JSON').action(checkpointsCommand);
+  program
+    .command('checkpoints')
+    .description('list checkpoints and paused projects')
+    .option('--repair', 'rebuild the index from refs/breather/checkpoints/* in the repositories the prompts name')
+    .option('--json', 'print JSON')
+    .action(checkpointsCommand);
   program
     .command('restore <id>')
-    .description('print the commands that restore a checkpoint, or run them with --apply (clean tree only)')
-    .option('--apply', 'apply the stash now (refused unless the working tree is clean)')
-    .option('--project <dir>', 'only this project of the checkpoint')
+    .description('print the commands that restore a checkpoint (id: full, unique prefix or tail, or "latest"), or run them with --apply')
+    .option('--apply', 'apply the stash now, and each dirty submodule\'s stash (refused unless the working tree is clean)')
+    .option('--project <dir>', 'only this project of the checkpoint, or another clone of its repository')
     .option('--json', 'print JSON')
     .action(restoreCommand);
   return program;

@@ -5,8 +5,9 @@ import { resumeWindow } from '../core/alerts/alert-engine.js';
 import { alertStatePath, parseAlertState, saveAlertState } from '../core/alerts/alert-state-store.js';
 import { WINDOW_IDS } from '../core/limits/official-limits.js';
 import { checkpointFromStatus } from '../core/app/breather-service.js';
-import { type CheckpointOutcome, type CheckpointTrigger, clearPauses, latestCheckpointFor, projectDirFor } from '../core/checkpoint/checkpoint-service.js';
-import { CheckpointStore, type CheckpointProjectRecord } from '../core/checkpoint/checkpoint-store.js';
+import { type CheckpointOutcome, type CheckpointTrigger, clearPauses, latestCheckpointFor } from '../core/checkpoint/checkpoint-service.js';
+import { repairCheckpointIndex } from '../core/checkpoint/checkpoint-repair.js';
+import { CheckpointStore, type CheckpointProjectRecord, type CheckpointRecord } from '../core/checkpoint/checkpoint-store.js';
 import { createExecGitRunner } from '../core/checkpoint/exec-git-runner.js';
 import { shellQuote } from '../core/checkpoint/resume-prompt.js';
 import { systemClock } from '../core/ports.js';
@@ -34,13 +35,34 @@ export async function runCheckpoint(opened: OpenedUsage, trigger: CheckpointTrig
   });
 }
 
-function describeProject(p: CheckpointProjectRecord): string {
-  const lines = [`${p.projectDir}: ${p.status === 'stashed' ? `stash ${p.stashSha?.slice(0, 12)} (${p.changedFiles} files)` : p.status === 'refused' ? `no stash: ${p.refusal}` : p.status === 'nothing-to-stash' ? 'nothing to stash' : 'not a git repository'}`];
+const STATUS_TEXT: Record<string, string> = {
+  'nothing-to-stash': 'nothing to stash',
+  'not-a-repo': 'not a git repository',
+  'bare-repo': 'bare repository (no working tree to save)',
+};
+
+export function describeProject(p: CheckpointProjectRecord): string {
+  const lines = [`${p.projectDir}: ${p.status === 'stashed' ? `stash ${p.stashSha?.slice(0, 12)} (${p.changedFiles} files)` : p.status === 'refused' ? `no stash: ${p.refusal}` : (STATUS_TEXT[p.status] ?? p.status)}`];
   for (const s of p.submodules) lines.push(`  submodule ${s.repoRoot}: ${s.status}${s.stashSha ? ` ${s.stashSha.slice(0, 12)}` : ''}`);
   for (const n of p.notCaptured) lines.push(`  not captured: ${n}`);
   for (const f of p.skippedFiles) lines.push(`  skipped ${f.path} (${f.reason})`);
-  lines.push(`  resume prompt: ${p.promptPath}`);
+  lines.push(p.promptPath ? `  resume prompt: ${p.promptPath}` : '  resume prompt: not written');
   return lines.join('\n');
+}
+
+/** Exit codes of `checkpoint` and `pause` (also in --help and the README). */
+export const CHECKPOINT_EXIT = { saved: 0, failed: 1, usage: 2, nothingSaved: 3 } as const;
+
+/** Whether anything of a project is safe: a stash (its own or a submodule's), or nothing needed saving. */
+function projectSaved(p: CheckpointProjectRecord): boolean {
+  return p.stashSha !== null || p.submodules.some((s) => s.stashSha !== null) || p.status === 'nothing-to-stash';
+}
+
+/** When the record could not be written, the stash still exists: say where, and how to get it back. */
+function stashesToKeep(record: CheckpointRecord): string[] {
+  return record.projects.flatMap((p) =>
+    p.stashSha ? [`${p.projectDir}: stash ${p.stashSha}${p.privateRef ? ` (saved as ${p.privateRef})` : ''}; restore with: cd ${shellQuote(p.projectDir)} && git stash apply --index ${p.stashSha}`] : [],
+  );
 }
 
 async function checkpointOrPause(options: CheckpointOptions, pause: boolean): Promise<void> {
@@ -51,8 +73,26 @@ async function checkpointOrPause(options: CheckpointOptions, pause: boolean): Pr
     if (options.json) process.stdout.write(`${JSON.stringify({ checkpoint: null, reason: outcome.skipped })}\n`);
     throw new UsageError(outcome.skipped ?? 'nothing to checkpoint');
   }
-  if (options.json) process.stdout.write(`${JSON.stringify({ checkpoint: outcome.record }, null, 2)}\n`);
-  else process.stdout.write(`${pause ? 'Paused and checkpointed' : 'Checkpoint'} ${outcome.record.id}\n${outcome.record.projects.map(describeProject).join('\n')}\n`);
+  const record = outcome.record;
+  for (const notice of outcome.notices ?? []) process.stderr.write(`breather: note: ${notice}\n`);
+  const saved = record.projects.some(projectSaved);
+  if (options.json) {
+    const extra = outcome.storageError ? { error: outcome.storageError, stashes: stashesToKeep(record) } : {};
+    process.stdout.write(`${JSON.stringify({ checkpoint: record, ...extra, ...(outcome.notices ? { notices: outcome.notices } : {}) }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${pause ? 'Paused and checkpointed' : 'Checkpoint'} ${record.id}\n${record.projects.map(describeProject).join('\n')}\n`);
+    if (outcome.storageError) {
+      const kept = stashesToKeep(record);
+      if (kept.length > 0) process.stdout.write(`The stash exists even though the record was not saved:\n  ${kept.join('\n  ')}\n`);
+    }
+  }
+  if (outcome.storageError) {
+    process.stderr.write(`breather: the checkpoint was not fully recorded: ${outcome.storageError}. Check that ${opened.stateDir} is writable and has free space.\n`);
+    process.exitCode = CHECKPOINT_EXIT.failed;
+  } else if (!saved) {
+    process.stderr.write('breather: nothing was saved: no project could be snapshotted (see the reasons above).\n');
+    process.exitCode = CHECKPOINT_EXIT.nothingSaved;
+  }
 }
 
 export const checkpointCommand = (options: CheckpointOptions) => checkpointOrPause(options, false);
@@ -82,59 +122,26 @@ export async function resumeCommand(options: CheckpointOptions): Promise<void> {
   else process.stderr.write('No checkpoint found.\n');
 }
 
-export async function checkpointsCommand(options: { json?: boolean }): Promise<void> {
-  const store = new CheckpointStore(resolveStateDir());
-  const all = await store.list();
-  const pauses = await store.pauses();
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify({ checkpoints: all, paused: pauses }, null, 2)}\n`);
+export async function checkpointsCommand(options: { json?: boolean; repair?: boolean }): Promise<void> {
+  const stateDir = resolveStateDir();
+  if (options.repair) {
+    const report = await repairCheckpointIndex(stateDir, createExecGitRunner());
+    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else {
+      for (const notice of report.notices) process.stderr.write(`breather: note: ${notice}\n`);
+      process.stdout.write(`Looked in ${report.repositories.length} repositories; kept ${report.kept} checkpoint(s), rebuilt ${report.rebuilt.length}${report.rebuilt.length > 0 ? `: ${report.rebuilt.join(', ')}` : ''}.\n`);
+    }
     return;
   }
+  const store = new CheckpointStore(stateDir);
+  const { records: all, problems } = await store.read();
+  const pauses = await store.pauses();
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ checkpoints: all, paused: pauses, problems }, null, 2)}\n`);
+    return;
+  }
+  for (const problem of problems) process.stderr.write(`breather: ${problem}\n`);
   if (all.length === 0) process.stdout.write('No checkpoints yet.\n');
   for (const record of all) process.stdout.write(`${record.id}  ${record.createdAt}  ${record.trigger}${record.paused ? ' (paused)' : ''}\n${record.projects.map((p) => `  ${describeProject(p).replace(/\n/g, '\n  ')}`).join('\n')}\n`);
   for (const p of pauses) process.stdout.write(`paused: ${p.projectDir} since ${p.since}${p.resetsAt ? `, resets ${p.resetsAt}` : ''}\n`);
-}
-
-/** The exact commands that bring a checkpoint back, for people and for --apply. */
-export function restoreSteps(project: CheckpointProjectRecord): string[][] {
-  if (!project.stashSha) return [];
-  const steps: string[][] = [];
-  if (project.branch) steps.push(['git', 'switch', project.branch]);
-  else if (project.head) steps.push(['git', 'checkout', '--detach', project.head]);
-  steps.push(['git', 'stash', 'apply', '--index', project.stashSha]);
-  return steps;
-}
-
-export async function restoreCommand(id: string, options: { apply?: boolean; project?: string; json?: boolean }): Promise<void> {
-  const record = await new CheckpointStore(resolveStateDir()).find(id);
-  if (!record) throw new UsageError(`No checkpoint "${id}". See \`breather checkpoints\`.`);
-  // --project may be relative or a subdirectory: match it the way resume does.
-  const target = options.project ? projectDirFor(record.projects.map((p) => p.projectDir), options.project) : null;
-  const projects = record.projects.filter((p) => p.stashSha && (!options.project || p.projectDir === target));
-  if (projects.length === 0) throw new UsageError(`Checkpoint ${record.id} has no stash to restore${options.project ? ` for ${options.project}` : ''}.`);
-  const git = createExecGitRunner();
-  const report: { projectDir: string; commands: string[]; applied: boolean }[] = [];
-  const commandsFor = (project: CheckpointProjectRecord) => [`cd ${shellQuote(project.projectDir)}`, ...restoreSteps(project).map((s) => s.map(shellQuote).join(' '))];
-  // Applying over local changes could mix two states: only on clean trees, all
-  // checked before any is touched, so a refusal never leaves a partial restore.
-  for (const project of options.apply ? projects : []) {
-    const dirty = await git.run(['status', '--porcelain', '--untracked-files=normal'], { cwd: project.projectDir });
-    if (dirty.code !== 0) throw new UsageError(`Cannot read the state of ${project.projectDir}: ${dirty.stderr.trim()}`);
-    if (dirty.stdout.length > 0) throw new UsageError(`Refusing to restore into ${project.projectDir}: the working tree has changes. Commit or stash them first, or run the commands by hand:\n${commandsFor(project).join('\n')}`);
-  }
-  for (const project of projects) {
-    const steps = restoreSteps(project);
-    const commands = commandsFor(project);
-    if (!options.apply) {
-      report.push({ projectDir: project.projectDir, commands, applied: false });
-      continue;
-    }
-    for (const step of steps) {
-      const result = await git.run(step.slice(1), { cwd: project.projectDir });
-      if (result.code !== 0) throw new UsageError(`\`${step.join(' ')}\` failed in ${project.projectDir}: ${result.stderr.trim()}`);
-    }
-    report.push({ projectDir: project.projectDir, commands, applied: true });
-  }
-  if (options.json) process.stdout.write(`${JSON.stringify({ checkpoint: record.id, projects: report }, null, 2)}\n`);
-  else for (const r of report) process.stdout.write(`${r.applied ? `Restored ${r.projectDir} with:` : `To restore ${r.projectDir}, run:`}\n  ${r.commands.join('\n  ')}\n`);
 }

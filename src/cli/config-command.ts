@@ -19,12 +19,30 @@ function print(json: boolean | undefined, value: unknown): void {
   process.stdout.write(json || typeof value === 'object' ? `${JSON.stringify(value, null, 2)}\n` : `${String(value)}\n`);
 }
 
+/** A file-system failure (disk full, read-only, a folder that is a file…) as one sentence. */
+export class SettingsWriteError extends Error {}
+
 async function guard<T>(action: () => T | Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
     if (error instanceof SettingsValidationError) throw new UsageError(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') {
+      throw new SettingsWriteError(`the settings could not be saved in ${resolveStateDir()} (${(error as Error).message}). Nothing was changed; free some space or make that folder writable, or set BREATHER_HOME to another folder.`);
+    }
     throw error;
+  }
+}
+
+/** Runs a config action; a SettingsWriteError is printed without a stack trace, exit 1. */
+async function reporting(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    if (!(error instanceof SettingsWriteError)) throw error;
+    process.stderr.write(`breather: ${error.message}\n`);
+    process.exitCode = 1;
   }
 }
 
@@ -47,14 +65,16 @@ export async function configGet(path: string | undefined, options: { json?: bool
   print(options.json, path ? (store.get(path as SettingPath) ?? null) : store.settings);
 }
 
-export async function configSet(path: string, value: string, options: { json?: boolean }): Promise<void> {
-  const store = openSettingsForCli(resolveStateDir());
-  const next = await guard(() => store.set(path as SettingPath, parseSettingValue(value) as never));
-  print(options.json, options.json ? next : `${path} = ${JSON.stringify(store.get(path as SettingPath))} (saved in ${store.path})`);
-}
+export const configSet = (path: string, value: string, options: { json?: boolean }): Promise<void> =>
+  reporting(async () => {
+    const store = await guard(() => openSettingsForCli(resolveStateDir()));
+    const next = await guard(() => store.set(path as SettingPath, parseSettingValue(value) as never));
+    print(options.json, options.json ? next : `${path} = ${JSON.stringify(store.get(path as SettingPath))} (saved in ${store.path})`);
+  });
 
-export async function configReset(path: string | undefined, options: { json?: boolean }): Promise<void> {
-  const store = openSettingsForCli(resolveStateDir());
-  const next = await guard(() => store.reset(path as SettingPath | undefined));
-  print(options.json, options.json ? next : path ? `${path} reset to ${JSON.stringify(store.get(path as SettingPath))}` : 'all settings reset to defaults');
-}
+export const configReset = (path: string | undefined, options: { json?: boolean }): Promise<void> =>
+  reporting(async () => {
+    const store = await guard(() => openSettingsForCli(resolveStateDir()));
+    const next = await guard(() => store.reset(path as SettingPath | undefined));
+    print(options.json, options.json ? next : path ? `${path} reset to ${JSON.stringify(store.get(path as SettingPath))}` : 'all settings reset to defaults');
+  });

@@ -11,8 +11,9 @@ function load(): typeof WriteFileAtomic {
   return module;
 }
 
-export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
-  await load()(path, data);
+/** mode: permissions of the new file (e.g. 0o600 for files others must not read). */
+export async function writeFileAtomic(path: string, data: string | Buffer, options: { mode?: number } = {}): Promise<void> {
+  await load()(path, data, options.mode === undefined ? {} : { mode: options.mode });
 }
 
 export function writeFileAtomicSync(path: string, data: string | Buffer): void {

@@ -109,6 +109,8 @@ export const SettingsSchema = z.object({
       untrackedSizeCapMB: z.number().positive().max(10_000).default(10),
       /** Also write the resume prompt into the repository (it may then be committed). */
       writePromptIntoRepo: z.boolean().default(false),
+      /** Leave out untracked files that look like secrets (.env*, *.pem, id_rsa, credentials*) even when not git-ignored. */
+      skipSecretLookingFiles: z.boolean().default(true),
     })
     .prefault({}),
   /**

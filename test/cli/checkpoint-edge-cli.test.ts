@@ -156,7 +156,7 @@ describe('no Claude activity', () => {
     expect(pause.code).toBe(2);
     expect(pause.stderr).toContain('no project with recent Claude Code activity');
 
-    expect(await cliJson(quiet, ['checkpoints', '--json'])).toEqual({ checkpoints: [], paused: [] });
+    expect(await cliJson(quiet, ['checkpoints', '--json'])).toEqual({ checkpoints: [], paused: [], problems: [] });
     expect(stashEntries(repo)).toEqual([]);
     expect(await repo.fingerprint()).toEqual(fingerprint);
   });

@@ -139,6 +139,19 @@ export function makeTempRepo(options: TempRepoOptions = {}): TempRepo {
   return repo;
 }
 
+/** main and feature both change conflict.txt; HEAD on the given branch (a merge of the other conflicts). */
+export function divergedRepo(checkout: 'main' | 'feature', options: { env?: NodeJS.ProcessEnv } = {}): TempRepo {
+  const repo = makeTempRepo({ ...options, files: { 'conflict.txt': 'base\n', 'other.txt': 'other\n' } });
+  repo.git(['checkout', '-q', '-b', 'feature']);
+  repo.write('conflict.txt', 'feature side\n');
+  repo.commitAll('feature change');
+  repo.git(['checkout', '-q', 'main']);
+  repo.write('conflict.txt', 'main side\n');
+  repo.commitAll('main change');
+  repo.git(['checkout', '-q', checkout]);
+  return repo;
+}
+
 /**
  * Takes a snapshot and asserts that the working tree and the index (plus any
  * other index files given) are byte- and time-identical afterwards.

@@ -78,6 +78,7 @@ export async function checkpointFromStatus(input: StatusCheckpointInput): Promis
       sessionFiles: (id) => input.engine.sessionFiles(id),
       untrackedSizeCapBytes: settings.checkpoint.untrackedSizeCapMB * 1024 * 1024,
       writePromptIntoRepo: settings.checkpoint.writePromptIntoRepo,
+      skipSecretLookingFiles: settings.checkpoint.skipSecretLookingFiles,
     },
   );
   // Pausing mutes the window that stopped the work until it resets: the user chose to wait.

@@ -11,9 +11,10 @@ import type { ActiveSession } from '../../shared/status.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import type { Clock, GitRunner } from '../ports.js';
 import { type CheckpointProjectRecord, type CheckpointRecord, CheckpointStore, type PauseMark } from './checkpoint-store.js';
+import { gitLine } from './git-paths.js';
 import { defaultCheckpointId } from './git-stash-format.js';
 import { type SnapshotResult, takeGitSnapshot } from './git-snapshot.js';
-import { type ResumeLimitInfo, buildResumePrompt } from './resume-prompt.js';
+import { type ResumeLimitInfo, buildResumePrompt, shellQuote } from './resume-prompt.js';
 import { type SessionDigest, findSessionTranscriptPaths, readSessionDigest } from './session-digest.js';
 
 export type CheckpointTrigger = 'manual' | 'menu' | 'hotkey' | 'notification' | 'limit-hit' | 'threshold' | 'hook';
@@ -38,6 +39,8 @@ export interface CheckpointDeps {
   sessionFiles: (sessionId: string) => string[];
   untrackedSizeCapBytes?: number;
   writePromptIntoRepo?: boolean;
+  /** Leave out untracked files that look like secrets (settings: checkpoint.skipSecretLookingFiles). */
+  skipSecretLookingFiles?: boolean;
 }
 
 export interface CheckpointOutcome {
@@ -45,6 +48,13 @@ export interface CheckpointOutcome {
   record: CheckpointRecord | null;
   skipped?: string;
   prompts: { projectDir: string; path: string; markdown: string }[];
+  /** Things people should know: a damaged index set aside. */
+  notices?: string[];
+  /**
+   * The stash exists but the record or a prompt could not be written (state
+   * folder unwritable, disk full). The record still names the stash.
+   */
+  storageError?: string;
 }
 
 interface ProjectGroup {
@@ -56,7 +66,7 @@ interface ProjectGroup {
 async function gitTopLevel(git: GitRunner, dir: string): Promise<string | null> {
   if (!existsSync(dir)) return null;
   const result = await git.run(['rev-parse', '--show-toplevel'], { cwd: dir });
-  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+  return result.code === 0 ? gitLine(result.stdout) : null;
 }
 
 /** Maps directories to their git top level; several sessions in one repo (or worktree) make one group. */
@@ -83,30 +93,59 @@ export async function groupProjects(git: GitRunner, sessions: readonly ActiveSes
   return [...groups.values()];
 }
 
-function projectRecordFrom(group: ProjectGroup, snapshot: SnapshotResult | null, promptPath: string): CheckpointProjectRecord {
+async function isBareRepository(git: GitRunner, dir: string): Promise<boolean> {
+  if (!existsSync(dir)) return false;
+  const result = await git.run(['rev-parse', '--is-bare-repository'], { cwd: dir });
+  return result.code === 0 && gitLine(result.stdout) === 'true';
+}
+
+const BARE_REFUSAL = 'it is a bare repository: there is no working tree to save';
+
+function projectRecordFrom(group: ProjectGroup, snapshot: SnapshotResult | null, promptPath: string, bare = false): CheckpointProjectRecord {
   return {
     projectDir: group.projectDir,
     repoRoot: group.repoRoot,
     isGitRepo: snapshot !== null,
     branch: snapshot?.branch ?? null,
     head: snapshot?.head ?? null,
-    status: snapshot ? snapshot.status : 'not-a-repo',
+    status: snapshot ? snapshot.status : bare ? 'bare-repo' : 'not-a-repo',
     stashSha: snapshot?.stashSha ?? null,
     privateRef: snapshot?.privateRef ?? null,
-    refusal: snapshot?.refusal ?? null,
+    refusal: snapshot?.refusal ?? (bare ? BARE_REFUSAL : null),
     promptPath,
     sessionIds: group.sessions.map((s) => s.sessionId),
     notCaptured: snapshot
       ? [
           ...snapshot.notCaptured,
           ...snapshot.submodules.flatMap((s) => s.notCaptured.map((n) => `${s.repoRoot}: ${n}`)),
+          ...submoduleRestoreNotes(snapshot.submodules),
+          ...snapshot.skippedFiles
+            .filter((f) => f.reason === 'secret-looking')
+            .map((f) => `${f.path} looks like a secret and is not ignored by git, so it was left out (setting checkpoint.skipSecretLookingFiles)`),
           ...snapshot.ignoredSecretsMentioned.map((p) => `${p} is ignored by git and was not saved (secrets never go into a checkpoint)`),
         ]
       : [],
     skippedFiles: snapshot ? snapshot.skippedFiles.map((f) => ({ path: f.path, reason: f.reason, ...(f.bytes === undefined ? {} : { bytes: f.bytes }) })) : [],
-    submodules: snapshot ? snapshot.submodules.map((s) => ({ repoRoot: s.repoRoot, status: s.status, stashSha: s.stashSha ?? null })) : [],
+    submodules: snapshot ? flattenSubmodules(snapshot.submodules).map((s) => ({ repoRoot: s.repoRoot, status: s.status, stashSha: s.stashSha ?? null, head: s.head, privateRef: s.privateRef ?? null })) : [],
     changedFiles: snapshot?.changedFiles.length ?? 0,
   };
+}
+
+/** Submodules inside submodules too, outermost first (restore applies them in this order). */
+function flattenSubmodules(submodules: readonly SnapshotResult[]): SnapshotResult[] {
+  return submodules.flatMap((s) => [s, ...flattenSubmodules(s.submodules)]);
+}
+
+/** The top-level stash does not hold a submodule's changes: say where they are and how they come back. */
+function submoduleRestoreNotes(submodules: readonly SnapshotResult[]): string[] {
+  // Short enough for the prompt's one-line notes (cut at 300 characters).
+  return flattenSubmodules(submodules)
+    .filter((s) => s.stashSha)
+    .map(
+      (s) =>
+        `submodule ${s.repoRoot} has its own stash (on HEAD ${s.head?.slice(0, 12) ?? 'unknown'}): ` +
+        `git -C ${shellQuote(s.repoRoot)} stash apply --index ${s.stashSha}, or breather restore --apply`,
+    );
 }
 
 async function digestsFor(group: ProjectGroup, deps: CheckpointDeps): Promise<SessionDigest[]> {
@@ -133,6 +172,7 @@ export async function createCheckpoint(request: CheckpointRequest, deps: Checkpo
   const id = defaultCheckpointId(now, Math.random().toString(16).slice(2, 10));
   const projects: CheckpointProjectRecord[] = [];
   const prompts: CheckpointOutcome['prompts'] = [];
+  const storageErrors: string[] = [];
   for (const group of groups) {
     const snapshot = group.repoRoot
       ? await takeGitSnapshot(group.repoRoot, deps.git, {
@@ -140,25 +180,34 @@ export async function createCheckpoint(request: CheckpointRequest, deps: Checkpo
           id: `${id}-${projects.length}`,
           message: `(${request.trigger})`,
           ...(deps.untrackedSizeCapBytes === undefined ? {} : { untrackedSizeCapBytes: deps.untrackedSizeCapBytes }),
+          skipSecretLookingFiles: deps.skipSecretLookingFiles ?? true,
         })
       : null;
+    const bare = !snapshot && (await isBareRepository(deps.git, group.projectDir));
     const markdown = buildResumePrompt({
       projectDir: group.projectDir,
       repo: snapshot
         ? { ...snapshot, isGitRepo: true, refusal: snapshot.refusal ?? null, stashSha: snapshot.stashSha ?? null, privateRef: snapshot.privateRef ?? null, notCaptured: projectRecordFrom(group, snapshot, '').notCaptured }
-        : { isGitRepo: false, branch: null, head: null, status: 'not-a-repo', notCaptured: [], skippedFiles: [], diffStat: '' },
+        : bare
+          ? { isGitRepo: true, branch: null, head: null, status: 'bare-repo', refusal: BARE_REFUSAL, notCaptured: [], skippedFiles: [], diffStat: '' }
+          : { isGitRepo: false, branch: null, head: null, status: 'not-a-repo', notCaptured: [], skippedFiles: [], diffStat: '' },
       sessions: await digestsFor(group, deps),
       limit: request.limit ?? null,
       checkpointAt: now.toISOString(),
     });
-    const promptPath = store.promptPathFor(group.projectDir, now);
-    await store.writePrompt(promptPath, markdown);
+    let promptPath = store.promptPathFor(group.projectDir, now);
+    // The stash already exists: a state folder that cannot be written must not hide it.
+    const promptFailure = await storageFailure(() => store.writePrompt(promptPath, markdown));
+    if (promptFailure) {
+      storageErrors.push(`the resume prompt ${promptPath} could not be written (${promptFailure})`);
+      promptPath = '';
+    }
     if (deps.writePromptIntoRepo && group.repoRoot) {
       // Opt-in: the user asked for the prompt inside the repository, where it may be committed.
       await mkdir(join(group.repoRoot, '.breather'), { recursive: true });
-      await writeFileAtomic(join(group.repoRoot, '.breather', 'RESUME.md'), markdown);
+      await writeFileAtomic(join(group.repoRoot, '.breather', 'RESUME.md'), markdown, { mode: 0o600 });
     }
-    projects.push(projectRecordFrom(group, snapshot, promptPath));
+    projects.push(projectRecordFrom(group, snapshot, promptPath, bare));
     prompts.push({ projectDir: group.projectDir, path: promptPath, markdown });
   }
 
@@ -170,15 +219,33 @@ export async function createCheckpoint(request: CheckpointRequest, deps: Checkpo
     limit: request.limit ? { windowLabel: request.limit.windowLabel, resetsAt: request.limit.resetsAt } : null,
     projects,
   };
-  await store.add(record);
-  if (request.pause) {
-    const marks = (await store.pauses()).filter((m) => !projects.some((p) => p.projectDir === m.projectDir));
-    for (const p of projects) {
-      marks.push({ projectDir: p.projectDir, since: record.createdAt, checkpointId: id, window: request.limit?.window ?? null, resetsAt: request.limit?.resetsAt ?? null });
-    }
-    await store.setPauses(marks);
+  let notices: string[] = [];
+  const addFailure = await storageFailure(async () => {
+    notices = await store.add(record);
+  });
+  if (addFailure) storageErrors.push(`the checkpoint record could not be added to ${store.indexPath} (${addFailure})`);
+  if (request.pause && !addFailure) {
+    const pauseFailure = await storageFailure(() =>
+      store.updatePauses((current) => [
+        ...current.filter((m) => !projects.some((p) => p.projectDir === m.projectDir)),
+        ...projects.map((p) => ({ projectDir: p.projectDir, since: record.createdAt, checkpointId: id, window: request.limit?.window ?? null, resetsAt: request.limit?.resetsAt ?? null })),
+      ]),
+    );
+    if (pauseFailure) storageErrors.push(`the pause could not be recorded in ${store.pausesPath} (${pauseFailure})`);
   }
-  return { record, prompts };
+  return { record, prompts, ...(notices.length > 0 ? { notices } : {}), ...(storageErrors.length > 0 ? { storageError: storageErrors.join('; ') } : {}) };
+}
+
+/** Runs a write; a file-system failure (EACCES, ENOSPC, EROFS, a lock not obtained…) comes back as a sentence. */
+async function storageFailure(write: () => Promise<unknown>): Promise<string | null> {
+  try {
+    await write();
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw error;
+    return (error as Error).message;
+  }
 }
 
 /**
@@ -199,12 +266,14 @@ export function projectDirFor(projectDirs: Iterable<string>, dir: string): strin
 /** Clears pause marks (one project, or all) and returns what was cleared. */
 export async function clearPauses(stateDir: string, projectDir?: string): Promise<PauseMark[]> {
   const store = new CheckpointStore(stateDir);
-  const marks = await store.pauses();
   // Checkpointed projects count too, so a worktree never resolves to the main repository's mark.
-  const known = async () => [...marks.map((m) => m.projectDir), ...(await store.list()).flatMap((r) => r.projects.map((p) => p.projectDir))];
-  const target = projectDir ? projectDirFor(await known(), projectDir) : null;
-  const cleared = projectDir ? marks.filter((m) => m.projectDir === target) : marks;
-  await store.setPauses(marks.filter((m) => !cleared.includes(m)));
+  const recorded = (await store.list()).flatMap((r) => r.projects.map((p) => p.projectDir));
+  let cleared: PauseMark[] = [];
+  await store.updatePauses((marks) => {
+    const target = projectDir ? projectDirFor([...marks.map((m) => m.projectDir), ...recorded], projectDir) : null;
+    cleared = projectDir ? marks.filter((m) => m.projectDir === target) : marks;
+    return marks.filter((m) => !cleared.includes(m));
+  });
   return cleared;
 }
 

@@ -1,36 +1,22 @@
 // Where checkpoints live: <state>/checkpoints/<project>/<timestamp>.md, an
 // index of every checkpoint, the pause marks the PreToolUse gate reads, and the
 // keys of automatic checkpoints already taken. All written atomically.
-import { mkdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+//
+// Writers are serialised with one lock (checkpoints/index.lock, via
+// proper-lockfile): a lock keeps the single index.json that people, the tray
+// and older versions already read, where one file per checkpoint would need a
+// second source of truth and a rebuild on every read. Each read-modify-write
+// (index, pauses, auto keys) happens inside it, so 16 parallel `checkpoint`
+// runs leave 16 records. Prompts and the index are private (0700 / 0600), as
+// `.ssh` is: they quote the user's work.
+import { createRequire } from 'node:module';
+import { chmod, mkdir, readFile, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type ProperLockfile from 'proper-lockfile';
 import { writeFileAtomic } from '../atomic-file.js';
+import { type CheckpointRecord, type IdMatch, parseIndexEntries, resolveCheckpointId } from './checkpoint-records.js';
 
-export interface CheckpointProjectRecord {
-  projectDir: string;
-  repoRoot: string | null;
-  isGitRepo: boolean;
-  branch: string | null;
-  head: string | null;
-  status: 'stashed' | 'nothing-to-stash' | 'refused' | 'not-a-repo';
-  stashSha: string | null;
-  privateRef: string | null;
-  refusal: string | null;
-  promptPath: string;
-  sessionIds: string[];
-  notCaptured: string[];
-  skippedFiles: { path: string; reason: string; bytes?: number }[];
-  submodules: { repoRoot: string; status: string; stashSha: string | null }[];
-  changedFiles: number;
-}
-
-export interface CheckpointRecord {
-  id: string;
-  createdAt: string;
-  trigger: string;
-  paused: boolean;
-  limit: { windowLabel: string | null; resetsAt: string | null } | null;
-  projects: CheckpointProjectRecord[];
-}
+export type { CheckpointProjectRecord, CheckpointRecord, CheckpointSubmoduleRecord } from './checkpoint-records.js';
 
 export interface PauseMark {
   projectDir: string;
@@ -40,22 +26,15 @@ export interface PauseMark {
   resetsAt: string | null;
 }
 
-interface IndexFile {
-  version: 1;
-  checkpoints: CheckpointRecord[];
-}
-
-interface PausesFile {
-  version: 1;
-  paused: PauseMark[];
-}
-
-interface AutoKeysFile {
-  version: 1;
-  keys: string[];
+export interface IndexRead {
+  records: CheckpointRecord[];
+  /** Sentences for people: skipped entries, a damaged index. */
+  problems: string[];
 }
 
 const MAX_AUTO_KEYS = 500;
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
 
 export function checkpointsDir(stateDir: string): string {
   return join(stateDir, 'checkpoints');
@@ -69,24 +48,63 @@ export function projectSlug(projectDir: string): string {
   return `${base}-${(hash >>> 0).toString(36)}`;
 }
 
-async function readJson<T>(path: string, empty: T, valid: (value: unknown) => boolean): Promise<T> {
+export function corruptBackupPath(path: string, now: Date): string {
+  return `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+}
+
+type RawFile = { kind: 'missing' } | { kind: 'ok'; value: Record<string, unknown> } | { kind: 'damaged'; why: string };
+
+/** A JSON object file: missing, parsed, or damaged (with why). Other read errors throw. */
+async function readRaw(path: string): Promise<RawFile> {
+  let text: string;
   try {
-    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
-    return valid(value) ? (value as T) : empty;
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    throw error;
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return { kind: 'ok', value: value as Record<string, unknown> };
+    return { kind: 'damaged', why: 'does not hold a JSON object' };
   } catch {
-    return empty;
+    return { kind: 'damaged', why: 'is not valid JSON' };
   }
 }
 
+/** The array under key, or why the file cannot be read as one. */
+function arrayIn(raw: RawFile, key: string): { entries: unknown[] } | { why: string } {
+  if (raw.kind === 'missing') return { entries: [] };
+  if (raw.kind === 'damaged') return { why: raw.why };
+  const entries = raw.value[key];
+  return Array.isArray(entries) ? { entries } : { why: `has no "${key}" list` };
+}
+
+async function privateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
+  // A folder made by an older version may be world-readable.
+  await chmod(dir, PRIVATE_DIR);
+}
+
 async function writeJson(path: string, value: unknown): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true });
-  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { mode: PRIVATE_FILE });
+}
+
+let lockfile: typeof ProperLockfile | null = null;
+function loadLockfile(): typeof ProperLockfile {
+  // CommonJS, and only writers need it: loaded on first use.
+  lockfile ??= createRequire(import.meta.url)('proper-lockfile') as typeof ProperLockfile;
+  return lockfile;
 }
 
 export class CheckpointStore {
-  constructor(readonly stateDir: string) {}
+  constructor(
+    readonly stateDir: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
-  private get indexPath(): string {
+  get indexPath(): string {
     return join(checkpointsDir(this.stateDir), 'index.json');
   }
 
@@ -103,41 +121,119 @@ export class CheckpointStore {
   }
 
   async writePrompt(path: string, markdown: string): Promise<void> {
-    await mkdir(join(path, '..'), { recursive: true });
-    await writeFileAtomic(path, markdown);
+    await privateDir(checkpointsDir(this.stateDir));
+    await privateDir(dirname(path));
+    await writeFileAtomic(path, markdown, { mode: PRIVATE_FILE });
+  }
+
+  /** Runs fn while holding the store's lock (waits for other writers, up to ~20 s). */
+  async withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const dir = checkpointsDir(this.stateDir);
+    await privateDir(dir);
+    const release = await loadLockfile().lock(dir, {
+      lockfilePath: join(dir, 'index.lock'),
+      realpath: false,
+      stale: 10_000,
+      retries: { retries: 120, factor: 1.3, minTimeout: 10, maxTimeout: 250, randomize: true },
+      // A lock judged stale while we still work: our write is atomic either way.
+      onCompromised: () => {},
+    });
+    try {
+      return await fn();
+    } finally {
+      await release().catch(() => {});
+    }
+  }
+
+  /** Every valid record, and what was wrong with the rest. */
+  async read(): Promise<IndexRead> {
+    const found = arrayIn(await readRaw(this.indexPath), 'checkpoints');
+    if ('why' in found) {
+      return { records: [], problems: [`the checkpoint index ${this.indexPath} ${found.why}; it is left as it is. Run \`breather checkpoints --repair\` to rebuild it from the repositories.`] };
+    }
+    const { records, skipped } = parseIndexEntries(found.entries);
+    return { records, problems: skipped };
   }
 
   async list(): Promise<CheckpointRecord[]> {
-    const data = await readJson<IndexFile>(this.indexPath, { version: 1, checkpoints: [] }, (v) => Array.isArray((v as IndexFile)?.checkpoints));
-    return data.checkpoints;
+    return (await this.read()).records;
   }
 
-  async add(record: CheckpointRecord): Promise<void> {
-    const checkpoints = await this.list();
-    checkpoints.push(record);
-    await writeJson(this.indexPath, { version: 1, checkpoints } satisfies IndexFile);
+  /** Appends a record; returns notices (a damaged index set aside). Entries it cannot read are kept as they were. */
+  async add(record: CheckpointRecord): Promise<string[]> {
+    return this.withLock(async () => {
+      const { entries, notices } = await this.entriesForWrite();
+      await writeJson(this.indexPath, { version: 1, checkpoints: [...entries, record] });
+      return notices;
+    });
   }
 
+  /** Replaces the whole index (used by repair); a damaged one is set aside first. */
+  async replaceAll(build: (current: CheckpointRecord[]) => Promise<CheckpointRecord[]>): Promise<{ records: CheckpointRecord[]; notices: string[] }> {
+    return this.withLock(async () => {
+      const { entries, notices } = await this.entriesForWrite();
+      const { records, skipped } = parseIndexEntries(entries);
+      const next = await build(records);
+      await writeJson(this.indexPath, { version: 1, checkpoints: next });
+      return { records: next, notices: [...notices, ...skipped.map((s) => s.replace(/; skipped$/, '; dropped by the repair'))] };
+    });
+  }
+
+  /** Current raw entries; a damaged index is renamed to index.json.corrupt-<time>, never overwritten. */
+  private async entriesForWrite(): Promise<{ entries: unknown[]; notices: string[] }> {
+    const found = arrayIn(await readRaw(this.indexPath), 'checkpoints');
+    if (!('why' in found)) return { entries: found.entries, notices: [] };
+    const backup = corruptBackupPath(this.indexPath, this.now());
+    await rename(this.indexPath, backup);
+    return {
+      entries: [],
+      notices: [`the checkpoint index ${found.why}; it was kept as ${backup} and a new index was started. \`breather checkpoints --repair\` rebuilds the older entries from the repositories.`],
+    };
+  }
+
+  async resolve(id: string): Promise<IdMatch> {
+    return resolveCheckpointId(await this.list(), id);
+  }
+
+  /** The record an id names unambiguously (see resolveCheckpointId), or null. */
   async find(id: string): Promise<CheckpointRecord | null> {
-    const all = await this.list();
-    return all.find((c) => c.id === id) ?? all.find((c) => c.id.startsWith(id)) ?? null;
+    const match = await this.resolve(id);
+    return match.kind === 'found' ? match.record : null;
   }
 
   async pauses(): Promise<PauseMark[]> {
-    const data = await readJson<PausesFile>(this.pausesPath, { version: 1, paused: [] }, (v) => Array.isArray((v as PausesFile)?.paused));
-    return data.paused;
+    const found = arrayIn(await readRaw(this.pausesPath).catch(() => ({ kind: 'missing' }) as const), 'paused');
+    if ('why' in found) return [];
+    return found.entries.filter(isPauseMark);
   }
 
   async setPauses(paused: PauseMark[]): Promise<void> {
-    await writeJson(this.pausesPath, { version: 1, paused } satisfies PausesFile);
+    await this.withLock(() => writeJson(this.pausesPath, { version: 1, paused }));
+  }
+
+  /** Read-modify-write of the pause marks under the lock; returns the new marks. */
+  async updatePauses(change: (marks: PauseMark[]) => PauseMark[]): Promise<PauseMark[]> {
+    return this.withLock(async () => {
+      const next = change(await this.pauses());
+      await writeJson(this.pausesPath, { version: 1, paused: next });
+      return next;
+    });
   }
 
   /** Records an automatic checkpoint key; false when it was already taken. */
   async claimAutoKey(key: string): Promise<boolean> {
-    const data = await readJson<AutoKeysFile>(this.autoKeysPath, { version: 1, keys: [] }, (v) => Array.isArray((v as AutoKeysFile)?.keys));
-    if (data.keys.includes(key)) return false;
-    data.keys.push(key);
-    await writeJson(this.autoKeysPath, { version: 1, keys: data.keys.slice(-MAX_AUTO_KEYS) } satisfies AutoKeysFile);
-    return true;
+    return this.withLock(async () => {
+      const found = arrayIn(await readRaw(this.autoKeysPath).catch(() => ({ kind: 'missing' }) as const), 'keys');
+      const keys = 'why' in found ? [] : found.entries.filter((k): k is string => typeof k === 'string');
+      if (keys.includes(key)) return false;
+      keys.push(key);
+      await writeJson(this.autoKeysPath, { version: 1, keys: keys.slice(-MAX_AUTO_KEYS) });
+      return true;
+    });
   }
+}
+
+function isPauseMark(value: unknown): value is PauseMark {
+  const mark = value as PauseMark | null;
+  return typeof mark?.projectDir === 'string' && typeof mark.since === 'string' && typeof mark.checkpointId === 'string';
 }

@@ -13,6 +13,16 @@ export function splitNul(output: Buffer): Buffer[] {
   return records;
 }
 
+/**
+ * One value git printed on its own line (a path, a ref, a sha), exactly: only
+ * the single trailing newline goes. Never trim(): a folder may end in a space
+ * or hold a newline, and "proj " is not "proj".
+ */
+export function gitLine(output: Buffer): string {
+  const text = output.toString('utf8');
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
 /** The inverse of splitNul: each record followed by a NUL, for `--stdin -z`. */
 export function joinNul(records: readonly Buffer[]): Buffer {
   const nul = Buffer.from([0]);

@@ -9,12 +9,10 @@ import { GitCommandError, GitSession } from './git-command.js';
 import { fallbackIdentityEnv, probeIdentity } from './git-identity.js';
 import {
   displayPath,
-  EMPTY_BLOB_ID,
   GITLINK_MODE,
   joinNul,
   parseStagedEntries,
   splitNul,
-  type StagedEntry,
 } from './git-paths.js';
 import { ScratchIndexes } from './git-scratch-index.js';
 import {
@@ -33,6 +31,8 @@ import {
   type SkipReason,
   statUntracked,
 } from './git-untracked.js';
+import { unstashableIndexReason } from './git-index-checks.js';
+import { describeHead, type HeadState, locateRepository, readHeadState, type RepoLocation } from './git-repo-head.js';
 import { describeUncapturedState, readRepoStateMarkers } from './repo-state.js';
 
 export interface SnapshotOptions {
@@ -45,6 +45,8 @@ export interface SnapshotOptions {
   privateRefPrefix?: string;
   /** Private ref name under the prefix. Default: ISO time plus short stash sha. */
   id?: string;
+  /** Leave out untracked files that look like secrets (.env*, *.pem, id_rsa…). Default false. */
+  skipSecretLookingFiles?: boolean;
   /** Waits between `git stash store` attempts while refs/stash.lock is held. */
   stashLockRetryDelaysMs?: readonly number[];
 }
@@ -86,10 +88,6 @@ export interface SnapshotResult {
 
 export const DEFAULT_STASH_LOCK_RETRY_DELAYS_MS: readonly number[] = [50, 100, 200, 400, 800];
 
-// Empty blob ids (SHA-1 and SHA-256 repositories): an intent-to-add entry has one.
-const EMPTY_BLOB_IDS = new Set([EMPTY_BLOB_ID, '473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813']);
-
-const LIST_LIMIT = 5;
 
 /** Takes the snapshot of the repository (or linked worktree) containing dir. */
 export async function takeGitSnapshot(
@@ -122,50 +120,6 @@ export async function takeGitSnapshot(
     result.submodules = await snapshotSubmodules(git, result.repoRoot, submodulePaths, options);
   }
   return result;
-}
-
-interface RepoLocation {
-  repoRoot: string;
-  gitDir: string;
-  commonDir: string;
-}
-
-async function locateRepository(git: GitRunner, dir: string): Promise<RepoLocation | { refusal: string }> {
-  try {
-    await access(dir);
-  } catch {
-    return { refusal: `${dir} does not exist` };
-  }
-  const probe = await new GitSession(git, dir).attempt([
-    'rev-parse',
-    '--path-format=absolute',
-    '--show-toplevel',
-    '--absolute-git-dir',
-    '--git-common-dir',
-  ]);
-  const [repoRoot, gitDir, commonDir] = probe.stdout.toString('utf8').split('\n');
-  if (probe.code !== 0 || !repoRoot || !gitDir || !commonDir) {
-    return { refusal: `${dir} is not inside a git working tree (${probe.stderr.trim() || 'git rev-parse failed'})` };
-  }
-  return { repoRoot, gitDir, commonDir };
-}
-
-interface HeadState {
-  sha: string | null;
-  branch: string | null;
-}
-
-async function readHeadState(session: GitSession): Promise<HeadState> {
-  const [symbolic, resolved] = await Promise.all([
-    session.attempt(['symbolic-ref', '-q', 'HEAD']),
-    session.attempt(['rev-parse', '-q', '--verify', 'HEAD^{commit}']),
-  ]);
-  const branchRef = symbolic.code === 0 ? symbolic.stdout.toString('utf8').trim() : '';
-  return {
-    // As git stash does, only refs/heads/* count as a branch.
-    branch: branchRef.startsWith('refs/heads/') ? branchRef.slice('refs/heads/'.length) : null,
-    sha: resolved.code === 0 ? resolved.stdout.toString('utf8').trim() : null,
-  };
 }
 
 /** The snapshot proper. Fills result in; returns the submodule paths found in the index. */
@@ -270,41 +224,6 @@ async function snapshotRepository(
   return submodulePaths;
 }
 
-/** Why git stash could not save this index (unmerged or intent-to-add paths), or null. */
-async function unstashableIndexReason(
-  session: GitSession,
-  indexFile: string,
-  entries: readonly StagedEntry[],
-): Promise<string | null> {
-  const unmerged = [...new Set(entries.filter((entry) => entry.stage !== 0).map((entry) => displayPath(entry.path)))];
-  if (unmerged.length > 0) {
-    return (
-      `${unmerged.length} file(s) have unresolved conflicts (${listSome(unmerged)}); ` +
-      'git cannot stash unmerged paths. Resolve them and `git add` them, or abort the operation, then try again.'
-    );
-  }
-  const intentToAdd = await intentToAddPaths(session, indexFile, entries);
-  if (intentToAdd.length > 0) {
-    return (
-      `${intentToAdd.length} file(s) were added with \`git add -N\` (${listSome(intentToAdd)}); ` +
-      'git stash cannot save intent-to-add files. `git add` them fully or `git reset` them, then try again.'
-    );
-  }
-  return null;
-}
-
-/** Paths added with `git add -N`; only checked when an empty blob is staged. */
-async function intentToAddPaths(
-  session: GitSession,
-  indexFile: string,
-  entries: readonly StagedEntry[],
-): Promise<string[]> {
-  if (!entries.some((entry) => EMPTY_BLOB_IDS.has(entry.objectId))) return [];
-  // Only an intent-to-add entry shows up as "added" between index and files.
-  const added = await session.bytes(['diff-files', '-z', '--name-only', '--diff-filter=A'], { indexFile });
-  return splitNul(added).map(displayPath);
-}
-
 /** The working tree's tracked files as a tree: `git add -u` into the scratch index. */
 async function captureWorktreeTree(session: GitSession, indexFile: string): Promise<string> {
   await session.bytes(['add', '-u', '--', ':/'], { indexFile });
@@ -332,9 +251,11 @@ async function captureUntracked(
   const included: Buffer[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of await statUntracked(repoRoot, listed)) {
-    const decision = decideUntracked(file, cap);
+    const decision = decideUntracked(file, cap, options.skipSecretLookingFiles ?? false);
     if (decision.include) {
       included.push(file.path);
+    } else if (decision.reason === 'secret-looking') {
+      skipped.push({ path: displayPath(file.path), reason: 'secret-looking' });
     } else if (decision.reason === 'too-large') {
       skipped.push({ path: displayPath(file.path), reason: 'too-large', bytes: file.bytes ?? 0 });
     } else if (decision.reason === 'nested-repo') {
@@ -444,15 +365,6 @@ function refused(result: SnapshotResult, refusal: string): SnapshotResult {
   result.status = 'refused';
   result.refusal = refusal;
   return result;
-}
-
-function describeHead(head: HeadState): string {
-  return `${head.branch ?? 'detached'} at ${head.sha?.slice(0, 12) ?? 'no commit'}`;
-}
-
-function listSome(paths: readonly string[]): string {
-  const shown = paths.slice(0, LIST_LIMIT).join(', ');
-  return paths.length > LIST_LIMIT ? `${shown}, and ${paths.length - LIST_LIMIT} more` : shown;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import { lstat } from 'node:fs/promises';
 
 export const DEFAULT_UNTRACKED_SIZE_CAP_BYTES = 10 * 1024 * 1024;
 
-export type SkipReason = 'too-large' | 'nested-repo';
+export type SkipReason = 'too-large' | 'nested-repo' | 'secret-looking';
 
 export interface UntrackedFile {
   path: Buffer;
@@ -23,9 +23,12 @@ export function isNestedRepoEntry(path: Buffer): boolean {
 }
 
 /** Pure decision for one listed untracked entry. */
-export function decideUntracked(file: UntrackedFile, sizeCapBytes: number): UntrackedDecision {
+export function decideUntracked(file: UntrackedFile, sizeCapBytes: number, skipSecretLooking = false): UntrackedDecision {
   if (isNestedRepoEntry(file.path)) return { include: false, reason: 'nested-repo' };
   if (file.bytes === null) return { include: false, reason: 'gone' };
+  // Not ignored, yet named like a key or an env file: kept out of the stash (a
+  // stash is easily pushed or shared) unless the user turned this off.
+  if (skipSecretLooking && looksLikeSecretFile(file.path.toString('utf8'))) return { include: false, reason: 'secret-looking' };
   if (file.bytes > sizeCapBytes) return { include: false, reason: 'too-large' };
   return { include: true };
 }
@@ -55,7 +58,8 @@ export async function statUntracked(repoRoot: string, paths: readonly Buffer[]):
 }
 
 // Base names of files that usually hold credentials. Ignored files are never
-// snapshotted; these are named so the user knows they were left behind.
+// snapshotted; these are named so the user knows they were left behind. Not
+// ignored ones are left out too, by default (checkpoint.skipSecretLookingFiles).
 const SECRET_FILE_PATTERNS: readonly RegExp[] = [
   /^\.env(\..+)?$/i, // .env, .env.local, .env.production
   /^\.envrc$/,
@@ -67,7 +71,7 @@ const SECRET_FILE_PATTERNS: readonly RegExp[] = [
   /^service[-_]?account.*\.json$/i,
 ];
 
-/** Whether an ignored path's base name looks like a secret file. Pure. */
+/** Whether a path's base name looks like a secret file. Pure. */
 export function looksLikeSecretFile(path: string): boolean {
   const trimmed = path.replace(/\/+$/, '');
   const base = trimmed.slice(trimmed.lastIndexOf('/') + 1);

@@ -51,12 +51,12 @@ const SECRET_NAME_SEGMENTS = new Set([
 ]);
 const SECRET_NAME_FUSED = /(SECRET|PASSWORD|PASSWD|TOKEN|APIKEY|ACCESSKEY|PRIVATEKEY|CREDENTIAL|DATABASE_URL|CONNECTION_STRING)/;
 
-// The shell's working directories, not passwords.
+// The shell's working directories, not passwords (only in the shell's own spelling: pwd=… is a password).
 const NOT_SECRET_NAMES = new Set(['PWD', 'OLDPWD']);
 
 export function isSecretLookingName(name: string): boolean {
   const upper = name.toUpperCase();
-  if (NOT_SECRET_NAMES.has(upper)) return false;
+  if (NOT_SECRET_NAMES.has(name)) return false;
   if (SECRET_NAME_FUSED.test(upper)) return true;
   return upper.split(/[_\-.]+/).some((segment) => SECRET_NAME_SEGMENTS.has(segment));
 }
@@ -70,6 +70,70 @@ function isPlainSettingOrReference(rawValue: string): boolean {
   // A filesystem path (SSH_AUTH_SOCK, GOOGLE_APPLICATION_CREDENTIALS) points at a secret, it is not one.
   if (/^(~|\.{1,2})?\/[\w.\/-]*$/.test(value)) return true;
   return /^(\$\{?[A-Za-z_]|process\.env|os\.environ|os\.getenv|getenv\(|ENV\[|<[^>]*>$)/.test(value);
+}
+
+// Names whose value is a credential whatever it looks like (unlike KEY or TOKEN,
+// which name plenty of ordinary settings and code variables).
+const STRONG_SECRET_NAME = /(PASSWORD|PASSWD|PWD|PASSPHRASE|SECRET|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY)/;
+
+function isStrongSecretName(name: string): boolean {
+  const upper = name.toUpperCase().replace(/-/g, '_');
+  return !NOT_SECRET_NAMES.has(name) && STRONG_SECRET_NAME.test(upper);
+}
+
+function unquote(value: string): string {
+  return value.replace(/^(['"])(.*)\1$/, '$2');
+}
+
+/** Random-looking: letters and digits, or long. Code identifiers (`pw`, `getToken`) are not. */
+function looksRandom(value: string): boolean {
+  return (hasDigit(value) && hasLetter(value)) || value.length >= 24 || /[^A-Za-z0-9_.]/.test(value);
+}
+
+/**
+ * Whether `value`, given to a secret-looking name, should go. Strong names
+ * (password, secret, api_key…) and env-style UPPER_CASE names lose any real
+ * value; weaker ones (token, key, auth) only a random-looking one.
+ */
+function isSecretValue(name: string, rawValue: string): boolean {
+  if (!isSecretLookingName(name) || rawValue.includes(MARKER_PREFIX) || isPlainSettingOrReference(rawValue)) return false;
+  const value = unquote(rawValue.trim());
+  if (/^[A-Za-z_][\w.]*\(/.test(value)) return false; // a call: getToken()
+  const envStyle = /^[A-Z][A-Z0-9_]*$/.test(name);
+  return envStyle || isStrongSecretName(name) ? true : looksRandom(value);
+}
+
+/** Shannon entropy in bits per character. */
+function entropy(text: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) bits -= (count / text.length) * Math.log2(count / text.length);
+  return bits;
+}
+
+const AWS_KEY_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g;
+const BASE64_40 = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+const AWS_PAIR_DISTANCE = 300;
+
+/**
+ * An AWS secret access key carries no label of its own when pasted next to
+ * its key id (`AKIA… wJalr…`). A 40-character base64 word within a few lines
+ * of a key id, with upper and lower case, digits and high entropy, is one.
+ * (A git sha is lowercase hex: it never qualifies.)
+ */
+function redactUnlabelledAwsSecrets(text: string): { text: string; redactions: number } {
+  const ids = [...text.matchAll(AWS_KEY_ID)].map((m) => m.index);
+  if (ids.length === 0) return { text, redactions: 0 };
+  let redactions = 0;
+  const next = text.replace(BASE64_40, (word: string, offset: number) => {
+    const near = ids.some((at) => Math.abs(at - offset) <= AWS_PAIR_DISTANCE);
+    const mixed = /[A-Z]/.test(word) && /[a-z]/.test(word) && /\d/.test(word);
+    if (!near || !mixed || entropy(word) < 4) return word;
+    redactions += 1;
+    return marker('aws-secret-access-key');
+  });
+  return { text: next, redactions };
 }
 
 const RULES: RedactionRule[] = [
@@ -110,6 +174,46 @@ const RULES: RedactionRule[] = [
       return `${label}${marker('env-secret')}`;
     },
   },
+  // NAME=value anywhere in a line (list items, `PGPASSWORD=x psql`, password=…),
+  // any case. No spaces around `=`: `token = await getToken()` is code.
+  {
+    kind: 'assigned-secret',
+    pattern: /((?<![\w.$-])([A-Za-z_][A-Za-z0-9_.-]{0,100})=(?!=))("[^"\n]*"|'[^'\n]*'|[^\s"'`;,()&|<>]+)/g,
+    replace: (_match, groups) => {
+      const [label = '', name = '', value = ''] = groups;
+      // connect(password=password): a lowercase name given a bare word is code passing a variable.
+      if (!/^[A-Z][A-Z0-9_]*$/.test(name) && /^[A-Za-z_]+$/.test(value)) return null;
+      return isSecretValue(name, value) ? `${label}${marker('assigned-secret')}` : null;
+    },
+  },
+  // Command-line flags: --password=…, --token …, --api-key=….
+  {
+    kind: 'flag-secret',
+    pattern: /((?<![\w-])--?([A-Za-z][A-Za-z0-9_-]{1,60})(?:=|[ \t]+))("[^"\n]*"|'[^'\n]*'|[^\s"'`;,()&|<>-][^\s"'`;,()&|<>]*)/g,
+    replace: (_match, groups) => {
+      const [label = '', name = '', value = ''] = groups;
+      if (!isStrongSecretName(name) && !/^((auth|access)[-_]?)?token$/i.test(name)) return null;
+      if (value.includes(MARKER_PREFIX) || isPlainSettingOrReference(value)) return null;
+      // `--password to set it` is prose: a spaced value must look like a credential.
+      if (!label.endsWith('=') && !looksRandom(unquote(value))) return null;
+      return `${label}${marker('flag-secret')}`;
+    },
+  },
+  // mysql -pSECRET (the password glued to -p; a lone -p asks for it).
+  valueAfterLabel(
+    'mysql-password',
+    /(\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mariadb|mariadb-dump)\b[^\n]{0,200}?[ \t]-p)([^\s-][^\s]*)/g,
+    (v) => !/^[$`{<]/.test(v),
+  ),
+  // YAML `password: value` (unquoted) as a whole line, in a list or not.
+  {
+    kind: 'yaml-secret',
+    pattern: /^([ \t>]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,100})[ \t]*:[ \t]+)([^\s"'#|>&*!{[][^\s]*)[ \t]*$/gm,
+    replace: (_match, groups) => {
+      const [label = '', name = '', value = ''] = groups;
+      return isSecretValue(name, value) ? `${label}${marker('yaml-secret')}` : null;
+    },
+  },
   // JSON / YAML style "api_key": "value" with a secret-looking key and a string value.
   {
     kind: 'config-secret',
@@ -118,17 +222,19 @@ const RULES: RedactionRule[] = [
     replace: (_match, groups) => {
       const [label = '', , name = '', , value = ''] = groups;
       if (!isSecretLookingName(name) || value.includes(MARKER_PREFIX) || isPlainSettingOrReference(value)) return null;
-      // Object keys named key/token are common in code; only random-looking values count.
-      const looksRandom = (hasDigit(value) && hasLetter(value)) || value.length >= 24;
-      if (!looksRandom) return null;
+      // Object keys named key/token are common in code; only random-looking values count (any value of a password).
+      const random = (hasDigit(value) && hasLetter(value)) || value.length >= 24;
+      if (!random && !isStrongSecretName(name)) return null;
       return `${label}${marker('config-secret')}`;
     },
   },
 ];
 
 export function redactSecrets(text: string): RedactionResult {
-  let redactions = 0;
-  let current = text;
+  // Before the key id itself is replaced: the id is what marks its neighbour.
+  const paired = redactUnlabelledAwsSecrets(text);
+  let redactions = paired.redactions;
+  let current = paired.text;
   for (const rule of RULES) {
     current = current.replace(rule.pattern, (match: string, ...rest: unknown[]) => {
       // replace() passes the groups, then the offset and the whole string (no named groups are used).

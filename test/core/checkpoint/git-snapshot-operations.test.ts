@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  divergedRepo,
   expectRestoresInFreshClone,
   makeTempRepo,
   removeTempDirs,
@@ -13,19 +14,6 @@ import {
 afterAll(removeTempDirs);
 
 const NOW = new Date('2025-03-04T05:06:07.000Z');
-
-/** main and feature both change conflict.txt; HEAD on the given branch. */
-function divergedRepo(checkout: 'main' | 'feature'): TempRepo {
-  const repo = makeTempRepo({ files: { 'conflict.txt': 'base\n', 'other.txt': 'other\n' } });
-  repo.git(['checkout', '-q', '-b', 'feature']);
-  repo.write('conflict.txt', 'feature side\n');
-  repo.commitAll('feature change');
-  repo.git(['checkout', '-q', 'main']);
-  repo.write('conflict.txt', 'main side\n');
-  repo.commitAll('main change');
-  repo.git(['checkout', '-q', checkout]);
-  return repo;
-}
 
 interface Operation {
   name: string;

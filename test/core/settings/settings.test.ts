@@ -39,6 +39,7 @@ describe('settings schema', () => {
       activeMinutes: 30,
       untrackedSizeCapMB: 10,
       writePromptIntoRepo: false,
+      skipSecretLookingFiles: true,
     });
     expect(settings.globalHotkey).toBe('CommandOrControl+Alt+Shift+B');
   });
