@@ -5,6 +5,7 @@
 // controller only copies this onto the real Tray.
 import type { Status, WindowId, WindowStatus } from '../../shared/status.js';
 import { type TrayIconSpec, type IconBar, barLevel } from './tray-icon.js';
+import { currentLimit } from './current-limit.js';
 import { clockTime, leadWindow, orderedWindows } from './tray-lead.js';
 
 export type TrayLevel = 'idle' | 'ok' | 'warn' | 'critical' | 'limited';
@@ -59,14 +60,6 @@ function windowLine(w: WindowStatus, nowMs: number, timeZone?: string): string {
   return `${label}: ${used}${reset}`;
 }
 
-/** The blocking limit hit, if its window has not reset yet. */
-function blockingHit(status: Status, nowMs: number): Status['lastLimitHit'] {
-  const hit = status.lastLimitHit;
-  if (!hit) return null;
-  const blocking = hit.resetsAt ? Date.parse(hit.resetsAt) > nowMs : nowMs - Date.parse(hit.at) < 5 * 3_600_000;
-  return blocking ? hit : null;
-}
-
 function iconBar(w: WindowStatus | undefined): IconBar {
   if (!w) return { percent: null, level: 'ok', estimate: false };
   return { percent: w.usedPercent, level: barLevel(w.usedPercent, w.runsOutAt !== null), estimate: w.usedPercent !== null && !isOfficial(w) };
@@ -90,7 +83,7 @@ export function trayModel(status: Status | null, options: TrayModelOptions = {})
   }
   const nowMs = Date.parse(status.now);
   const windows = orderedWindows(status);
-  const hit = blockingHit(status, nowMs);
+  const hit = currentLimit(status);
   const lead = leadWindow(status);
   const five = status.windows.five_hour;
 
