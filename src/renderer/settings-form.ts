@@ -55,6 +55,7 @@ export function fill(settings: Settings): void {
   input('active-minutes').value = String(settings.checkpoint.activeMinutes);
   input('untracked-cap').value = String(settings.checkpoint.untrackedSizeCapMB);
   input('prompt-into-repo').checked = settings.checkpoint.writePromptIntoRepo;
+  input('skip-secrets').checked = settings.checkpoint.skipSecretLookingFiles;
   input('hotkey').value = settings.globalHotkey ?? '';
   input('launch-at-login').checked = settings.launchAtLogin;
   applyDisabled();
@@ -88,6 +89,7 @@ export function candidate(base: Settings): unknown {
   next.checkpoint.activeMinutes = numberOrNull(input('active-minutes').value) ?? Number.NaN;
   next.checkpoint.untrackedSizeCapMB = numberOrNull(input('untracked-cap').value) ?? Number.NaN;
   next.checkpoint.writePromptIntoRepo = input('prompt-into-repo').checked;
+  next.checkpoint.skipSecretLookingFiles = input('skip-secrets').checked;
   next.globalHotkey = input('hotkey').value.trim() === '' ? null : input('hotkey').value.trim();
   next.launchAtLogin = input('launch-at-login').checked;
   return next;

@@ -109,7 +109,7 @@ describe('settings page', () => {
       ['#data-roots', '/data/claude'], ['#account-poll', '15'], ['#wsl-excluded', 'Ubuntu'], ['#auto-threshold', '90'],
       ['#active-minutes', '20'], ['#untracked-cap', '5'], ['#hotkey', 'Alt+F9'],
     ];
-    for (const id of ['#quiet-enabled', '#anchor-enabled', '#account-enabled', '#launch-at-login', '#prompt-into-repo', '#limit-notice', '#reset-notice', '#notifications-sound', '#notifications-actions', '#auto-limit-hit', '#wsl-enabled']) await page.locator(id).click();
+    for (const id of ['#quiet-enabled', '#anchor-enabled', '#account-enabled', '#launch-at-login', '#prompt-into-repo', '#limit-notice', '#reset-notice', '#notifications-sound', '#notifications-actions', '#auto-limit-hit', '#skip-secrets', '#wsl-enabled']) await page.locator(id).click();
     await page.locator('#wsl-enabled').click(); // back on, so its list is editable
     await page.locator('#plan-preset').selectOption('custom');
     await page.locator('#anchor-weekday').selectOption('fri');
