@@ -212,7 +212,10 @@ export async function startApp(options: StartAppOptions): Promise<void> {
     onTrigger: () => void runCheckpoint('hotkey', false).catch(() => undefined),
     onConflict: (result) => log(result.message),
   });
-  hotkey.apply(settings.settings.globalHotkey);
+  const startHotkey = hotkey.apply(settings.settings.globalHotkey);
+  // Say so once at start when another app holds the hotkey: otherwise it would just do nothing.
+  const startNotice = hotkeyNotice(startHotkey);
+  if (startNotice) notify({ title: 'The checkpoint hotkey is not available', body: `${startNotice} Choose another in Settings.`, tag: 'breather-hotkey' });
 
   /** Applies what a settings change needs now; returns what could not be applied. */
   const applySettings = async (next: Settings, previous: Settings): Promise<string[]> => {

@@ -116,7 +116,7 @@ export const SettingsSchema = z.object({
   /**
    * Electron accelerator that takes a checkpoint at once; null: no global hotkey.
    * Three modifiers and B: no default binding on macOS, Windows or GNOME/KDE, nor in
-   * VS Code, JetBrains IDEs, browsers or terminals (README, "The global hotkey").
+   * VS Code, browsers or common terminals (README, "The global hotkey").
    */
   globalHotkey: z.string().min(1).nullable().default('CommandOrControl+Alt+Shift+B'),
   /** Start the tray app at login (login item on macOS/Windows, XDG autostart entry on Linux). */
