@@ -84,7 +84,8 @@ async function main(): Promise<void> {
       await settings.waitForSelector('#threshold-five-hour');
       await settings.waitForFunction(() => (document.getElementById('threshold-five-hour') as HTMLInputElement).value !== '');
       await settings.screenshot({ path: join(OUT, `settings-${theme}.png`) });
-      await settings.screenshot({ path: join(OUT, `settings-full-${theme}.png`), fullPage: true });
+      await settings.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await settings.screenshot({ path: join(OUT, `settings-bottom-${theme}.png`) });
       await settings.close();
     }
   } finally {
