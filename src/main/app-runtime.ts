@@ -148,7 +148,9 @@ export async function startApp(options: StartAppOptions): Promise<void> {
     },
     // Every checkpoint, from any trigger, ends in a notification.
     onCheckpoint: (outcome, trigger) => {
-      notify(checkpointNotice(outcome, trigger, outcome.record?.paused ?? false));
+      // One the user asked for is always answered; automatic ones follow the notifications switch.
+      const automatic = trigger === 'limit-hit' || trigger === 'threshold';
+      if (!automatic || settings.settings.notifications.enabled) notify(checkpointNotice(outcome, trigger, outcome.record?.paused ?? false));
       void syncPauses();
       void pushDashboard();
     },
