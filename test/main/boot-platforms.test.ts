@@ -57,6 +57,7 @@ describe('macOS', () => {
     await waitFor(() => booted!.fake.app.loginItems.length > 0, 'the login item');
     expect(booted.fake.app.loginItems[0]).toMatchObject({ openAtLogin: true });
     expect(booted.fake.app.appUserModelId).toBeNull();
+    await waitFor(() => !tray.toolTip.includes('reading'), 'the first status');
   });
 });
 
@@ -77,6 +78,7 @@ describe('Windows', () => {
     flatten(tray.popups[0]!.items).find((i) => i.label === 'Launch at login')!.click!();
     await waitFor(() => booted!.fake.app.loginItems.length > 0, 'the login item');
     expect(booted.fake.app.loginItems[0]).toMatchObject({ openAtLogin: true, name: APP_ID, path: process.execPath });
+    await waitFor(() => !tray.toolTip.includes('reading'), 'the first status');
   });
 });
 
