@@ -168,6 +168,18 @@ describe('WindowManager', () => {
     expect(manager.kindOf(win.webContents.id)).toBe('popover');
   });
 
+  it('closing the settings window with unsaved edits asks first; the answer decides', () => {
+    let answer = false;
+    const created: FakeWindow[] = [];
+    const manager = new WindowManager({ createWindow: (options) => (created.push(new FakeWindow(options)), created.at(-1)!), preloadPath: '/p', rendererDir: '/r', confirmLeave: () => answer });
+    manager.show('settings');
+    const contents = created[0]!.webContents;
+    // preventDefault on will-prevent-unload means "ignore the page's beforeunload and close".
+    expect(contents.fire('will-prevent-unload', '')).toBe(false);
+    answer = true;
+    expect(contents.fire('will-prevent-unload', '')).toBe(true);
+  });
+
   it('pushes events to every open window', () => {
     const { manager, created } = setup();
     manager.show('popover');
