@@ -28,6 +28,7 @@ import {
   generateCorpus,
 } from '../test/support/corpus-generator.js';
 import { benchCheckpoint } from './checkpoint-bench.js';
+import { benchHooks, hookBenchTable } from './hook-bench.js';
 // @ts-expect-error: a plain .mjs script shared with the tests.
 import { ensureCcusage } from '../scripts/ccusage-oracle.mjs';
 
@@ -563,6 +564,7 @@ async function main(): Promise<void> {
     process.stdout.write(report(r) + '\n');
     (globalThis as { gc?: () => void }).gc?.();
   }
+  process.stdout.write(`${hookBenchTable(benchHooks(join(REPO, 'dist/cli/breather-hook.mjs')))}\n\n`);
   try {
     const c = await benchCheckpoint();
     process.stdout.write(

@@ -17,6 +17,8 @@ const common = {
   format: 'esm',
   outExtension: { '.js': '.mjs' },
   banner: { js: '#!/usr/bin/env node' },
+  // jsonc-parser's main build is UMD with run-time requires esbuild cannot follow: bundle its ESM build.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 if (!only) await rm('dist', { recursive: true, force: true });
@@ -41,6 +43,18 @@ if (!only || only === 'cli') {
     },
   });
   await chmod('dist/cli/breather.mjs', 0o755);
+  // The bundle Claude Code runs on every message and tool call (statusline
+  // bridge, hooks): its own small file, no commander, no zod.
+  await build({
+    ...common,
+    // write-file-atomic and its two small dependencies go inside: one file to load.
+    packages: undefined,
+    minify: true,
+    // Bundled CommonJS needs require() for Node's built-ins, and write-file-atomic names its temp files after __filename.
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __breatherCreateRequire } from 'node:module';\nconst require = __breatherCreateRequire(import.meta.url);\nconst __filename = new URL(import.meta.url).pathname;" },
+    entryPoints: { 'cli/breather-hook': 'src/cli/breather-hook.ts' },
+  });
+  await chmod('dist/cli/breather-hook.mjs', 0o755);
 }
 
 // `npm run screenshots`: the page and icon renderer (dev only, not part of a normal build).
@@ -64,6 +78,7 @@ if (!only || only === 'app') {
     target: 'node20',
     format: 'cjs',
     sourcemap: 'linked',
+    alias: common.alias,
     logLevel: 'warning',
     outExtension: { '.js': '.cjs' },
     // Core uses import.meta.url (createRequire, sibling files): give the CJS bundle one.

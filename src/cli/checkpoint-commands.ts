@@ -5,6 +5,9 @@ import { resumeWindow } from '../core/alerts/alert-engine.js';
 import { alertStatePath, parseAlertState, saveAlertState } from '../core/alerts/alert-state-store.js';
 import { WINDOW_IDS } from '../core/limits/official-limits.js';
 import { checkpointFromStatus } from '../core/app/breather-service.js';
+import type { CurrentLimit } from '../core/app/current-limit.js';
+import { limitCheckpointPlan } from '../core/integration/limit-checkpoint.js';
+import { readStatuslineSnapshot } from '../core/limits/statusline-snapshot.js';
 import { type CheckpointOutcome, type CheckpointTrigger, clearPauses, latestCheckpointFor } from '../core/checkpoint/checkpoint-service.js';
 import { repairCheckpointIndex } from '../core/checkpoint/checkpoint-repair.js';
 import { CheckpointStore, type CheckpointProjectRecord, type CheckpointRecord } from '../core/checkpoint/checkpoint-store.js';
@@ -13,19 +16,38 @@ import { shellQuote } from '../core/checkpoint/resume-prompt.js';
 import { systemClock } from '../core/ports.js';
 import { resolveStateDir } from '../core/state-dir.js';
 import { UsageError } from './cli-error.js';
+import { cliTimeZone, formatWhen } from './time-format.js';
 import { type DataOptions, type OpenedUsage, monitorFor, openUsage } from './usage-session.js';
 
 export interface CheckpointOptions extends DataOptions {
   project?: string;
   json?: boolean;
+  limitHitSession?: string;
+  transcript?: string;
 }
 
-export async function runCheckpoint(opened: OpenedUsage, trigger: CheckpointTrigger, options: { project?: string; pause?: boolean; autoKey?: string }): Promise<CheckpointOutcome> {
+export async function runCheckpoint(
+  opened: OpenedUsage,
+  trigger: CheckpointTrigger,
+  options: { project?: string; pause?: boolean; autoKey?: string; limitHitSession?: string | undefined },
+): Promise<CheckpointOutcome> {
   const monitor = monitorFor(opened, null);
+  const status = await monitor.snapshot();
+  let hook: { autoKey: string; limit: CurrentLimit | null } | null = null;
+  if (options.limitHitSession !== undefined) {
+    // The StopFailure hook's fallback: the same plan (and once-only key) the running service would use.
+    const statusline = await readStatuslineSnapshot(opened.stateDir, new Date(Date.parse(status.now)));
+    hook = limitCheckpointPlan(options.limitHitSession || null, status, opened.engine.limitHits(), statusline);
+  }
   return checkpointFromStatus({
     trigger,
-    options: { ...(options.project ? { projectDir: options.project } : {}), pause: Boolean(options.pause), ...(options.autoKey ? { autoKey: options.autoKey } : {}) },
-    status: await monitor.snapshot(),
+    options: {
+      ...(options.project ? { projectDir: options.project } : {}),
+      pause: Boolean(options.pause),
+      ...(options.autoKey ? { autoKey: options.autoKey } : {}),
+      ...(hook ? { autoKey: hook.autoKey, limit: hook.limit } : {}),
+    },
+    status,
     engine: opened.engine,
     monitor,
     stateDir: opened.stateDir,
@@ -68,7 +90,12 @@ function stashesToKeep(record: CheckpointRecord): string[] {
 async function checkpointOrPause(options: CheckpointOptions, pause: boolean): Promise<void> {
   if (options.project && !existsSync(options.project)) throw new UsageError(`Project directory ${options.project} does not exist.`);
   const opened = await openUsage(options);
-  const outcome = await runCheckpoint(opened, 'manual', { ...(options.project ? { project: options.project } : {}), pause });
+  const fromHook = options.limitHitSession !== undefined;
+  const outcome = await runCheckpoint(opened, fromHook ? 'hook' : 'manual', {
+    ...(options.project ? { project: options.project } : {}),
+    pause: pause || fromHook,
+    limitHitSession: options.limitHitSession,
+  });
   if (!outcome.record) {
     if (options.json) process.stdout.write(`${JSON.stringify({ checkpoint: null, reason: outcome.skipped })}\n`);
     throw new UsageError(outcome.skipped ?? 'nothing to checkpoint');
@@ -122,7 +149,8 @@ export async function resumeCommand(options: CheckpointOptions): Promise<void> {
   else process.stderr.write('No checkpoint found.\n');
 }
 
-export async function checkpointsCommand(options: { json?: boolean; repair?: boolean }): Promise<void> {
+export async function checkpointsCommand(options: { json?: boolean; repair?: boolean; timezone?: string }): Promise<void> {
+  const when = { nowMs: Date.now(), zone: cliTimeZone(options.timezone) };
   const stateDir = resolveStateDir();
   if (options.repair) {
     const report = await repairCheckpointIndex(stateDir, createExecGitRunner());
@@ -142,6 +170,6 @@ export async function checkpointsCommand(options: { json?: boolean; repair?: boo
   }
   for (const problem of problems) process.stderr.write(`breather: ${problem}\n`);
   if (all.length === 0) process.stdout.write('No checkpoints yet.\n');
-  for (const record of all) process.stdout.write(`${record.id}  ${record.createdAt}  ${record.trigger}${record.paused ? ' (paused)' : ''}\n${record.projects.map((p) => `  ${describeProject(p).replace(/\n/g, '\n  ')}`).join('\n')}\n`);
-  for (const p of pauses) process.stdout.write(`paused: ${p.projectDir} since ${p.since}${p.resetsAt ? `, resets ${p.resetsAt}` : ''}\n`);
+  for (const record of all) process.stdout.write(`${record.id}  ${formatWhen(record.createdAt, when)}  ${record.trigger}${record.paused ? ' (paused)' : ''}\n${record.projects.map((p) => `  ${describeProject(p).replace(/\n/g, '\n  ')}`).join('\n')}\n`);
+  for (const p of pauses) process.stdout.write(`paused: ${p.projectDir} since ${formatWhen(p.since, when)}${p.resetsAt ? `, resets ${formatWhen(p.resetsAt, when)}` : ''}\n`);
 }

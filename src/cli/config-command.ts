@@ -65,10 +65,35 @@ export async function configGet(path: string | undefined, options: { json?: bool
   print(options.json, path ? (store.get(path as SettingPath) ?? null) : store.settings);
 }
 
+/** The issues of a rejected value, each said once: "Invalid value for a.b: expected array". */
+export function invalidValueMessage(path: string, issues: readonly string[], rawText: string, current: unknown): string {
+  const own = issues.map((issue) => {
+    if (issue.startsWith(`${path}: `)) return issue.slice(path.length + 2);
+    if (!issue.startsWith(`${path}.`)) return issue;
+    const rest = issue.slice(path.length + 1);
+    // "1: Too big" reads as a list position: "item 2: Too big".
+    return rest.replace(/^(\d+)(?=[.:])/, (index) => `item ${Number(index) + 1}`);
+  });
+  let message = `Invalid value for ${path}: ${own.join('; ')}`;
+  // Text that is not JSON reaches the schema as a string; say how to write the value.
+  const wantsJson = own.some((issue) => /expected (array|number|boolean|object|record)/.test(issue));
+  if (wantsJson && typeof parseSettingValue(rawText) === 'string') {
+    const example = current === null || current === undefined || typeof current === 'string' ? null : JSON.stringify(current);
+    message += example ? `. Use JSON, e.g. '${example}'` : '. Use JSON';
+  }
+  return message;
+}
+
 export const configSet = (path: string, value: string, options: { json?: boolean }): Promise<void> =>
   reporting(async () => {
     const store = await guard(() => openSettingsForCli(resolveStateDir()));
-    const next = await guard(() => store.set(path as SettingPath, parseSettingValue(value) as never));
+    const next = await guard(() => store.set(path as SettingPath, parseSettingValue(value) as never)).catch((error: unknown) => {
+      if (error instanceof UsageError && isSettingPath(path)) {
+        const issues = /^Invalid value for [^:]+: (.*)$/.exec(error.message)?.[1]?.split('; ');
+        if (issues) throw new UsageError(invalidValueMessage(path, issues, value, store.get(path as SettingPath)));
+      }
+      throw error;
+    });
     print(options.json, options.json ? next : `${path} = ${JSON.stringify(store.get(path as SettingPath))} (saved in ${store.path})`);
   });
 

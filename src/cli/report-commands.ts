@@ -5,7 +5,9 @@ import type { UsageBucket } from '../core/ingest/usage-index.js';
 import { type ReportFilter, type UsageGroup, dailyUsage, filterBuckets, sessionUsage, sumGroups } from '../core/usage/usage-reports.js';
 import { UsageError } from './cli-error.js';
 import { blocksJson, dailyJson, sessionJson } from './report-json.js';
-import { blocksTable, dailyTable, sessionTable } from './report-tables.js';
+import { type TableOptions, blocksTable, dailyTable, sessionTable } from './report-tables.js';
+import { terminalColumns } from './text-fit.js';
+import { cliTimeZone, formatWhen } from './time-format.js';
 import { type DataOptions, openUsage } from './usage-session.js';
 
 export interface ReportOptions extends DataOptions {
@@ -31,6 +33,11 @@ export function reportFilter(options: ReportOptions, needsDays = false): ReportF
   }
 }
 
+/** Human tables: times in --timezone (else the machine's zone), fitted to the terminal. */
+function tableOptions(options: ReportOptions, nowMs = Date.now()): TableOptions {
+  return { nowMs, zone: cliTimeZone(options.timezone), columns: terminalColumns() };
+}
+
 function print(json: boolean | undefined, data: unknown, text: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text()}\n`);
 }
@@ -40,13 +47,13 @@ async function groupReport(
   options: ReportOptions,
   group: (buckets: UsageBucket[], filter: ReportFilter) => UsageGroup[],
   json: (groups: UsageGroup[], total: UsageGroup) => unknown,
-  table: (groups: UsageGroup[], total: UsageGroup) => string,
+  table: (groups: UsageGroup[], total: UsageGroup, options: TableOptions) => string,
 ): Promise<void> {
   const filter = reportFilter(options, group === dailyUsage);
   const { engine } = await openUsage(options);
   const groups = group(engine.buckets(), filter);
   const total = sumGroups(groups);
-  print(options.json, json(groups, total), () => (groups.length === 0 ? 'No usage found.' : table(groups, total)));
+  print(options.json, json(groups, total), () => (groups.length === 0 ? 'No usage found.' : table(groups, total, tableOptions(options))));
 }
 
 export const dailyCommand = (options: ReportOptions) => groupReport(options, dailyUsage, dailyJson, dailyTable);
@@ -56,7 +63,13 @@ export async function blocksCommand(options: ReportOptions & { active?: boolean 
   const filter = reportFilter(options);
   const { engine } = await openUsage(options);
   const nowMs = Date.now();
-  let blocks = buildBlocks(filterBuckets(engine.buckets(), filter), nowMs);
-  if (options.active) blocks = blocks.filter((b) => b.isActive);
-  print(options.json, blocksJson(blocks, nowMs), () => (blocks.length === 0 ? 'No usage found.' : blocksTable(blocks, nowMs)));
+  const all = buildBlocks(filterBuckets(engine.buckets(), filter), nowMs);
+  const blocks = options.active ? all.filter((b) => b.isActive) : all;
+  print(options.json, blocksJson(blocks, nowMs), () => {
+    const table = tableOptions(options, nowMs);
+    if (blocks.length > 0) return blocksTable(blocks, table);
+    if (!options.active) return 'No usage found.';
+    const last = all.filter((b) => !b.isGap).at(-1);
+    return `No active block: no usage in the last 5 hours${last ? ` (the last block started ${formatWhen(new Date(last.startMs).toISOString(), table)})` : ''}.`;
+  });
 }

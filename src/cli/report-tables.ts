@@ -1,8 +1,12 @@
-// Readable tables for terminals (cli-table3).
+// Readable tables for terminals (cli-table3), fitted to the terminal width:
+// columns are dropped in each table's stated order (dropRank, lowest first),
+// then the wide text columns are cut with "…". Times are local.
 import { createRequire } from 'node:module';
-import { formatCountdown } from '../core/app/tray-model.js';
 import type TableType from 'cli-table3';
-import type { LimitHit, Status } from '../shared/status.js';
+import { formatDuration } from '../core/status/duration-format.js';
+import type { LimitHit } from '../shared/status.js';
+import { type ColumnSpec, cutMiddle, fitColumns } from './text-fit.js';
+import { type TimeContext, formatWhen } from './time-format.js';
 import type { UsageBlock } from '../core/usage/session-blocks.js';
 import { type UsageGroup, totalTokensOf } from '../core/usage/usage-reports.js';
 
@@ -18,7 +22,31 @@ function newTable(options: TableType.TableConstructorOptions): TableType.Table {
 // Colour only on a terminal, so piped output stays plain.
 const style = (): { head: string[]; border: string[] } =>
   process.stdout.isTTY ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] };
-const TOKEN_HEAD = ['Input', 'Output', 'Cache create', 'Cache read', 'Total tokens', 'Cost (USD)'];
+// Token columns give way first, the raw parts before the totals.
+const TOKEN_COLUMNS: ColumnSpec[] = [
+  { head: 'Input', dropRank: 3 },
+  { head: 'Output', dropRank: 4 },
+  { head: 'Cache create', dropRank: 1 },
+  { head: 'Cache read', dropRank: 2 },
+  { head: 'Total tokens', dropRank: 6 },
+  { head: 'Cost (USD)' },
+];
+
+export interface TableOptions extends TimeContext {
+  columns: number;
+}
+
+/** A table of the columns that fit `width`, cells cut with "…" where narrowed. */
+function fittedTable(columns: readonly ColumnSpec[], rows: string[][], width: number): string {
+  const { keep, colWidths } = fitColumns(columns, rows, width);
+  const table = newTable({ style: style(), head: keep.map((i) => columns[i]!.head), colWidths, truncate: '…', wordWrap: false });
+  const cell = (row: string[], i: number, k: number) => {
+    const text = row[i] ?? '';
+    return columns[i]!.cut === 'middle' ? text.split('\n').map((line) => cutMiddle(line, colWidths[k]! - 2)).join('\n') : text;
+  };
+  for (const row of rows) table.push(keep.map((i, k) => cell(row, i, k)));
+  return table.toString();
+}
 
 function tokenCells(g: UsageGroup): string[] {
   const unpriced = g.models.some((m) => m.unpriced);
@@ -34,69 +62,58 @@ function footnote(groups: readonly UsageGroup[]): string {
   return unpriced.size > 0 ? `\n* no known price for ${[...unpriced].join(', ')}: cost excludes it.` : '';
 }
 
-export function dailyTable(days: readonly UsageGroup[], total: UsageGroup): string {
-  const table = newTable({ style: style(), head: ['Date', 'Models', ...TOKEN_HEAD] });
-  for (const d of days) table.push([d.key, d.models.map((m) => shortModel(m.model)).join('\n'), ...tokenCells(d)]);
-  table.push(['Total', '', ...tokenCells(total)]);
-  return table.toString() + footnote(days);
+export function dailyTable(days: readonly UsageGroup[], total: UsageGroup, options: TableOptions): string {
+  const columns: ColumnSpec[] = [{ head: 'Date' }, { head: 'Models', dropRank: 5, minWidth: 8 }, ...TOKEN_COLUMNS];
+  const rows = days.map((d) => [d.key, d.models.map((m) => shortModel(m.model)).join('\n'), ...tokenCells(d)]);
+  rows.push(['Total', '', ...tokenCells(total)]);
+  return fittedTable(columns, rows, options.columns) + footnote(days);
 }
 
-export function sessionTable(sessions: readonly UsageGroup[], total: UsageGroup): string {
-  const table = newTable({ style: style(), head: ['Session', 'Project', 'Last activity', ...TOKEN_HEAD] });
-  for (const s of sessions) {
-    table.push([s.key.slice(0, 8), s.projects[0] ?? '', new Date(s.lastMs).toISOString().slice(0, 16).replace('T', ' '), ...tokenCells(s)]);
-  }
-  table.push(['Total', '', '', ...tokenCells(total)]);
-  return table.toString() + footnote(sessions);
+export function sessionTable(sessions: readonly UsageGroup[], total: UsageGroup, options: TableOptions): string {
+  const columns: ColumnSpec[] = [{ head: 'Session' }, { head: 'Project', dropRank: 5, minWidth: 16, cut: 'middle' }, { head: 'Last activity', dropRank: 7 }, ...TOKEN_COLUMNS];
+  const rows = sessions.map((s) => [s.key.slice(0, 8), s.projects[0] ?? '', formatWhen(new Date(s.lastMs).toISOString(), options), ...tokenCells(s)]);
+  rows.push(['Total', '', '', ...tokenCells(total)]);
+  return fittedTable(columns, rows, options.columns) + footnote(sessions);
 }
 
-export function blocksTable(blocks: readonly UsageBlock[], nowMs: number): string {
-  const table = newTable({ style: style(), head: ['Block start (UTC)', 'Status', 'Models', ...TOKEN_HEAD] });
-  for (const b of blocks) {
-    const start = new Date(b.startMs).toISOString().slice(0, 16).replace('T', ' ');
-    if (b.isGap) {
-      table.push([start, `gap ${Math.round((b.endMs - b.startMs) / 3_600_000)} h`, '', '', '', '', '', '', '']);
-      continue;
-    }
-    const state = b.isActive ? `ACTIVE, ${Math.round((b.endMs - nowMs) / 60_000)} min left` : 'done';
-    table.push([start, state, b.usage.models.map((m) => shortModel(m.model)).join('\n'), ...tokenCells(b.usage)]);
-  }
-  return table.toString() + footnote(blocks.map((b) => b.usage));
+export function blocksTable(blocks: readonly UsageBlock[], options: TableOptions): string {
+  const columns: ColumnSpec[] = [{ head: 'Block start' }, { head: 'Status' }, { head: 'Models', dropRank: 5, minWidth: 8 }, ...TOKEN_COLUMNS];
+  const rows = blocks.map((b) => {
+    const start = formatWhen(new Date(b.startMs).toISOString(), options);
+    if (b.isGap) return [start, `gap, ${Math.round((b.endMs - b.startMs) / 3_600_000)} h`, '', '', '', '', '', '', ''];
+    const state = b.isActive ? `${formatDuration(b.endMs - options.nowMs)} left` : 'done';
+    return [start, state, b.usage.models.map((m) => shortModel(m.model)).join('\n'), ...tokenCells(b.usage)];
+  });
+  return fittedTable(columns, rows, options.columns) + footnote(blocks.map((b) => b.usage));
 }
 
-export function statusText(status: Status): string {
-  const nowMs = Date.parse(status.now);
-  const lines: string[] = [];
-  for (const w of Object.values(status.windows)) {
-    if (!w) continue;
-    const pct = w.usedPercent === null ? 'no cap known' : `${w.usedPercent.toFixed(0)}% used (${w.source}${w.confidence !== undefined && w.confidence < 1 ? `, confidence ${(w.confidence * 100).toFixed(0)}%` : ''})`;
-    lines.push(`${w.id.replaceAll('_', '-')} window: ${pct}, ${int(w.tokens)} tokens, ${usd(w.costUSD)}`);
-    if (w.resetsAt) lines.push(`  resets ${w.resetsAt} (in ${formatCountdown(w.resetsAt, nowMs)}), anchored on ${w.anchor}`);
-    else if (w.anchor === 'rolling') lines.push('  rolling 7 days, reset time unknown (set weeklyResetAnchor to pin it)');
-    else lines.push('  no activity in the current window');
-    if (w.burnRate) lines.push(`  burn rate ${int(w.burnRate.tokensPerMinute)} tokens/min, ${usd(w.burnRate.costPerHour)}/h`);
-    if (w.runsOutAt) lines.push(`  runs out at ${w.runsOutAt} (in ${formatCountdown(w.runsOutAt, nowMs)})`);
-  }
-  if (status.lastLimitHit) {
-    const hit = status.lastLimitHit;
-    lines.push(`last limit hit: ${hit.at} (${hit.window})${hit.resetsAt ? `, resets ${hit.resetsAt}` : ''}`);
-  }
-  lines.push(`active sessions: ${status.activeSessions.length === 0 ? 'none' : ''}`);
-  for (const s of status.activeSessions) lines.push(`  ${s.sessionId} in ${s.cwd}, last activity ${s.lastActivity}`);
-  const h = status.health;
-  const skipped = Object.entries(h.skippedLines).filter(([, n]) => n > 0);
-  lines.push(`data: ${h.files} files, ${(h.bytesIndexed / 1e6).toFixed(1)} MB indexed, index ${h.index}`);
-  for (const r of h.roots) lines.push(`  root ${r.path}: ${r.exists ? 'ok' : r.error ? `error (${r.error})` : 'not present'}`);
-  lines.push(`  skipped lines: ${skipped.length === 0 ? 'none' : skipped.map(([k, n]) => `${k} ${n}`).join(', ')}${h.unfinishedLines > 0 ? `; ${h.unfinishedLines} unfinished` : ''}`);
-  for (const d of h.diagnostics.slice(0, 10)) lines.push(`  ! ${d}`);
-  return lines.join('\n');
+const HIT_WINDOW_LABELS: Record<LimitHit['window'], string> = { five_hour: '5-hour', weekly: 'weekly', opus: 'Opus', sonnet: 'Sonnet', overage: 'extra', unknown: 'other' };
+
+/** "3.5M", "98k", "950": token counts short enough for a narrow column. */
+function shortCount(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e4) return `${Math.round(n / 1e3)}k`;
+  return int(n);
 }
 
-export function limitsTable(hits: readonly LimitHit[]): string {
-  const table = newTable({ style: style(), head: ['Hit at (UTC)', 'Window', 'Resets at (UTC)', 'Usage before hit', 'Session', 'Project', 'Message'] });
-  for (const hit of hits) {
-    const usage = hit.usageUpToHit ? `${int(hit.usageUpToHit.tokens)} tokens, ${usd(hit.usageUpToHit.costUSD)}` : '';
-    table.push([hit.at.slice(0, 16).replace('T', ' '), hit.window, hit.resetsAt ? hit.resetsAt.slice(0, 16).replace('T', ' ') : 'unknown', usage, (hit.sessionId ?? '').slice(0, 8), hit.cwd ?? '', hit.text.slice(0, 60)]);
-  }
-  return table.toString();
+export function limitsTable(hits: readonly LimitHit[], options: TableOptions): string {
+  const columns: ColumnSpec[] = [
+    { head: 'Hit at' },
+    { head: 'Window' },
+    { head: 'Resets' },
+    { head: 'Used before', dropRank: 3 },
+    { head: 'Session', dropRank: 1 },
+    { head: 'Project', dropRank: 2, minWidth: 10, cut: 'middle' },
+    { head: 'Message', minWidth: 16 },
+  ];
+  const rows = hits.map((hit) => [
+    formatWhen(hit.at, options),
+    HIT_WINDOW_LABELS[hit.window],
+    hit.resetsAt ? `${formatWhen(hit.resetsAt, options)}${hit.resetEstimated ? ' (est.)' : ''}` : 'unknown',
+    hit.usageUpToHit ? `${shortCount(hit.usageUpToHit.tokens)} tok, ${usd(hit.usageUpToHit.costUSD)}` : '',
+    (hit.sessionId ?? '').slice(0, 8),
+    hit.cwd ?? '',
+    hit.text,
+  ]);
+  return fittedTable(columns, rows, options.columns);
 }

@@ -5,32 +5,39 @@ import { BreatherService } from '../core/app/breather-service.js';
 import { resolveStateDir } from '../core/state-dir.js';
 import { annotatedLimitHits } from '../core/status/status-snapshot.js';
 import type { Status } from '../shared/status.js';
-import { formatCountdown } from '../core/app/tray-model.js';
-import { limitsTable, statusText } from './report-tables.js';
+import { limitsTable } from './report-tables.js';
+import { statusText, windowLine } from './status-text.js';
+import { terminalColumns } from './text-fit.js';
+import { clockAt, cliTimeZone } from './time-format.js';
 import { progressReporter } from './progress-line.js';
 import { type DataOptions, cliRoots, monitorFor, openSettingsForCli, openUsage, scanParallelism } from './usage-session.js';
 
 export interface StatusOptions extends DataOptions {
   json?: boolean;
+  timezone?: string;
 }
 
 export async function statusCommand(options: StatusOptions): Promise<void> {
+  const zone = cliTimeZone(options.timezone);
   const opened = await openUsage(options);
   const status = await monitorFor(opened, null).snapshot();
-  process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${statusText(status)}\n`);
+  process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${statusText(status, { nowMs: Date.parse(status.now), zone, columns: terminalColumns() })}\n`);
 }
 
 export async function limitsCommand(options: StatusOptions): Promise<void> {
+  const zone = cliTimeZone(options.timezone);
   const { engine } = await openUsage(options);
   const hits = annotatedLimitHits(engine.limitHits(), engine.buckets());
-  process.stdout.write(options.json ? `${JSON.stringify({ limitHits: hits }, null, 2)}\n` : `${hits.length === 0 ? 'No usage-limit hits found.' : limitsTable(hits)}\n`);
+  const table = () => limitsTable(hits, { nowMs: Date.now(), zone, columns: Math.min(terminalColumns(), 100) });
+  process.stdout.write(options.json ? `${JSON.stringify({ limitHits: hits }, null, 2)}\n` : `${hits.length === 0 ? 'No usage-limit hits found.' : table()}\n`);
 }
 
-function oneLine(status: Status): string {
+/** One line per change in `watch`: the time, then the 5-hour window's answer line. */
+function oneLine(status: Status, zone: string): string {
+  const nowMs = Date.parse(status.now);
   const w = status.windows.five_hour;
-  if (!w || !w.resetsAt) return `${status.now} no activity in the current 5-hour window`;
-  const pct = w.usedPercent === null ? '' : `${w.usedPercent.toFixed(0)}% (${w.source}) `;
-  return `${status.now} 5-hour: ${pct}${Math.round(w.tokens).toLocaleString('en-US')} tokens, $${w.costUSD.toFixed(2)}, resets in ${formatCountdown(w.resetsAt, Date.parse(status.now))}`;
+  const time = clockAt(nowMs, zone);
+  return w ? `${time} ${windowLine(w, { nowMs, zone })}` : `${time} no activity in the current 5-hour window`;
 }
 
 // Fields that move with the clock alone: printed, but no reason to print a line.
@@ -43,6 +50,7 @@ function fingerprint(status: Status): string {
 }
 
 export async function watchCommand(options: StatusOptions & { notify?: boolean }): Promise<void> {
+  const zone = cliTimeZone(options.timezone);
   const stateDir = resolveStateDir();
   const settings = openSettingsForCli(stateDir);
   const roots = await cliRoots(options, settings);
@@ -71,7 +79,7 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
       const print = fingerprint(status);
       if (print === last) return;
       last = print;
-      write(options.json ? { type: 'status', ...status } : oneLine(status));
+      write(options.json ? { type: 'status', ...status } : oneLine(status, zone));
     },
     onAlert: (alert, suppressed) =>
       write(options.json ? { type: 'alert', ...alert, shown: suppressed === null && notifier !== null, suppressed } : `${suppressed ? `(${suppressed}) ` : ''}${alert.title}: ${alert.body}`),
@@ -81,9 +89,18 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
     onError: (error) => process.stderr.write(`breather: ${error.message}\n`),
   });
   await service.start();
+  // Listeners stay registered while stopping: a library's exit hook (proper-lockfile's
+  // signal-exit) re-raises a signal nobody else listens to, which would kill the
+  // process mid-stop. A second signal gives up waiting.
+  let stopping = false;
+  const onSignal = (resolve: () => void) => () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    resolve();
+  };
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    process.on('SIGINT', onSignal(resolve));
+    process.on('SIGTERM', onSignal(resolve));
   });
   await service.stop();
 }

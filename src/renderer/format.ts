@@ -11,6 +11,7 @@ export const WINDOW_NAMES: Record<WindowId, string> = {
 export const SOURCE_NAMES: Record<LimitSource, string> = {
   statusline: 'official (statusline)',
   account: 'official (account)',
+  'limit-hit': 'limit reached (Claude Code said so)',
   learned: 'estimate (learned from limit hits)',
   plan: 'rough (plan default)',
   none: 'no cap known',

@@ -54,6 +54,11 @@ export function fill(settings: Settings): void {
   input('auto-threshold').value = text(settings.checkpoint.autoOnThresholdPercent);
   input('active-minutes').value = String(settings.checkpoint.activeMinutes);
   input('untracked-cap').value = String(settings.checkpoint.untrackedSizeCapMB);
+  input('working-stretch').value = String(settings.checkpoint.workingStretchHours);
+  input('prompt-budget').value = String(settings.checkpoint.promptBudgetKB);
+  select('pause-ends').value = settings.pause.endsAt;
+  input('statusline-timeout').value = String(settings.integration.statuslineTimeoutMs);
+  input('session-start-context').checked = settings.integration.sessionStartContext;
   input('prompt-into-repo').checked = settings.checkpoint.writePromptIntoRepo;
   input('skip-secrets').checked = settings.checkpoint.skipSecretLookingFiles;
   input('hotkey').value = settings.globalHotkey ?? '';
@@ -88,6 +93,10 @@ export function candidate(base: Settings): unknown {
   next.checkpoint.autoOnThresholdPercent = numberOrNull(input('auto-threshold').value);
   next.checkpoint.activeMinutes = numberOrNull(input('active-minutes').value) ?? Number.NaN;
   next.checkpoint.untrackedSizeCapMB = numberOrNull(input('untracked-cap').value) ?? Number.NaN;
+  next.checkpoint.workingStretchHours = numberOrNull(input('working-stretch').value) ?? Number.NaN;
+  next.checkpoint.promptBudgetKB = numberOrNull(input('prompt-budget').value) ?? Number.NaN;
+  next.pause = { endsAt: select('pause-ends').value as Settings['pause']['endsAt'] };
+  next.integration = { statuslineTimeoutMs: numberOrNull(input('statusline-timeout').value) ?? Number.NaN, sessionStartContext: input('session-start-context').checked };
   next.checkpoint.writePromptIntoRepo = input('prompt-into-repo').checked;
   next.checkpoint.skipSecretLookingFiles = input('skip-secrets').checked;
   next.globalHotkey = input('hotkey').value.trim() === '' ? null : input('hotkey').value.trim();
@@ -115,6 +124,9 @@ export const FIELD_FOR_PATH: [RegExp, string][] = [
   [/^checkpoint\.autoOnThresholdPercent/, 'auto-threshold'],
   [/^checkpoint\.activeMinutes/, 'active-minutes'],
   [/^checkpoint\.untrackedSizeCapMB/, 'untracked-cap'],
+  [/^checkpoint\.workingStretchHours/, 'working-stretch'],
+  [/^checkpoint\.promptBudgetKB/, 'prompt-budget'],
+  [/^integration\.statuslineTimeoutMs/, 'statusline-timeout'],
   [/^globalHotkey/, 'hotkey'],
 ];
 

@@ -180,6 +180,9 @@ const SETTING_NAMES: [RegExp, string][] = [
   [/^checkpoint\.autoOnThresholdPercent/, 'The automatic checkpoint percentage'],
   [/^checkpoint\.activeMinutes/, 'The active-session window'],
   [/^checkpoint\.untrackedSizeCapMB/, 'The untracked file size cap'],
+  [/^checkpoint\.workingStretchHours/, 'The working stretch'],
+  [/^checkpoint\.promptBudgetKB/, 'The resume prompt budget'],
+  [/^integration\.statuslineTimeoutMs/, 'The statusline wait'],
   [/^globalHotkey/, 'The hotkey'],
 ];
 

@@ -9,6 +9,8 @@ export const SETTINGS_VERSION = 1;
 const WINDOW_IDS = ['five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet'] as const;
 export const PLAN_PRESET_IDS = ['pro', 'max_5x', 'max_20x', 'custom'] as const;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+/** When a pause ends: at the reset of the window that caused it, or only at `breather resume`. */
+export const PAUSE_END_MODES = ['reset', 'manual'] as const;
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -105,12 +107,31 @@ export const SettingsSchema = z.object({
       autoOnThresholdPercent: z.number().int().min(1).max(100).nullable().default(null),
       /** Sessions active within this many minutes are checkpointed. */
       activeMinutes: z.number().int().min(1).max(24 * 60).default(30),
+      /** `--project`: the sessions with a record within this many hours of the project's newest one (its last working stretch). */
+      workingStretchHours: z.number().min(0.25).max(24 * 30).default(5),
+      /** The resume prompt's size budget, in KB; the oldest material is summarised first. */
+      promptBudgetKB: z.number().int().min(2).max(256).default(6),
       /** Untracked files above this size are left out of a checkpoint (and listed). */
       untrackedSizeCapMB: z.number().positive().max(10_000).default(10),
       /** Also write the resume prompt into the repository (it may then be committed). */
       writePromptIntoRepo: z.boolean().default(false),
       /** Leave out untracked files that look like secrets (.env*, *.pem, id_rsa, credentials*) even when not git-ignored. */
       skipSecretLookingFiles: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** The Claude Code integration (`breather integrate install`). The hook bundle reads these without zod: keep its defaults in step. */
+  integration: z
+    .object({
+      /** How long the statusline bridge waits for the user's own statusLine command before killing it. */
+      statuslineTimeoutMs: z.number().int().min(100).max(30_000).default(2000),
+      /** Opt-in: a session starting in a paused project gets its checkpoint's resume notes as context. */
+      sessionStartContext: z.boolean().default(false),
+    })
+    .prefault({}),
+  pause: z
+    .object({
+      /** "reset": a pause ends when the window that caused it resets (Claude Code's auto-continue then just works); "manual": only `breather resume` ends it. */
+      endsAt: z.enum(PAUSE_END_MODES).default('reset'),
     })
     .prefault({}),
   /**

@@ -4,7 +4,7 @@
 export type WindowId = 'five_hour' | 'seven_day' | 'seven_day_opus' | 'seven_day_sonnet';
 
 /** Where a percentage comes from, in order of trust. */
-export type LimitSource = 'statusline' | 'account' | 'learned' | 'plan' | 'none';
+export type LimitSource = 'statusline' | 'account' | 'limit-hit' | 'learned' | 'plan' | 'none';
 
 export interface BurnRate {
   tokensPerMinute: number;
@@ -29,6 +29,15 @@ export interface WindowStatus {
   minutesLeft: number | null;
   /** 0..1 for learned caps, 1 for official sources. */
   confidence?: number;
+  /**
+   * A limit message inside this window said it is used up: usedPercent is 100
+   * and resetsAt is the hit's reset, until that reset (or a newer official figure).
+   */
+  limitReached?: boolean;
+  /** The reset time is a guess (a zoneless reset time that made no sense as written). */
+  resetEstimated?: boolean;
+  /** An official statusline figure carried forward with the usage seen since (calibrated): the figure it started from. */
+  extrapolatedFrom?: { usedPercent: number; asOf: string };
 }
 
 export type LimitWindowKind = 'five_hour' | 'weekly' | 'opus' | 'sonnet' | 'overage' | 'unknown';
@@ -42,12 +51,17 @@ export interface LimitHit {
   cwd: string | null;
   /** Cost-weighted usage of the window up to the hit, when known. */
   usageUpToHit?: { tokens: number; costUSD: number };
+  /** resetsAt is a guess: the text's zoneless time made no sense read in this machine's zone. */
+  resetEstimated?: boolean;
 }
 
 export interface ActiveSession {
   sessionId: string;
   cwd: string;
+  /** ISO time of the session's newest record of any kind. */
   lastActivity: string;
+  /** Present when a limit message keeps the session active: when that limit resets (null: unknown). */
+  limitResetsAt?: string | null;
 }
 
 export interface SkippedLineCounts {

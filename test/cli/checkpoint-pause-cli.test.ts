@@ -2,6 +2,7 @@
 // `checkpoint.writePromptIntoRepo`. The world holds a repository with a linked
 // worktree nested inside it (where Claude Code puts its own worktrees) and a
 // second repository.
+import { formatWhen } from '../../src/cli/time-format.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +59,7 @@ describe('breather pause / resume', () => {
     expect(listed.checkpoints.map((c) => [c.id, c.paused])).toEqual([[record.id, true]]);
     expect(listed.paused.map((m) => m.projectDir).sort()).toEqual([app.root, nested.root, lib.root].sort());
     for (const mark of listed.paused) expect(mark).toMatchObject({ checkpointId: record.id, since: record.createdAt });
-    expect((await cli(world, ['checkpoints'])).stdout).toContain(`paused: ${lib.root} since ${record.createdAt}`);
+    expect((await cli(world, ['checkpoints', '--timezone', 'UTC'])).stdout).toContain(`paused: ${lib.root} since ${formatWhen(record.createdAt, { nowMs: Date.now(), zone: 'UTC' })}`);
   });
 
   it('resume --project on the nested worktree clears only its pause and prints its own prompt', async () => {

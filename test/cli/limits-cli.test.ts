@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_PRESETS } from '../../src/core/limits/plan-presets.js';
 import { costOfResponse } from '../../src/core/usage/pricing.js';
-import { statusText } from '../../src/cli/report-tables.js';
+import { statusText } from '../../src/cli/status-text.js';
+import { formatWhen } from '../../src/cli/time-format.js';
 import { defaultSettings } from '../../src/shared/settings.js';
 import type { Status, WindowStatus } from '../../src/shared/status.js';
 import { limitHitLine } from '../support/live-monitor-harness.js';
@@ -109,11 +110,12 @@ describe('breather limits', () => {
 
   it('prints a table, or says when there are none', async () => {
     const c = corpus();
-    const table = await runCli(['limits', '--data-dir', c.root], c.env);
-    expect(table.code).toBe(0);
-    expect(table.stdout).toContain(iso(c.hit1.at).slice(0, 16).replace('T', ' '));
+    const table = await runCli(['limits', '--timezone', 'UTC', '--data-dir', c.root], c.env);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain(formatWhen(iso(c.hit1.at), { nowMs: Date.now(), zone: 'UTC' }));
     expect(table.stdout).toContain('weekly');
-    expect(table.stdout).toContain('/work/project-b');
+    expect(table.stdout).toContain("You've hit your weekly");
+    for (const line of table.stdout.trimEnd().split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
     const empty = tempDir();
     writeTranscript(empty, '-p/s.jsonl', [usageLine({ at: iso(c.now - HOUR) })]);
     const none = await runCli(['limits', '--data-dir', empty], c.env);
@@ -159,7 +161,9 @@ describe('breather status', () => {
     expect(status.windows.seven_day).toMatchObject({ id: 'seven_day' });
     expect(status.windows.seven_day.tokens).toBeGreaterThanOrEqual(c.current.tokens);
     expect(status.lastLimitHit).toMatchObject({ at: iso(c.hit2.at), window: 'weekly', text: c.hit2.text, sessionId: 'week' });
-    expect(status.activeSessions).toEqual([{ sessionId: 'live', cwd: '/work/project-a', lastActivity: iso(c.now - 5 * MIN) }]);
+    // The weekly limit keeps its session active until it resets: the user is waiting for it.
+    const waiting = c.hit2.resetsAt > statusNow ? [{ sessionId: 'week', cwd: '/work/project-b', lastActivity: iso(c.hit2.at), limitResetsAt: iso(c.hit2.resetsAt) }] : [];
+    expect(status.activeSessions).toEqual([{ sessionId: 'live', cwd: '/work/project-a', lastActivity: iso(c.now - 5 * MIN) }, ...waiting]);
     expect(status.health).toMatchObject({ roots: [{ path: c.root, exists: true }], files: 4 });
   });
 
@@ -174,17 +178,19 @@ describe('breather status', () => {
     expect(status.windows.five_hour.confidence).toBeUndefined();
     expect(status.windows.seven_day).toMatchObject({ source: 'plan', anchor: 'rolling', resetsAt: null });
 
-    const text = await runCli(['status', '--data-dir', root], c.env);
+    const text = await runCli(['status', '--timezone', 'UTC', '--data-dir', root], c.env);
     expect(text.code).toBe(0);
-    const match = /five-hour window: (\d+)% used \(plan\).*\n {2}resets (\S+) \(in (?:(\d+) h )?(\d+) min\)/.exec(text.stdout);
+    const lead = text.stdout.split('\n')[0]!;
+    const match = /^5-hour: (\d+)% \(plan estimate\) · resets (?:today |tomorrow )?(\d{2}:\d{2}) \(in (?:(\d+) h ?)?(?:(\d+) min)?\)/.exec(lead);
     expect(match, text.stdout).not.toBeNull();
-    expect(match![2]).toBe(status.windows.five_hour.resetsAt);
-    const countdown = Number(match![3] ?? 0) * 60 + Number(match![4]);
-    expect(Math.abs(countdown - (Date.parse(match![2]!) - Date.now()) / MIN)).toBeLessThanOrEqual(1.5);
+    expect(match![2]).toBe(status.windows.five_hour.resetsAt.slice(11, 16));
+    const countdown = Number(match![3] ?? 0) * 60 + Number(match![4] ?? 0);
+    expect(Math.abs(countdown - (Date.parse(status.windows.five_hour.resetsAt) - Date.now()) / MIN)).toBeLessThanOrEqual(1.5);
     // The week has activity but no known reset: say so, not "no activity".
-    expect(text.stdout).toMatch(/seven-day window: \d+% used \(plan\), [\d,]+ tokens, \$[\d.]+\n {2}rolling 7 days, reset time unknown/);
+    expect(text.stdout).toMatch(/\nWeekly: \d+% \(plan estimate\) · rolling 7 days\n/);
     expect(text.stdout).not.toContain('no activity');
-    expect(text.stdout).toContain('active sessions:');
+    expect(text.stdout).toContain('active sessions');
+    expect(text.stdout).not.toMatch(/\d{2}:\d{2}:\d{2}\.\d{3}Z/);
   });
 });
 
@@ -205,10 +211,14 @@ describe('statusText', () => {
       activeSessions: [],
       health: { roots: [], files: 0, bytesIndexed: 0, skippedLines: {}, unfinishedLines: 0, index: 'fresh', diagnostics: [] },
     };
-    const text = statusText(status);
-    expect(text).toContain('five-hour window: 40% used (learned, confidence 75%), 0 tokens, $1.00\n  no activity in the current window');
-    expect(text).toContain('seven-day window: 40% used (learned, confidence 75%), 5,000 tokens, $1.00\n  rolling 7 days, reset time unknown');
-    expect(text).toContain('seven-day-opus window: 40% used (learned, confidence 75%), 100 tokens, $1.00\n  resets 2026-11-30T14:30:00.000Z (in 3 d 2 h), anchored on limit-hit');
+    const text = statusText(status, { nowMs: now, zone: 'UTC', columns: 80 });
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('5-hour: no activity in the current window');
+    expect(lines[1]).toBe('Weekly: 40% (learned, 75% sure) · rolling 7 days');
+    expect(lines[2]).toBe('Weekly Opus: 40% (learned, 75% sure) · resets Mon 14:30 (in 3 d 2 h)');
+    const newYork = statusText(status, { nowMs: now, zone: 'America/New_York', columns: 80 });
+    expect(newYork.split('\n')[2]).toBe('Weekly Opus: 40% (learned, 75% sure) · resets Mon 09:30 (in 3 d 2 h)');
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
   });
 });
 
@@ -273,7 +283,9 @@ describe('breather config', () => {
     [['set', 'alerts.thresholds.five_hour', '[50,50]'], /thresholds must not repeat/],
     [['set', 'plan.preset', 'gold'], /Invalid value for plan\.preset/],
     [['set', 'alerts.predictiveMinutes', 'soon'], /Invalid value for alerts\.predictiveMinutes/],
-    [['set', 'weeklyResetAnchor', '{"weekday":"mon","time":"25:00"}'], /weeklyResetAnchor\.time: expected a 24-hour time "HH:MM"/],
+    [['set', 'weeklyResetAnchor', '{"weekday":"mon","time":"25:00"}'], /^breather: Invalid value for weeklyResetAnchor: time: expected a 24-hour time "HH:MM"\n$/],
+    // Not JSON: a hint shaped like the current value; the path is said once.
+    [['set', 'alerts.thresholds.five_hour', '60,80'], /^breather: Invalid value for alerts\.thresholds\.five_hour: Invalid input: expected array, received string\. Use JSON, e\.g\. '\[50,75,90,95\]'\n$/],
     [['set', 'alerts.quietHours', '{"start":"22:00","end":"07:00","timeZone":"Mars/Base"}'], /not a known IANA time zone/],
     [['set', 'alerts.quietHours.start', '22:00'], /"alerts\.quietHours" is not set; set "alerts\.quietHours" as a whole first/],
     [['set', 'no.such.setting', '1'], /"no\.such\.setting" is not a setting/],

@@ -19,7 +19,7 @@ describe('trayModel', () => {
     expect(model.level).toBe('ok');
     expect(model.lead).toBe('five_hour');
     expect(model.headline).toBe(`5-hour at 62%, resets ${clock(125)}`);
-    expect(model.summaryLines).toEqual([model.headline, `5-hour: 62% (official), resets ${clock(125)} (in 2 h 5 min)`, `Weekly: 40% (estimate), resets ${clock(3 * 1440)} (in 3 d 0 h)`]);
+    expect(model.summaryLines).toEqual([model.headline, `5-hour: 62% (official), resets ${clock(125)} (in 2 h 5 min)`, `Weekly: 40% (estimate), resets ${clock(3 * 1440)} (in 3 d)`]);
     expect(model.tooltip).toBe(['Breather', model.headline, '5-hour 62% · Weekly 40%'].join('\n'));
   });
 
@@ -55,7 +55,7 @@ describe('trayModel', () => {
   it('without a cap: absolute usage, no percentage in the title', () => {
     const model = trayModel(statusWith([windowStatus({ id: 'five_hour', costUSD: 3.2 })]), TZ);
     expect(model.title).toBe('');
-    expect(model.summaryLines).toEqual(['No cap known yet: usage only', `5-hour: $3.20 used, no cap known, resets ${clock(240)} (in 4 h 0 min)`]);
+    expect(model.summaryLines).toEqual(['No cap known yet: usage only', `5-hour: $3.20 used, no cap known, resets ${clock(240)} (in 4 h)`]);
   });
 
   it('a limit hit whose window has not reset shows as "limit" with its countdown; an old one does not', () => {
@@ -81,5 +81,18 @@ describe('trayModel', () => {
 
   it('with no usage at all: says so', () => {
     expect(trayModel(statusWith([])).summaryLines).toEqual(['No Claude Code usage yet']);
+  });
+});
+
+describe('a window a limit message says is used up', () => {
+  it('reads as a reached limit: its line, the headline, the title countdown, the icon mark', () => {
+    const weekly = windowStatus({ id: 'seven_day', usedPercent: 100, source: 'learned', resetsAt: at(90), limitReached: true });
+    const model = trayModel(statusWith([windowStatus({ id: 'five_hour', usedPercent: 20, source: 'statusline' }), weekly]), TZ);
+    expect(model.level).toBe('limited');
+    expect(model.summaryLines).toContain(`Weekly: limit reached, resets ${clock(90)} (in 1 h 30 min)`);
+    expect(model.headline).toBe(`Limit reached, resets ${clock(90)} (in 1 h 30 min)`);
+    expect(model.title).toBe('limit · 1 h 30 min');
+    expect(model.icon.mark).toBe('limit');
+    expect(model.icon.bars[1]).toEqual({ percent: 100, level: 'critical', estimate: false });
   });
 });

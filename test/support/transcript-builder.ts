@@ -115,6 +115,17 @@ export class TranscriptBuilder {
     return record;
   }
 
+  /** Moves the clock: the next record is written at this instant (ISO or epoch ms). */
+  at(time: string | number): this {
+    this.clockMs = typeof time === 'number' ? time : Date.parse(time);
+    return this;
+  }
+
+  /** The instant the next record will carry. */
+  get nextMs(): number {
+    return this.clockMs;
+  }
+
   /** Appends a record and returns it. */
   push(record: TranscriptRecord): TranscriptRecord {
     this.records.push(record);

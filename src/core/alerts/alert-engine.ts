@@ -6,6 +6,7 @@
 // - several thresholds crossed at once (first run, a gap) fire only the highest;
 // - suppressed alerts (paused, snoozed, quiet hours) still count as fired, so
 //   they never arrive in a burst later.
+import { formatApproxDuration, formatDuration } from '../status/duration-format.js';
 import type { AlertSettings } from '../../shared/settings.js';
 import type {
   Alert,
@@ -96,6 +97,7 @@ const RESET_TITLES: Record<WindowId, string> = {
 const SOURCE_TEXT: Record<LimitSource, string> = {
   statusline: 'official figure from Claude Code',
   account: 'official figure from your account',
+  'limit-hit': 'Claude Code reported the limit',
   learned: 'estimated from your past limit hits',
   plan: 'rough estimate from your plan',
   none: 'no cap known',
@@ -123,17 +125,8 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** "less than a minute", "25 min", "1 h 12 min", "3 d 4 h". */
-export function formatDuration(durationMs: number): string {
-  const minutes = Math.round(durationMs / 60_000);
-  if (minutes < 1) return 'less than a minute';
-  if (minutes < 60) return `${minutes} min`;
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  if (days > 0) return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
-  const rest = minutes % 60;
-  return rest > 0 ? `${hours} h ${rest} min` : `${hours} h`;
-}
+// Shared with the tray and the CLI so every face rounds alike.
+export { formatDuration } from '../status/duration-format.js';
 
 function resetsInText(resetsAt: string | null, nowMs: number): string {
   const reset = ms(resetsAt);
@@ -253,8 +246,8 @@ function predictiveAlert(id: WindowId, entry: WindowAlertState, window: WindowSt
     id: `${id}:${entry.instanceKey ?? 'rolling'}:predictive`,
     kind: 'predictive',
     window: id,
-    title: `${capitalise(label)} runs out in about ${formatDuration(runOutMs - nowMs)}`,
-    body: `At the current pace you'll hit your ${label}${used} in about ${formatDuration(runOutMs - nowMs)}${beforeReset}. A checkpoint now saves your place.`,
+    title: `${capitalise(label)} runs out in ${formatApproxDuration(runOutMs - nowMs)}`,
+    body: `At the current pace you'll hit your ${label}${used} in ${formatApproxDuration(runOutMs - nowMs)}${beforeReset}. A checkpoint now saves your place.`,
     actions: ['checkpoint', 'snooze'],
   };
 }

@@ -6,7 +6,7 @@
 import type { Settings } from '../../shared/settings.js';
 import type { Alert, Status } from '../../shared/status.js';
 import { autoCheckpointFor, pauseAwareNotifier } from '../checkpoint/auto-checkpoint.js';
-import { type CheckpointOutcome, type CheckpointTrigger, createCheckpoint } from '../checkpoint/checkpoint-service.js';
+import { type CheckpointOutcome, type CheckpointTrigger, createCheckpoint, gitTopLevel } from '../checkpoint/checkpoint-service.js';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { createExecGitRunner } from '../checkpoint/exec-git-runner.js';
 import { resolveClaudeRoots } from '../ingest/claude-roots.js';
@@ -15,9 +15,13 @@ import type { ScanProgress, UsageEngine } from '../ingest/usage-engine.js';
 import { createUsageEngine } from './usage-engine-setup.js';
 import { AccountUsagePoller, createAccountUsageFetcher } from '../limits/account-usage.js';
 import type { OfficialLimits } from '../limits/official-limits.js';
+import { type CredentialsWatch, watchCredentials } from '../limits/credentials-watch.js';
 import { LiveMonitor } from '../monitor/live-monitor.js';
 import { type Clock, type GitRunner, type Notifier, systemClock } from '../ports.js';
-import { currentLimit, windowToPause } from './current-limit.js';
+import { type CurrentLimit, currentLimit, windowToPause } from './current-limit.js';
+import { type LimitCheckpointRequest, RequestInbox } from '../integration/hook-requests.js';
+import { limitCheckpointPlan } from '../integration/limit-checkpoint.js';
+import { readStatuslineSnapshot } from '../limits/statusline-snapshot.js';
 
 export interface BreatherServiceOptions {
   stateDir: string;
@@ -42,6 +46,8 @@ export interface CheckpointNowOptions {
   pause?: boolean;
   projectDir?: string;
   autoKey?: string;
+  /** The limit that stopped the work, when the caller knows better than the status (a StopFailure hook). */
+  limit?: CurrentLimit | null;
 }
 
 export interface StatusCheckpointInput {
@@ -61,7 +67,7 @@ export interface StatusCheckpointInput {
 /** The one checkpoint path behind every trigger, from the tray, `watch` and the CLI alike. */
 export async function checkpointFromStatus(input: StatusCheckpointInput): Promise<CheckpointOutcome> {
   const { options, status, settings } = input;
-  const limit = currentLimit(status);
+  const limit = options.limit !== undefined ? options.limit : currentLimit(status);
   const outcome = await createCheckpoint(
     {
       trigger: input.trigger,
@@ -75,9 +81,12 @@ export async function checkpointFromStatus(input: StatusCheckpointInput): Promis
       git: input.git,
       clock: input.clock,
       activeSessions: () => status.activeSessions,
-      sessionFiles: (id) => input.engine.sessionFiles(id),
+      projectSessions: (dir) =>
+        input.monitor.sessions.forProject(dir, (cwd) => gitTopLevel(input.git, cwd), { stretchMs: settings.checkpoint.workingStretchHours * 3_600_000 }),
+      sessionFiles: (id) => input.monitor.sessions.filesOf(id),
       untrackedSizeCapBytes: settings.checkpoint.untrackedSizeCapMB * 1024 * 1024,
       writePromptIntoRepo: settings.checkpoint.writePromptIntoRepo,
+      promptBudgetBytes: settings.checkpoint.promptBudgetKB * 1024,
       skipSecretLookingFiles: settings.checkpoint.skipSecretLookingFiles,
     },
   );
@@ -94,6 +103,9 @@ export class BreatherService {
   private readonly clock: Clock;
   private account: OfficialLimits | null = null;
   private poller: AccountUsagePoller | null = null;
+  private credentials: CredentialsWatch | null = null;
+  /** Requests from Claude Code's hooks (StopFailure → checkpoint), handed over through the state directory. */
+  private readonly inbox: RequestInbox;
   /** Checkpoints run one at a time, in the order asked. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Set by start(): a checkpoint asked for during the first scan waits for it. */
@@ -126,6 +138,11 @@ export class BreatherService {
       },
       onError: (error) => options.onError?.(error),
     });
+    this.inbox = new RequestInbox({
+      stateDir: options.stateDir,
+      onRequest: (request) => this.limitCheckpoint(request),
+      onError: (error) => options.onError?.(error),
+    });
   }
 
   get status(): Status | null {
@@ -141,6 +158,8 @@ export class BreatherService {
 
   private async startNow(): Promise<Status> {
     await this.engine.catchUp((error) => this.options.onError?.(new Error(`could not save the index: ${error.message}`)));
+    // Mark the service before the first status: from then on hooks hand their requests over.
+    await this.inbox.start();
     const status = await this.monitor.start();
     const account = this.options.settings().accountEndpoint;
     if (account.enabled) {
@@ -155,6 +174,8 @@ export class BreatherService {
         onError: (error) => this.options.onError?.(error),
       });
       this.poller.start();
+      // Stopped by an expired sign-in: resume when Claude Code writes new credentials.
+      this.credentials = watchCredentials(this.engine.roots, () => this.poller?.credentialsChanged(), (error) => this.options.onError?.(error));
     }
     return status;
   }
@@ -181,6 +202,18 @@ export class BreatherService {
     });
     this.options.onCheckpoint?.(outcome, trigger);
     return outcome;
+  }
+
+  /** A StopFailure "rate_limit" hook asked for a checkpoint of its session's project (and a pause until the reset). */
+  private async limitCheckpoint(request: LimitCheckpointRequest): Promise<void> {
+    await this.started;
+    // The limit record was just written: read it before deciding which limit stopped the session.
+    if (request.transcriptPath) await this.engine.refreshPaths([request.transcriptPath]).catch(() => undefined);
+    const status = await this.monitor.snapshot();
+    const plan = limitCheckpointPlan(request.sessionId, status, this.engine.limitHits(), await readStatuslineSnapshot(this.options.stateDir, new Date(this.clock.now())));
+    await this.checkpoint('hook', { projectDir: request.projectDir, pause: true, autoKey: plan.autoKey, limit: plan.limit }).catch((error: Error) =>
+      this.options.onError?.(new Error(`checkpoint on limit failed: ${error.message}`)),
+    );
   }
 
   private autoCheckpoint(alert: Alert): void {
@@ -210,6 +243,8 @@ export class BreatherService {
 
   async stop(): Promise<void> {
     this.poller?.stop();
+    this.credentials?.close();
+    await this.inbox.stop();
     await this.monitor.stop();
     await this.queue;
   }

@@ -1,5 +1,6 @@
 // The limit that is stopping work right now: what a checkpoint's resume prompt names.
 import type { LimitWindowKind, Status, WindowId } from '../../shared/status.js';
+import { isHitBlocking } from '../limits/limit-state.js';
 import { WINDOW_OF_HIT } from '../limits/official-limits.js';
 
 const LIMIT_LABELS: Record<string, string> = { five_hour: '5-hour limit', weekly: 'weekly limit', opus: 'weekly Opus limit', sonnet: 'weekly Sonnet limit', overage: 'extra usage', unknown: 'usage limit' };
@@ -16,9 +17,7 @@ export interface CurrentLimit {
 export function currentLimit(status: Status): CurrentLimit | null {
   const hit = status.lastLimitHit;
   if (!hit) return null;
-  const nowMs = Date.parse(status.now);
-  const blocking = hit.resetsAt ? Date.parse(hit.resetsAt) > nowMs : nowMs - Date.parse(hit.at) < 5 * 3_600_000;
-  return blocking ? { windowLabel: LIMIT_LABELS[hit.window] ?? 'usage limit', resetsAt: hit.resetsAt, hitText: hit.text, hitAt: hit.at, window: hit.window } : null;
+  return isHitBlocking(hit, Date.parse(status.now)) ? { windowLabel: LIMIT_LABELS[hit.window] ?? 'usage limit', resetsAt: hit.resetsAt, hitText: hit.text, hitAt: hit.at, window: hit.window } : null;
 }
 
 

@@ -9,8 +9,7 @@ import type { CheckpointRecord, PauseMark } from '../checkpoint/checkpoint-store
 import { shellQuote } from '../checkpoint/resume-prompt.js';
 import type { UsageBucket } from '../ingest/usage-index.js';
 import { DayKeyer } from '../usage/calendar.js';
-import { currentLimit } from './current-limit.js';
-import { trayModel } from './tray-model.js';
+import { stoppingLimit, trayModel } from './tray-model.js';
 
 export interface DashboardInput {
   status: Status;
@@ -97,7 +96,7 @@ export function dashboardData(input: DashboardInput): DashboardData {
   const toY = (usd: number) => (scale === null ? usd : usd * scale);
   const last = points[points.length - 1];
   // No projection past a limit already reached: nothing more will be used until the reset.
-  const stopped = currentLimit(status) !== null || (five?.usedPercent ?? 0) >= 100;
+  const stopped = stoppingLimit(status) !== null || (five?.usedPercent ?? 0) >= 100;
   const projection: [number, number][] =
     last && !stopped && resetMs !== null && five?.burnRate && resetMs > nowMs ? [[nowMs, toY(last[1])], [resetMs, toY(last[1] + (five.burnRate.costPerHour * (resetMs - nowMs)) / 3_600_000)]] : [];
 
@@ -114,12 +113,12 @@ export function dashboardData(input: DashboardInput): DashboardData {
 
   const week = status.windows.seven_day;
   const model = trayModel(status, { paused: input.pauses.length > 0, timeZone: input.timeZone });
-  const limit = currentLimit(status);
+  const limit = stoppingLimit(status);
   return {
     now: status.now,
     headline: model.headline,
     lead: model.lead,
-    limit: limit ? { resetsAt: limit.resetsAt, text: limit.hitText } : null,
+    limit: limit ? { resetsAt: limit.resetsAt, text: limit.text } : null,
     fiveHour: {
       unit: scale === null ? 'usd' : 'percent',
       startsAt: five?.startsAt ?? null,

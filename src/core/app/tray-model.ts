@@ -3,8 +3,10 @@
 // the icon's drawing spec, and how urgent it looks. Everything follows the
 // window that will stop the user first (tray-lead.ts). Pure: the tray
 // controller only copies this onto the real Tray.
-import type { Status, WindowId, WindowStatus } from '../../shared/status.js';
+import type { LimitWindowKind, Status, WindowId, WindowStatus } from '../../shared/status.js';
+import { WINDOW_OF_HIT } from '../limits/official-limits.js';
 import { type TrayIconSpec, type IconBar, barLevel } from './tray-icon.js';
+import { formatDuration } from '../status/duration-format.js';
 import { currentLimit } from './current-limit.js';
 import { clockTime, leadWindow, orderedWindows } from './tray-lead.js';
 
@@ -42,20 +44,16 @@ export const WINDOW_LABELS: Record<WindowId, string> = {
 /** Windows caps the tooltip (NOTIFYICONDATA.szTip) at 128 UTF-16 units including the terminator. */
 export const TOOLTIP_MAX = 127;
 
+/** Time until an instant, rounded like the alerts ("1 h 12 min"); "unknown" without one. */
 export function formatCountdown(toIso: string | null, nowMs: number): string {
-  if (!toIso) return 'unknown';
-  const minutes = Math.max(0, Math.round((Date.parse(toIso) - nowMs) / 60_000));
-  const days = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  if (days > 0) return `${days} d ${h} h`;
-  return h > 0 ? `${h} h ${minutes % 60} min` : `${minutes} min`;
+  return toIso ? formatDuration(Math.max(0, Date.parse(toIso) - nowMs)) : 'unknown';
 }
 
 const isOfficial = (w: WindowStatus) => w.source === 'statusline' || w.source === 'account';
 
 function windowLine(w: WindowStatus, nowMs: number, timeZone?: string): string {
   const label = WINDOW_LABELS[w.id];
-  const used = w.usedPercent === null ? `$${w.costUSD.toFixed(2)} used, no cap known` : `${Math.round(w.usedPercent)}% (${isOfficial(w) ? 'official' : 'estimate'})`;
+  const used = w.limitReached ? 'limit reached' : w.usedPercent === null ? `$${w.costUSD.toFixed(2)} used, no cap known` : `${Math.round(w.usedPercent)}% (${isOfficial(w) ? 'official' : 'estimate'})`;
   const reset = w.resetsAt ? `, resets ${clockTime(w.resetsAt, timeZone)} (in ${formatCountdown(w.resetsAt, nowMs)})` : ', no activity';
   return `${label}: ${used}${reset}`;
 }
@@ -71,6 +69,14 @@ function weeklyBar(status: Status): WindowStatus | undefined {
   return weekly.reduce<WindowStatus | undefined>((top, w) => (top === undefined || (w.usedPercent ?? -1) > (top.usedPercent ?? -1) ? w : top), undefined);
 }
 
+/** A limit stopping work now: the last hit if it still blocks, else a window a limit message said is used up. */
+export function stoppingLimit(status: Status): { resetsAt: string | null; text: string; window: WindowId } | null {
+  const hit = currentLimit(status);
+  if (hit) return { resetsAt: hit.resetsAt, text: hit.hitText, window: WINDOW_OF_HIT[hit.window as LimitWindowKind] ?? 'five_hour' };
+  const reached = orderedWindows(status).find((w) => w.limitReached);
+  return reached ? { resetsAt: reached.resetsAt, text: `${WINDOW_LABELS[reached.id]} limit reached`, window: reached.id } : null;
+}
+
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -83,7 +89,7 @@ export function trayModel(status: Status | null, options: TrayModelOptions = {})
   }
   const nowMs = Date.parse(status.now);
   const windows = orderedWindows(status);
-  const hit = currentLimit(status);
+  const hit = stoppingLimit(status);
   const lead = leadWindow(status);
   const five = status.windows.five_hour;
 
@@ -125,7 +131,7 @@ export function trayModel(status: Status | null, options: TrayModelOptions = {})
     lead: lead ? (lead.window.id === 'five_hour' ? 0 : 1) : null,
     mark: options.paused ? 'paused' : hit ? 'limit' : hasData ? 'none' : 'no-data',
   };
-  if (hit) icon.bars[hit.window === 'five_hour' || hit.window === 'unknown' || hit.window === 'overage' ? 0 : 1] = { percent: 100, level: 'critical', estimate: false };
+  if (hit) icon.bars[hit.window === 'five_hour' ? 0 : 1] = { percent: 100, level: 'critical', estimate: false };
 
   // Windows' tooltip is short: the headline and compact per-window figures.
   const compact = windows.map((w) => `${WINDOW_LABELS[w.id]} ${w.usedPercent === null ? '–' : `${Math.round(w.usedPercent)}%`}`).join(' · ');

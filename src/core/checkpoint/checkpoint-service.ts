@@ -35,10 +35,14 @@ export interface CheckpointDeps {
   clock: Clock;
   /** Sessions active recently (from the usage engine's status). */
   activeSessions: () => ActiveSession[];
+  /** `--project`: that project's sessions, whatever their age (session-locator.ts); else its recent ones. */
+  projectSessions?: (projectDir: string) => Promise<ActiveSession[]>;
   /** Transcript files holding a session. */
   sessionFiles: (sessionId: string) => string[];
   untrackedSizeCapBytes?: number;
   writePromptIntoRepo?: boolean;
+  /** The resume prompt's size budget (setting checkpoint.promptBudgetKB). */
+  promptBudgetBytes?: number;
   /** Leave out untracked files that look like secrets (settings: checkpoint.skipSecretLookingFiles). */
   skipSecretLookingFiles?: boolean;
 }
@@ -63,7 +67,7 @@ interface ProjectGroup {
   sessions: ActiveSession[];
 }
 
-async function gitTopLevel(git: GitRunner, dir: string): Promise<string | null> {
+export async function gitTopLevel(git: GitRunner, dir: string): Promise<string | null> {
   if (!existsSync(dir)) return null;
   const result = await git.run(['rev-parse', '--show-toplevel'], { cwd: dir });
   return result.code === 0 ? gitLine(result.stdout) : null;
@@ -166,7 +170,8 @@ export async function createCheckpoint(request: CheckpointRequest, deps: Checkpo
     return { record: null, skipped: `already checkpointed automatically (${request.autoKey})`, prompts: [] };
   }
   const now = new Date(deps.clock.now());
-  const groups = await groupProjects(deps.git, deps.activeSessions(), request.projectDir);
+  const sessions = request.projectDir && deps.projectSessions ? await deps.projectSessions(request.projectDir) : deps.activeSessions();
+  const groups = await groupProjects(deps.git, sessions, request.projectDir);
   if (groups.length === 0) return { record: null, skipped: 'no project with recent Claude Code activity; pass --project DIR', prompts: [] };
 
   const id = defaultCheckpointId(now, Math.random().toString(16).slice(2, 10));
@@ -194,6 +199,7 @@ export async function createCheckpoint(request: CheckpointRequest, deps: Checkpo
       sessions: await digestsFor(group, deps),
       limit: request.limit ?? null,
       checkpointAt: now.toISOString(),
+      ...(deps.promptBudgetBytes === undefined ? {} : { maxBytes: deps.promptBudgetBytes }),
     });
     let promptPath = store.promptPathFor(group.projectDir, now);
     // The stash already exists: a state folder that cannot be written must not hide it.

@@ -9,8 +9,13 @@
 
 import path from 'node:path';
 
+import { formatStamp, machineTimeZone } from '../limits/zoned-time.js';
 import { redactSecrets } from './redact-secrets.js';
-import type { PendingTask, SessionDigest, UserPrompt } from './session-digest.js';
+import { capList, closeOpenFence, displayPath, fenced, inlineCode, inlineText, moreLine, shellQuote, shortSha, utf8Bytes } from './resume-markdown.js';
+import { type DetailLimits, type SessionRenderContext, cleanInline, cleanLine, renderSessionSections, sessionLabel, summaryParagraph } from './resume-session-sections.js';
+import type { SessionDigest } from './session-digest.js';
+
+export { fenced, inlineCode, inlineText, shellQuote, trimText } from './resume-markdown.js';
 
 /** A skipped file, as the git snapshot reports it (plain path or with details). */
 export type SkippedFileNote = string | { path: string; reason?: string; bytes?: number };
@@ -54,8 +59,10 @@ export interface ResumePromptInput {
   limit: ResumeLimitInfo | null;
   /** ISO time of the checkpoint. */
   checkpointAt: string;
-  /** Upper bound on the document's UTF-8 size. Default 24 KiB. */
+  /** Upper bound on the document's UTF-8 size. Default 6 KiB (setting checkpoint.promptBudgetKB). */
   maxBytes?: number;
+  /** IANA zone the times are shown in; default this machine's. */
+  timeZone?: string;
 }
 
 export interface ResumePromptRender {
@@ -69,159 +76,27 @@ export interface ResumePromptRender {
   truncated: boolean;
 }
 
-export const DEFAULT_MAX_BYTES = 24 * 1024;
-const MAX_RESUME_COMMANDS = 50;
+export const DEFAULT_MAX_BYTES = 6 * 1024;
 
-interface DetailLimits {
-  /** Characters kept of one prompt or message. */
-  textChars: number;
-  /** Items kept of one list (tasks, files, skipped files…). */
-  listItems: number;
-  /** Lines kept of the diff stat. */
-  diffStatLines: number;
-  /** Sessions described in full; the rest get their resume command only. */
-  detailedSessions: number;
-}
-
-// Successively tighter limits, tried in order until the document fits.
+// Successively tighter limits, tried in order until the document fits: texts
+// shrink, older sessions are summarised, the newest session's prompts thin out.
+// Pending tasks and changed files stay listed at every level.
 const DETAIL_LEVELS: DetailLimits[] = [
-  { textChars: 2000, listItems: 40, diffStatLines: 60, detailedSessions: 8 },
-  { textChars: 1000, listItems: 20, diffStatLines: 30, detailedSessions: 4 },
-  { textChars: 400, listItems: 10, diffStatLines: 15, detailedSessions: 2 },
-  { textChars: 150, listItems: 5, diffStatLines: 8, detailedSessions: 1 },
+  { textChars: 2000, listItems: 40, diffStatLines: 60, detailedSessions: 8, promptsPerSession: 5, lastMessage: true },
+  { textChars: 1000, listItems: 20, diffStatLines: 30, detailedSessions: 4, promptsPerSession: 4, lastMessage: true },
+  { textChars: 600, listItems: 15, diffStatLines: 20, detailedSessions: 2, promptsPerSession: 3, lastMessage: true },
+  { textChars: 400, listItems: 10, diffStatLines: 15, detailedSessions: 1, promptsPerSession: 3, lastMessage: true },
+  { textChars: 250, listItems: 8, diffStatLines: 8, detailedSessions: 1, promptsPerSession: 2, lastMessage: true },
+  { textChars: 150, listItems: 6, diffStatLines: 5, detailedSessions: 1, promptsPerSession: 1, lastMessage: false },
+  { textChars: 100, listItems: 5, diffStatLines: 3, detailedSessions: 1, promptsPerSession: 1, lastMessage: false },
 ];
 
-// ---------------------------------------------------------------------------
-// Markdown helpers (pure)
-
-function longestBacktickRun(text: string): number {
-  let longest = 0;
-  for (const match of text.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
-  return longest;
-}
-
-/** A fenced block whose fence is longer than any backtick run inside. */
-export function fenced(text: string, info = ''): string {
-  const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
-  return `${fence}${info}\n${text}\n${fence}`;
-}
-
-/** An inline code span that survives backticks in its content. */
-export function inlineCode(text: string): string {
-  const single = text.replace(/\s*\n\s*/g, ' ');
-  const ticks = '`'.repeat(longestBacktickRun(single) + 1);
-  const pad = single.startsWith('`') || single.endsWith('`') ? ' ' : '';
-  return `${ticks}${pad}${single}${pad}${ticks}`;
-}
-
-/** One line of plain text with Markdown syntax escaped. */
-export function inlineText(text: string): string {
-  return text
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`);
-}
-
-/** Keeps the first `maxChars` characters and says how much was cut. */
-export function trimText(text: string, maxChars: number): string {
-  const trimmed = text.trim();
-  if (trimmed.length <= maxChars) return trimmed;
-  // Do not split a surrogate pair.
-  let cut = maxChars;
-  const code = trimmed.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-  return `${trimmed.slice(0, cut).trimEnd()}\n… [${trimmed.length - cut} more characters not shown]`;
-}
-
-function capList<T>(items: T[], max: number): { shown: T[]; more: number } {
-  return items.length <= max ? { shown: items, more: 0 } : { shown: items.slice(0, max), more: items.length - max };
-}
-
-function moreLine(more: number): string[] {
-  return more > 0 ? [`- … and ${more} more`] : [];
-}
-
-const SAFE_SHELL_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-export function shellQuote(word: string): string {
-  if (word !== '' && SAFE_SHELL_WORD.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-function shortSha(sha: string): string {
-  return /^[0-9a-f]{40,64}$/i.test(sha) ? sha.slice(0, 12) : sha;
-}
-
-function displayPath(filePath: string, projectDir: string): string {
-  const relative = path.relative(projectDir, filePath);
-  if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) return relative;
-  return filePath;
-}
-
-/** If a cut left a fence open, closes it so the rest of a viewer's page is not swallowed. */
-function closeOpenFence(markdown: string): string {
-  let open: string | null = null;
-  for (const line of markdown.split('\n')) {
-    const fence = /^(`{3,})/.exec(line)?.[1];
-    if (fence === undefined) continue;
-    if (open === null) open = fence;
-    else if (line.trim() === '`'.repeat(line.trim().length) && line.trim().length >= open.length) open = null;
-  }
-  return open === null ? markdown : `${markdown}\n${open}`;
-}
-
-// ---------------------------------------------------------------------------
-// Rendering
-
-interface RenderContext {
+interface RenderContext extends SessionRenderContext {
   input: ResumePromptInput;
-  limits: DetailLimits;
-  redactions: number;
 }
 
-/** Redacts, then trims: a secret must never be cut into a shape the rules no longer match. */
-function cleanText(ctx: RenderContext, text: string): string {
-  const { text: redacted, redactions } = redactSecrets(text);
-  ctx.redactions += redactions;
-  return trimText(redacted, ctx.limits.textChars);
-}
-
-/** Redacted, on one line, cut to maxChars: for inline code spans. */
-function cleanLine(ctx: RenderContext, text: string, maxChars = 300): string {
-  const { text: redacted, redactions } = redactSecrets(text);
-  ctx.redactions += redactions;
-  const single = redacted.replace(/\s+/g, ' ').trim();
-  return single.length > maxChars ? `${single.slice(0, maxChars)}…` : single;
-}
-
-/** Redacted, on one line, cut to maxChars, Markdown escaped: for prose. */
-function cleanInline(ctx: RenderContext, text: string, maxChars = 300): string {
-  return inlineText(cleanLine(ctx, text, maxChars));
-}
-
-function sessionLabel(digest: SessionDigest): string {
-  return digest.sessionId ?? 'unknown session';
-}
-
-/** Per-session subsections when there are several sessions, a flat section when there is one. */
-function perSession(ctx: RenderContext, render: (digest: SessionDigest) => string[]): string[] {
-  const detailed = ctx.input.sessions.slice(0, ctx.limits.detailedSessions);
-  const omitted = ctx.input.sessions.length - detailed.length;
-  if (ctx.input.sessions.length === 0) return ['No Claude Code session was found for this project.'];
-  if (ctx.input.sessions.length === 1 && detailed[0] !== undefined) return render(detailed[0]);
-  const lines: string[] = [];
-  for (const digest of detailed) {
-    lines.push(`### Session ${inlineCode(sessionLabel(digest))}`, '', ...render(digest), '');
-  }
-  if (omitted > 0) lines.push(`${omitted} more session(s) not detailed here; see "Sessions" above.`);
-  return trimTrailingBlank(lines);
-}
-
-function trimTrailingBlank(lines: string[]): string[] {
-  const copy = [...lines];
-  while (copy.length > 0 && copy[copy.length - 1] === '') copy.pop();
-  return copy;
-}
+// ---------------------------------------------------------------------------
+// Project-level sections (the session sections live in resume-session-sections.ts)
 
 function renderProject(ctx: RenderContext): string[] {
   const { repo, projectDir, checkpointAt } = ctx.input;
@@ -231,7 +106,7 @@ function renderProject(ctx: RenderContext): string[] {
     `- Project directory: ${inlineCode(projectDir)}`,
     `- Branch: ${branch}`,
     `- HEAD: ${head}`,
-    `- Checkpoint taken at: ${checkpointAt}`,
+    `- Checkpoint taken at: ${formatStamp(checkpointAt, ctx.timeZone)}`,
   ];
 }
 
@@ -286,122 +161,6 @@ function renderRestore(ctx: RenderContext): string[] {
   return lines;
 }
 
-function renderSessions(ctx: RenderContext): string[] {
-  const { sessions, projectDir } = ctx.input;
-  if (sessions.length === 0) return ['No Claude Code session was found for this project.'];
-  const lines: string[] = [`Sessions active in this project (resume from ${inlineCode(projectDir)}):`, ''];
-  const { shown, more } = capList(sessions, Math.max(ctx.limits.listItems, ctx.limits.detailedSessions));
-  for (const digest of shown) {
-    const facts: string[] = [];
-    if (digest.firstTimestamp || digest.lastTimestamp) facts.push(`active ${digest.firstTimestamp ?? '?'} → ${digest.lastTimestamp ?? '?'}`);
-    if (digest.gitBranch) facts.push(`branch ${inlineCode(digest.gitBranch)}`);
-    if (digest.subagentFileCount > 0) facts.push(`${digest.subagentFileCount} subagent transcript(s)`);
-    const otherCwds = digest.cwds.filter((cwd) => path.resolve(cwd) !== path.resolve(projectDir));
-    if (otherCwds.length > 0) facts.push(`also worked in ${otherCwds.slice(0, 3).map(inlineCode).join(', ')}`);
-    lines.push(`- ${inlineCode(sessionLabel(digest))}${facts.length > 0 ? ` (${facts.join('; ')})` : ''}`);
-  }
-  lines.push(...moreLine(more), '');
-  // Every session keeps its resume command, even when the list above is cut short.
-  const resumable = capList(
-    sessions.filter((digest) => digest.sessionId !== null),
-    MAX_RESUME_COMMANDS,
-  );
-  if (resumable.shown.length > 0) {
-    const commands = resumable.shown.map((digest) => `claude --resume ${shellQuote(digest.sessionId ?? '')}`);
-    if (resumable.more > 0) commands.push(`# … and ${resumable.more} more session(s)`);
-    lines.push('Resume commands:', '', fenced(commands.join('\n'), 'sh'));
-  }
-  return trimTrailingBlank(lines);
-}
-
-function renderPromptBlock(ctx: RenderContext, prompt: UserPrompt): string[] {
-  return [fenced(cleanText(ctx, prompt.text), 'text')];
-}
-
-function renderOriginalRequest(ctx: RenderContext): string[] {
-  return perSession(ctx, (digest) => {
-    if (digest.originalRequest === null) return ['No typed user request was found in this session.'];
-    const when = digest.originalRequest.timestamp ? ` (${digest.originalRequest.timestamp})` : '';
-    return [`The user asked${when}:`, '', ...renderPromptBlock(ctx, digest.originalRequest)];
-  });
-}
-
-/** The recent prompts minus the original request, which has its own section. */
-function laterPrompts(digest: SessionDigest): UserPrompt[] {
-  const original = digest.originalRequest;
-  return digest.recentPrompts.filter(
-    (prompt, index) => !(index === 0 && original !== null && prompt.text === original.text && prompt.timestamp === original.timestamp),
-  );
-}
-
-function renderRecentPrompts(ctx: RenderContext): string[] {
-  return perSession(ctx, (digest) => {
-    const later = laterPrompts(digest);
-    const lines: string[] = [];
-    if (later.length === 0) {
-      lines.push('The user wrote no prompts after the original request.');
-    } else {
-      const earlierCount = digest.userPromptCount - later.length - (digest.originalRequest ? 1 : 0);
-      lines.push(
-        `The user's last ${later.length} prompt(s), oldest first` + (earlierCount > 0 ? ` (${earlierCount} earlier prompt(s) not shown):` : ':'),
-        '',
-      );
-      later.forEach((prompt, index) => {
-        const when = prompt.timestamp ? ` (${prompt.timestamp})` : '';
-        lines.push(`Prompt ${index + 1}${when}:`, '', ...renderPromptBlock(ctx, prompt), '');
-      });
-    }
-    if (digest.interruptedTurns > 0) lines.push(`The user interrupted ${digest.interruptedTurns} turn(s) in this session.`);
-    return trimTrailingBlank(lines);
-  });
-}
-
-function statusLabel(status: string): string {
-  return status.replace(/_/g, ' ');
-}
-
-function renderTask(ctx: RenderContext, task: PendingTask): string {
-  const id = task.id !== undefined ? `#${inlineText(task.id)} ` : '';
-  return `- [${inlineText(statusLabel(task.status))}] ${id}${cleanInline(ctx, task.content)}`;
-}
-
-function renderPendingTasks(ctx: RenderContext): string[] {
-  return perSession(ctx, (digest) => {
-    if (digest.pendingTasks.length === 0) {
-      return digest.completedTaskCount > 0
-        ? [`No pending tasks at checkpoint time (${digest.completedTaskCount} completed).`]
-        : ['No task list was recorded in this session.'];
-    }
-    const total = digest.pendingTasks.length + digest.completedTaskCount;
-    const { shown, more } = capList(digest.pendingTasks, ctx.limits.listItems);
-    return [
-      `Pending tasks at checkpoint time (${digest.pendingTasks.length} of ${total} not completed):`,
-      '',
-      ...shown.map((task) => renderTask(ctx, task)),
-      ...moreLine(more),
-    ];
-  });
-}
-
-function renderFileList(ctx: RenderContext, title: string, files: string[]): string[] {
-  if (files.length === 0) return [`${title}: none.`];
-  const { shown, more } = capList(files, ctx.limits.listItems);
-  return [
-    `${title} (${files.length}):`,
-    '',
-    ...shown.map((file) => `- ${inlineCode(cleanLine(ctx, displayPath(file, ctx.input.projectDir), 400))}`),
-    ...moreLine(more),
-  ];
-}
-
-function renderFilesChanged(ctx: RenderContext): string[] {
-  return perSession(ctx, (digest) => [
-    ...renderFileList(ctx, 'Changed by the main conversation', digest.filesChanged.main),
-    '',
-    ...renderFileList(ctx, 'Changed by subagents', digest.filesChanged.subagents),
-  ]);
-}
-
 function renderDiffStat(ctx: RenderContext): string[] {
   const stat = ctx.input.repo.diffStat.replace(/\s+$/, '');
   if (stat.trim() === '') {
@@ -417,15 +176,6 @@ function renderDiffStat(ctx: RenderContext): string[] {
   }
   const { text } = redactSecrets(shown.map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line)).join('\n'));
   return ['`git diff --stat` of the stash against HEAD:', '', fenced(text, 'text')];
-}
-
-function renderLastAssistantMessage(ctx: RenderContext): string[] {
-  return perSession(ctx, (digest) => {
-    const message = digest.lastAssistantMessage;
-    if (message === null) return ['No assistant message was recorded.'];
-    const when = message.timestamp ? ` (${message.timestamp})` : '';
-    return [`Claude's last message${when}:`, '', fenced(cleanText(ctx, message.text), 'text')];
-  });
 }
 
 function latestSessionLimitHit(sessions: SessionDigest[]): { text: string; timestamp: string | null } | null {
@@ -448,10 +198,10 @@ function renderLimit(ctx: RenderContext): string[] {
     lines.push('The checkpoint was not triggered by a usage limit.');
   } else {
     lines.push(`- Limit: ${limit.windowLabel ? inlineText(limit.windowLabel) : 'unknown window'}`);
-    lines.push(`- Resets at: ${limit.resetsAt ?? 'unknown'}`);
+    lines.push(`- Resets at: ${limit.resetsAt ? formatStamp(limit.resetsAt, ctx.timeZone) : 'unknown'}`);
   }
   if (hitText !== null) {
-    const when = hitAt ? ` at ${hitAt}` : '';
+    const when = hitAt ? ` at ${formatStamp(hitAt, ctx.timeZone)}` : '';
     if (limit === null) lines.push('');
     lines.push(`- Claude Code reported${when}: ${inlineCode(cleanLine(ctx, hitText, 300))}`);
   }
@@ -502,43 +252,28 @@ function renderNotCaptured(ctx: RenderContext): string[] {
   return lines;
 }
 
-const SECTIONS: { title: string; render: (ctx: RenderContext) => string[] }[] = [
-  { title: 'Project', render: renderProject },
-  { title: 'How to restore the files', render: renderRestore },
-  { title: 'Sessions', render: renderSessions },
-  { title: 'Original request', render: renderOriginalRequest },
-  { title: 'Latest user prompts', render: renderRecentPrompts },
-  { title: 'Pending tasks', render: renderPendingTasks },
-  { title: 'Files changed in the session', render: renderFilesChanged },
-  { title: 'Diff stat of the stash', render: renderDiffStat },
-  { title: "Claude's last message", render: renderLastAssistantMessage },
-  { title: 'Usage limit', render: renderLimit },
-  { title: 'Not captured', render: renderNotCaptured },
-];
-
-/** Section headings, in document order (exported for tests and readers). */
-export const RESUME_PROMPT_SECTION_TITLES: readonly string[] = SECTIONS.map((section) => section.title);
-
-function renderAtLevel(input: ResumePromptInput, limits: DetailLimits): { markdown: string; redactions: number } {
-  const ctx: RenderContext = { input, limits, redactions: 0 };
+function renderDocument(input: ResumePromptInput, limits: DetailLimits): { markdown: string; redactions: number } {
+  const ctx: RenderContext = { input, limits, projectDir: input.projectDir, timeZone: input.timeZone ?? machineTimeZone(), redactions: 0 };
   const projectName = path.basename(input.projectDir) || input.projectDir;
+  const section = (title: string, lines: string[]) => ['', `## ${title}`, '', ...lines];
   const parts: string[] = [
     `# Checkpoint of ${inlineText(projectName)}`,
     '',
-    `Breather recorded this checkpoint at ${input.checkpointAt}. It describes the state of the Claude Code work in this project at that moment.`,
+    summaryParagraph(ctx, input.sessions, input.limit?.hitText ?? null),
+    '',
+    `Breather recorded this checkpoint at ${formatStamp(input.checkpointAt, ctx.timeZone)}. Secrets are redacted, best effort.`,
+    ...section('Project', renderProject(ctx)),
+    ...section('How to restore the files', renderRestore(ctx)),
+    ...section('Usage limit', renderLimit(ctx)),
+    '',
+    ...renderSessionSections(ctx, input.sessions),
+    ...section('Diff stat of the stash', renderDiffStat(ctx)).slice(1),
+    ...section('Not captured', renderNotCaptured(ctx)),
   ];
-  for (const section of SECTIONS) {
-    parts.push('', `## ${section.title}`, '', ...section.render(ctx));
-  }
-  const body = parts.join('\n');
-  const final = redactSecrets(body);
+  const final = redactSecrets(parts.join('\n').replace(/\n{3,}/g, '\n\n'));
   const redactions = ctx.redactions + final.redactions;
   const footer = redactions > 0 ? `\n\n${redactions} likely secret(s) were replaced with [REDACTED:…] markers.` : '';
   return { markdown: `${final.text}${footer}\n`, redactions };
-}
-
-function utf8Bytes(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
 }
 
 /** Cuts to at most maxBytes of UTF-8 at a line boundary, keeping fences balanced. */
@@ -557,18 +292,12 @@ export function renderResumePrompt(input: ResumePromptInput): ResumePromptRender
   const maxBytes = input.maxBytes ?? DEFAULT_MAX_BYTES;
   let last: { markdown: string; redactions: number } = { markdown: '', redactions: 0 };
   for (const [level, limits] of DETAIL_LEVELS.entries()) {
-    last = renderAtLevel(input, limits);
+    last = renderDocument(input, limits);
     const bytes = utf8Bytes(last.markdown);
     if (bytes <= maxBytes) return { markdown: last.markdown, bytes, redactions: last.redactions, compactionLevel: level, truncated: false };
   }
   const markdown = truncateToBytes(last.markdown, maxBytes);
-  return {
-    markdown,
-    bytes: utf8Bytes(markdown),
-    redactions: last.redactions,
-    compactionLevel: DETAIL_LEVELS.length - 1,
-    truncated: true,
-  };
+  return { markdown, bytes: utf8Bytes(markdown), redactions: last.redactions, compactionLevel: DETAIL_LEVELS.length - 1, truncated: true };
 }
 
 export function buildResumePrompt(input: ResumePromptInput): string {

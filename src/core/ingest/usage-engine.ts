@@ -232,6 +232,11 @@ export class UsageEngine {
     return [...merged.values()].sort((a, b) => a.quarterMs - b.quarterMs || a.firstMs - b.firstMs);
   }
 
+  /** Every transcript file the last pass saw (path, size, mtime): where session activity is read from. */
+  transcriptFiles(): readonly TranscriptFileStat[] {
+    return this.lastDiscovery.files;
+  }
+
   /** Transcript files that hold a session's usage (the session file and its subagents'). */
   sessionFiles(sessionId: string): string[] {
     const paths: string[] = [];

@@ -10,6 +10,16 @@ export interface ParsedLimitHit {
   resetsAt: Date | null;
   /** The message line as written (trimmed). */
   text: string;
+  /** The reset phrase as written ("3pm", "Mon 12:00am (UTC)"); null for none or the unix form. */
+  resetPhrase: string | null;
+  /** The IANA zone the text names for its reset; null: a bare time, read in the machine's zone. */
+  zone: string | null;
+}
+
+/** The valid IANA zone in a reset phrase's parentheses, if any. */
+export function explicitZoneOf(phrase: string | null): string | null {
+  const named = phrase ? ZONE_SUFFIX.exec(phrase.trim())?.[1]?.trim() : undefined;
+  return named && isValidTimeZone(named) ? named : null;
 }
 
 /** Limit messages are one short line; anything longer is not one. */
@@ -20,7 +30,7 @@ const FIVE_HOURS_MS = 5 * 3_600_000;
  * Cheap test before JSON.parse: false means the line cannot hold a limit text.
  * ASCII needles only, so JSON escapes of ’ ∙ · do not hide a match.
  */
-const PREFILTER_NEEDLES = ['limit reached', 'limit resets', 'hit your', 'extra usage', 'usage credit'];
+const PREFILTER_NEEDLES = ['limit reached', 'limit resets', 'hit your', 'reached your', 'extra usage', 'usage credit', 'spend limit'];
 export function mayContainLimitHit(line: string): boolean {
   for (const needle of PREFILTER_NEEDLES) if (line.includes(needle)) return true;
   return false;
@@ -37,6 +47,8 @@ function normalise(text: string): string {
 const PIPE_FORM = /^claude(?: ai)? usage limit reached(?:\s*\|\s*(\d{9,13}))?$/i;
 // 2.0.76+: "You've hit your session limit", "You've hit your limit", native "… your 5-hour limit".
 const HIT_YOUR_FORM = /^you(?:'ve| have) hit your(?: ([\w .-]{1,40}?))? limit$/i;
+// 2026 builds, model-scoped and spend limits: "You've reached your Fable 5 limit. Run /usage-credits…".
+const REACHED_YOUR_FORM = /^you(?:'ve| have) reached your ([\w .-]{1,40}?) limit(?:[.!:,;]\s.*)?$/i;
 // 2.0.76+: "You're out of extra usage"; native builds: usage credits.
 const OUT_OF_FORM = /^you(?:'re| are) out of (extra usage|usage credits?)$/i;
 const USED_UP_FORM = /^you(?:'ve| have) (?:used (?:up |all )?|run out of )(?:your )?(extra usage|usage credits?)$/i;
@@ -46,14 +58,17 @@ const REACHED_FORM = /^([\w .-]{1,40}?) limit reached$/i;
 const TEAM_FORM = /^([\w .-]{1,40}?) limit resets (.+)$/i;
 // The older forms put a span word before "limit"; without one it is some other limit.
 const SPAN_WORD = /\b(?:5-hour|five-hour|5 hour|session|weekly|week|opus|sonnet)\b/i;
-const RESETS_SEGMENT = /^resets?(?: at| on)?\s+(.+)$/i;
+// "resets 3pm", and on spend-limit messages "your session limit resets 3pm".
+const RESETS_SEGMENT = /^(?:(?:your )?[\w -]{0,20}?limit )?resets?(?: at| on)?\s+(.+)$/i;
+// Advice that may follow the reset on the same segment ("… (UTC). Run /login to switch").
+const RESET_TRAILER = /(?:\.\s|\s\/|\s+-\s).*$/;
 
 function classifyKind(kind: string | undefined): LimitWindowKind {
   const words = (kind ?? '').trim().toLowerCase();
   if (words === '') return 'unknown';
   if (/\bopus\b/.test(words)) return 'opus';
   if (/\bsonnet\b/.test(words)) return 'sonnet';
-  if (/extra usage|usage credit|overage/.test(words)) return 'overage';
+  if (/extra usage|usage credit|overage|spend|credit/.test(words)) return 'overage';
   if (/\b(?:5-hour|five-hour|5 hour|session)\b/.test(words)) return 'five_hour';
   if (/\bweekly\b|\bweek\b/.test(words)) return 'weekly';
   // Model-specific limits of newer builds (e.g. "Fable") map to no window we track.
@@ -73,7 +88,7 @@ function recognise(line: string): Recognised | null {
   // A trailing full stop would not change the meaning.
   const head = (segments[0] ?? '').replace(/[.!]+$/, '');
   const resetSegment = segments.slice(1).map((segment) => RESETS_SEGMENT.exec(segment)?.[1]).find((phrase) => phrase !== undefined);
-  const resetPhrase = resetSegment ?? null;
+  const resetPhrase = resetSegment === undefined ? null : resetSegment.replace(RESET_TRAILER, '').trim();
 
   const pipe = PIPE_FORM.exec(head);
   if (pipe) return { window: 'unknown', resetPhrase: null, resetUnix: pipe[1] ? Number(pipe[1]) : null };
@@ -82,6 +97,9 @@ function recognise(line: string): Recognised | null {
   if (hitYour) return { window: classifyKind(hitYour[1]), resetPhrase, resetUnix: null };
 
   if (OUT_OF_FORM.test(head) || USED_UP_FORM.test(head)) return { window: 'overage', resetPhrase, resetUnix: null };
+
+  const reachedYour = REACHED_YOUR_FORM.exec(head);
+  if (reachedYour) return { window: classifyKind(reachedYour[1]), resetPhrase, resetUnix: null };
 
   const reached = REACHED_FORM.exec(head);
   if (reached?.[1] && SPAN_WORD.test(reached[1])) return { window: classifyKind(reached[1]), resetPhrase, resetUnix: null };
@@ -205,7 +223,8 @@ export function parseLimitHitText(text: string, recordTime: Date, localTimeZone?
   } else if (recognised.resetPhrase !== null) {
     resetsAt = resolveResetPhrase(recognised.resetPhrase, recordTime, localTimeZone);
   }
-  return { window, resetsAt, text: line };
+  const resetPhrase = recognised.resetUnix === null ? recognised.resetPhrase : null;
+  return { window, resetsAt, text: line, resetPhrase, zone: explicitZoneOf(resetPhrase) };
 }
 
 // ─── Transcript records ─────────────────────────────────────────────────────

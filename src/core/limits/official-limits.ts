@@ -14,9 +14,18 @@ export interface OfficialWindow {
   asOf: string;
 }
 
+/** One official figure in a series (the statusline keeps the recent ones): what calibration learns from. */
+export interface OfficialPoint {
+  atMs: number;
+  usedPercent: number;
+  resetsAtMs: number | null;
+}
+
 export interface OfficialLimits {
   source: OfficialLimitSource;
   windows: Partial<Record<WindowId, OfficialWindow>>;
+  /** Consecutive figures per window, oldest first, the current one last (statusline only). */
+  history?: Partial<Record<WindowId, OfficialPoint[]>>;
 }
 
 export const WINDOW_IDS: readonly WindowId[] = ['five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet'];

@@ -5,7 +5,12 @@
 //
 // File `<stateDir>/statusline.json`:
 //   { "version": 1, "receivedAt": ISO, "session_id": string|null, "cwd": string|null,
-//     "rate_limits": { "five_hour": { "used_percentage": 0..100, "resets_at": unix seconds|null }, ... } }
+//     "rate_limits": { "five_hour": { "used_percentage": 0..100, "resets_at": unix seconds|null }, ... },
+//     "model", "claudeCodeVersion", "context_window", "cost": as that report carried them,
+//     "lastReport": { "at": ISO, "session_id", "claudeCodeVersion" } }
+// The top-level figures are those of the newest report that carried
+// rate_limits; `lastReport` is the newest bridge run of any kind (a report
+// without rate_limits never erases a figure).
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
@@ -13,6 +18,7 @@ import type { WindowId } from '../../shared/status.js';
 import {
   type OfficialLimits,
   WINDOW_IDS,
+  WINDOW_LENGTH_MS,
   clampPercent,
   epochMsFromUnix,
   withoutElapsedWindows,
@@ -36,6 +42,36 @@ export interface StatuslineSnapshot {
   session_id: string | null;
   cwd: string | null;
   rate_limits: StatuslineRateLimits;
+  model?: unknown;
+  claudeCodeVersion?: string | null;
+  context_window?: unknown;
+  cost?: unknown;
+  lastReport?: StatuslineReport;
+  /** Earlier figures, oldest first (what calibration learns from): pushed when a new figure differs. */
+  history?: StatuslineHistoryEntry[];
+}
+
+export interface StatuslineHistoryEntry {
+  receivedAt: string;
+  rate_limits: StatuslineRateLimits;
+}
+
+/** Enough for a day of figures that move a few percent at a time. */
+const HISTORY_LENGTH = 48;
+
+/** The newest bridge run, with or without figures: proof the bridge works, and which Claude Code ran it. */
+export interface StatuslineReport {
+  at: string;
+  session_id: string | null;
+  claudeCodeVersion: string | null;
+}
+
+/** What the file holds before any report carried rate_limits: only `lastReport`. */
+export interface StatuslineReportOnly {
+  version: typeof STATUSLINE_SNAPSHOT_VERSION;
+  receivedAt: null;
+  rate_limits: Record<string, never>;
+  lastReport: StatuslineReport;
 }
 
 export function statuslineSnapshotPath(stateDir: string): string {
@@ -96,7 +132,70 @@ export function statuslineSnapshotFromStdin(stdinJson: unknown, now: Date): Stat
     session_id: stringOrNull(input.session_id),
     cwd: stringOrNull(input.cwd),
     rate_limits: rateLimits,
+    model: input.model ?? null,
+    claudeCodeVersion: stringOrNull(input.version),
+    context_window: input.context_window ?? null,
+    cost: input.cost ?? null,
   };
+}
+
+function parsedObject(value: unknown): Record<string, unknown> | null {
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return null;
+    }
+  }
+  return isRecord(value) ? value : null;
+}
+
+/**
+ * The file content after one bridge run: the newest figures by receive time
+ * win (several sessions report at once), a report without rate_limits keeps
+ * the figures there are, and `lastReport` always moves on. null when stdin is
+ * not a JSON object (nothing to record).
+ */
+export function mergeStatuslineReport(previous: unknown, stdinJson: unknown, now: Date): StatuslineSnapshot | StatuslineReportOnly | null {
+  const input = parsedObject(stdinJson);
+  if (input === null) return null;
+  const lastReport: StatuslineReport = { at: now.toISOString(), session_id: stringOrNull(input.session_id), claudeCodeVersion: stringOrNull(input.version) };
+  const fresh = statuslineSnapshotFromStdin(input, now);
+  const prior = isRecord(previous) && previous.version === STATUSLINE_SNAPSHOT_VERSION && typeof previous.receivedAt === 'string' && sanitizeRateLimits(previous.rate_limits) ? previous : null;
+  const priorReport = isRecord(previous) && isRecord(previous.lastReport) && typeof previous.lastReport.at === 'string' ? (previous.lastReport as unknown as StatuslineReport) : null;
+  const report = priorReport && Date.parse(priorReport.at) > now.getTime() ? priorReport : lastReport;
+  const priorIsNewer = prior !== null && Date.parse(prior.receivedAt as string) > now.getTime();
+  if (fresh && !priorIsNewer) {
+    const earlier = prior ? historyOf(prior) : [];
+    const moved = prior && JSON.stringify(prior.rate_limits) !== JSON.stringify(fresh.rate_limits);
+    const history = moved ? [...earlier, { receivedAt: prior.receivedAt as string, rate_limits: sanitizeRateLimits(prior.rate_limits)! }].slice(-HISTORY_LENGTH) : earlier;
+    return { ...fresh, lastReport: report, ...(history.length > 0 ? { history } : {}) };
+  }
+  if (prior) return { ...(prior as unknown as StatuslineSnapshot), lastReport: report };
+  return { version: STATUSLINE_SNAPSHOT_VERSION, receivedAt: null, rate_limits: {}, lastReport: report };
+}
+
+function historyOf(content: Record<string, unknown>): StatuslineHistoryEntry[] {
+  if (!Array.isArray(content.history)) return [];
+  const entries: StatuslineHistoryEntry[] = [];
+  for (const entry of content.history) {
+    if (!isRecord(entry) || typeof entry.receivedAt !== 'string' || Number.isNaN(Date.parse(entry.receivedAt))) continue;
+    const limits = sanitizeRateLimits(entry.rate_limits);
+    if (limits) entries.push({ receivedAt: entry.receivedAt, rate_limits: limits });
+  }
+  return entries;
+}
+
+/** The newest bridge run recorded in the snapshot file, and when its figures were received. */
+export async function readStatuslineReport(stateDir: string): Promise<{ lastReport: StatuslineReport | null; figuresReceivedAt: string | null }> {
+  try {
+    const content: unknown = JSON.parse(await readFile(statuslineSnapshotPath(stateDir), 'utf8'));
+    if (!isRecord(content)) return { lastReport: null, figuresReceivedAt: null };
+    const report = isRecord(content.lastReport) && typeof content.lastReport.at === 'string' ? (content.lastReport as unknown as StatuslineReport) : null;
+    return { lastReport: report, figuresReceivedAt: typeof content.receivedAt === 'string' ? content.receivedAt : null };
+  } catch {
+    return { lastReport: null, figuresReceivedAt: null };
+  }
 }
 
 /**
@@ -115,8 +214,10 @@ export async function writeStatuslineSnapshot(stateDir: string, stdinJson: unkno
 
 /**
  * Official limits from a parsed snapshot file, validated again (the file may
- * be hand-edited or from another version). Windows that have reset since are
- * dropped. null when the content is not a version-1 snapshot.
+ * be hand-edited or from another version). A window that has reset since
+ * reads 0 as of its reset, until that is older than the window (then it is
+ * dropped, as is a figure with no reset time older than the window). null when
+ * the content is not a version-1 snapshot.
  */
 export function officialLimitsFromSnapshot(content: unknown, now: Date): OfficialLimits | null {
   if (!isRecord(content) || content.version !== STATUSLINE_SNAPSHOT_VERSION) return null;
@@ -127,13 +228,26 @@ export function officialLimitsFromSnapshot(content: unknown, now: Date): Officia
   const rateLimits = sanitizeRateLimits(content.rate_limits);
   if (rateLimits === null) return null;
   const limits: OfficialLimits = { source: 'statusline', windows: {} };
+  const history: NonNullable<OfficialLimits['history']> = {};
+  const points = [...historyOf(content), { receivedAt: asOf, rate_limits: rateLimits }];
   for (const id of WINDOW_IDS) {
     const window = rateLimits[id];
     if (!window) continue;
     const resetsAt = window.resets_at === null ? null : new Date(window.resets_at * 1000).toISOString();
     limits.windows[id] = { usedPercent: window.used_percentage, resetsAt, asOf };
+    const resetMs = window.resets_at === null ? null : window.resets_at * 1000;
+    if (resetMs !== null && resetMs <= now.getTime()) {
+      // The window has reset since: it starts again at 0 (exact at the reset), not at the stale figure. A weekly
+      // window's next reset is a week on; a 5-hour window's starts with the next message, so it is unknown.
+      const next = id === 'five_hour' ? null : new Date(resetMs + WINDOW_LENGTH_MS[id]).toISOString();
+      limits.windows[id] = { usedPercent: 0, resetsAt: next, asOf: new Date(resetMs).toISOString() };
+    }
+    history[id] = points.flatMap((p) => {
+      const w = p.rate_limits[id];
+      return w ? [{ atMs: Date.parse(p.receivedAt), usedPercent: w.used_percentage, resetsAtMs: w.resets_at === null ? null : w.resets_at * 1000 }] : [];
+    });
   }
-  return withoutElapsedWindows(limits, now);
+  return { ...withoutElapsedWindows(limits, now), history };
 }
 
 /**

@@ -5,8 +5,10 @@ import type { WeeklyResetAnchor } from '../../shared/settings.js';
 import type { UsageBucket } from '../ingest/usage-index.js';
 import { currentActiveBlock } from '../usage/session-blocks.js';
 import type { LearnedCaps } from './learned-caps.js';
+import { isHitBlocking } from './limit-state.js';
 import { HIT_KIND_OF_WINDOW, type OfficialLimits, type OfficialWindow, WINDOW_LENGTH_MS } from './official-limits.js';
 import type { PlanPreset } from './plan-presets.js';
+import { extrapolateOfficial } from './statusline-calibration.js';
 import { addDays, machineTimeZone, resolveWallTime, wallTimeAt } from './zoned-time.js';
 
 const FIVE_HOURS_MS = WINDOW_LENGTH_MS.five_hour;
@@ -29,13 +31,22 @@ type Span = { startMs: number | null; endMs: number | null; anchor: string };
 
 const MODEL_FILTER: Partial<Record<WindowId, RegExp>> = { seven_day_opus: /opus/i, seven_day_sonnet: /sonnet/i };
 
-function officialFor(id: WindowId, official: readonly OfficialLimits[], nowMs: number): { source: OfficialLimits['source']; window: OfficialWindow } | null {
+function officialFor(id: WindowId, official: readonly OfficialLimits[], nowMs: number): { source: OfficialLimits['source']; window: OfficialWindow; history?: OfficialLimits['history'] } | null {
   for (const source of official) {
     const window = source.windows[id];
     if (!window) continue;
     // A figure whose window already reset says nothing about the new window.
     if (window.resetsAt && Date.parse(window.resetsAt) <= nowMs) continue;
-    return { source: source.source, window };
+    return { source: source.source, window, ...(source.history ? { history: source.history } : {}) };
+  }
+  return null;
+}
+
+/** The newest hit of this window that still blocks: the truth about the window until it resets. */
+function blockingHitFor(id: WindowId, hits: readonly LimitHit[], nowMs: number): LimitHit | null {
+  for (let i = hits.length - 1; i >= 0; i--) {
+    const hit = hits[i]!;
+    if (hit.window === HIT_KIND_OF_WINDOW[id] && isHitBlocking(hit, nowMs)) return hit;
   }
   return null;
 }
@@ -48,6 +59,17 @@ function latestHitReset(id: WindowId, hits: readonly LimitHit[], nowMs: number):
     if (reset > nowMs) return reset;
   }
   return null;
+}
+
+/** The most recent five-hour reset already passed (from hits), if any. */
+function latestPassedReset(hits: readonly LimitHit[], nowMs: number): number | null {
+  let latest: number | null = null;
+  for (const hit of hits) {
+    if (hit.window !== 'five_hour' || !hit.resetsAt) continue;
+    const reset = Date.parse(hit.resetsAt);
+    if (reset <= nowMs && (latest === null || reset > latest)) latest = reset;
+  }
+  return latest;
 }
 
 /** The next weekly reset the user set, after now. */
@@ -72,7 +94,10 @@ function spanFor(id: WindowId, input: WindowInputs, official: ReturnType<typeof 
   const hitReset = latestHitReset(id, input.limitHits, input.nowMs);
   if (hitReset !== null) return fromEnd(hitReset, 'limit-hit');
   if (id === 'five_hour') {
-    const block = currentActiveBlock(input.buckets, input.nowMs);
+    // A limit that has reset ended its window: usage from before the reset belongs to no current window.
+    const lastReset = latestPassedReset(input.limitHits, input.nowMs);
+    const buckets = lastReset === null ? input.buckets : input.buckets.filter((b) => b.firstMs >= lastReset);
+    const block = currentActiveBlock(buckets, input.nowMs);
     return block ? { startMs: block.startMs, endMs: block.endMs, anchor: 'block' } : { startMs: null, endMs: null, anchor: 'block' };
   }
   if (input.weeklyAnchor) {
@@ -126,6 +151,7 @@ interface Fullness {
   confidence?: number;
   /** Cost-weighted cap of the window, when known or implied. */
   capCostUSD: number | null;
+  extrapolatedFrom?: WindowStatus['extrapolatedFrom'];
 }
 
 function fullnessOf(id: WindowId, input: WindowInputs, official: ReturnType<typeof officialFor>, costUSD: number): Fullness {
@@ -134,6 +160,10 @@ function fullnessOf(id: WindowId, input: WindowInputs, official: ReturnType<type
     const used = official.window.usedPercent;
     // The official percentage implies the cap: cost so far over the share used.
     const implied = used >= 1 && costUSD > 0 ? costUSD / (used / 100) : null;
+    // Between statusline updates: the figure plus the usage since, at the calibrated cost of 1 %.
+    const points = official.history?.[id];
+    const carried = points ? extrapolateOfficial(official.window, points, input.buckets, input.nowMs, WINDOW_LENGTH_MS[id], MODEL_FILTER[id]) : null;
+    if (carried) return { usedPercent: carried.usedPercent, source: official.source, asOf: official.window.asOf, confidence: 1, capCostUSD: implied, extrapolatedFrom: carried.extrapolatedFrom };
     return { usedPercent: used, source: official.source, asOf: official.window.asOf, confidence: 1, capCostUSD: implied };
   }
   const learned = input.learned[HIT_KIND_OF_WINDOW[id]];
@@ -146,16 +176,23 @@ function fullnessOf(id: WindowId, input: WindowInputs, official: ReturnType<type
 }
 
 export function buildWindow(id: WindowId, input: WindowInputs): WindowStatus {
-  const official = officialFor(id, input.official, input.nowMs);
+  const officialNow = officialFor(id, input.official, input.nowMs);
+  const hit = blockingHitFor(id, input.limitHits, input.nowMs);
+  // A limit message beats every estimate; only an official figure taken after it can overrule it.
+  const officialAfterHit = officialNow && hit ? Date.parse(officialNow.window.asOf) > Date.parse(hit.at) : true;
+  const official = officialAfterHit ? officialNow : null;
+  const limited = hit !== null && official === null;
   const span = spanFor(id, input, official);
   const model = MODEL_FILTER[id];
   const usage =
     span.startMs === null ? { tokens: 0, costUSD: 0, lastMs: null } : usageBetween(input.buckets, span.startMs, Math.min(span.endMs ?? input.nowMs, input.nowMs), model);
-  const fullness = fullnessOf(id, input, official, usage.costUSD);
+  const fullness: Fullness = limited
+    ? { usedPercent: 100, source: 'limit-hit', asOf: hit.at, confidence: 1, capCostUSD: usage.costUSD > 0 ? usage.costUSD : null }
+    : fullnessOf(id, input, official, usage.costUSD);
   const burnRate = span.startMs === null ? null : trailingBurnRate(input.buckets, span.startMs, input.nowMs, model);
   let runsOutAt: string | null = null;
   let minutesLeft: number | null = null;
-  if (burnRate && burnRate.costPerHour > 0 && fullness.capCostUSD !== null && fullness.usedPercent !== null) {
+  if (!limited && burnRate && burnRate.costPerHour > 0 && fullness.capCostUSD !== null && fullness.usedPercent !== null) {
     const remainingCost = Math.max(0, fullness.capCostUSD * (1 - fullness.usedPercent / 100));
     const minutes = remainingCost / (burnRate.costPerHour / 60);
     const outMs = input.nowMs + minutes * 60_000;
@@ -179,6 +216,9 @@ export function buildWindow(id: WindowId, input: WindowInputs): WindowStatus {
     minutesLeft,
   };
   if (fullness.confidence !== undefined) status.confidence = fullness.confidence;
+  status.limitReached = limited || (official !== null && official.window.usedPercent >= 100);
+  if (limited && hit.resetEstimated) status.resetEstimated = true;
+  if (fullness.extrapolatedFrom) status.extrapolatedFrom = fullness.extrapolatedFrom;
   return status;
 }
 

@@ -133,3 +133,20 @@ export function minuteOfDay(instantMs: number, zone: string): number {
   const wall = wallTimeAt(instantMs, zone);
   return wall.hour * 60 + wall.minute;
 }
+
+/** "UTC−05:00", "UTC+05:30", "UTC+00:00" (a real minus sign, as clocks print it). */
+export function formatUtcOffset(instantMs: number, zone: string): string {
+  const minutes = Math.round(zoneOffsetMs(instantMs, zone) / 60_000);
+  const sign = minutes < 0 ? '\u2212' : '+';
+  const abs = Math.abs(minutes);
+  return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** "2026-11-29 16:04 (UTC−05:00)": a wall time that says which zone it is in. */
+export function formatStamp(iso: string, zone: string = machineTimeZone()): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  const w = wallTimeAt(ms, zone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} (${formatUtcOffset(ms, zone)})`;
+}

@@ -14,6 +14,7 @@ import type { OfficialLimits } from '../limits/official-limits.js';
 import { planPreset } from '../limits/plan-presets.js';
 import { readStatuslineSnapshot, statuslineSnapshotPath } from '../limits/statusline-snapshot.js';
 import { type Clock, type Notifier, systemClock } from '../ports.js';
+import { SessionLocator } from '../status/session-locator.js';
 import { buildStatusSnapshot } from '../status/status-snapshot.js';
 
 export interface LiveMonitorOptions {
@@ -58,9 +59,12 @@ export class LiveMonitor {
   private readonly recheckPaths = new Set<string>();
   private evaluating: Promise<void> = Promise.resolve();
   private readonly clock: Clock;
+  /** Which sessions are active, and where their transcripts are (any record counts, not only usage). */
+  readonly sessions: SessionLocator;
 
   constructor(private readonly options: LiveMonitorOptions) {
     this.clock = options.clock ?? systemClock;
+    this.sessions = new SessionLocator(options.engine);
   }
 
   get status(): Status | null {
@@ -76,6 +80,7 @@ export class LiveMonitor {
     if (statusline) official.push(statusline);
     const account = this.options.extraOfficial?.();
     if (account) official.push(account);
+    const activeWithinMs = settings.checkpoint.activeMinutes * 60_000;
     return buildStatusSnapshot({
       buckets: this.options.engine.buckets(),
       limitHits: this.options.engine.limitHits(),
@@ -84,7 +89,8 @@ export class LiveMonitor {
       official,
       plan: planPreset(settings.plan.preset, settings.plan.customCaps),
       weeklyAnchor: settings.weeklyResetAnchor,
-      activeWithinMs: settings.checkpoint.activeMinutes * 60_000,
+      activeWithinMs,
+      activity: await this.sessions.recent(nowMs - activeWithinMs),
     });
   }
 

@@ -453,7 +453,7 @@ describe('state', () => {
 
 describe('formatDuration', () => {
   it('reads naturally', () => {
-    expect(formatDuration(20_000)).toBe('less than a minute');
+    expect(formatDuration(20_000)).toBe('under a minute');
     expect(formatDuration(25 * MIN)).toBe('25 min');
     expect(formatDuration(72 * MIN)).toBe('1 h 12 min');
     expect(formatDuration(120 * MIN)).toBe('2 h');

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import {
-  RESUME_PROMPT_SECTION_TITLES,
   buildResumePrompt,
   renderResumePrompt,
   type ResumePromptInput,
@@ -75,6 +74,7 @@ function input(overrides: Partial<ResumePromptInput> = {}): ResumePromptInput {
     sessions: [digest()],
     limit: { windowLabel: '5-hour limit', resetsAt: '2026-03-02T15:00:00.000Z' },
     checkpointAt: '2026-03-02T13:58:05.000Z',
+    timeZone: 'UTC',
     ...overrides,
   };
 }
@@ -96,39 +96,42 @@ function section(markdown: string, title: string): string {
   return body;
 }
 
+const SESSION_HEADING = `Session \`${SESSION_ID}\``;
+
 describe('buildResumePrompt: layout', () => {
-  it('has the eleven sections in order, after a title', () => {
+  it('opens with a title and a plain summary paragraph, then one section per session', () => {
     const markdown = buildResumePrompt(input());
-    expect(markdown.startsWith('# Checkpoint of shop\n')).toBe(true);
-    expect([...sections(markdown).keys()]).toEqual([
-      'Project',
-      'How to restore the files',
-      'Sessions',
-      'Original request',
-      'Latest user prompts',
-      'Pending tasks',
-      'Files changed in the session',
-      'Diff stat of the stash',
-      "Claude's last message",
-      'Usage limit',
-      'Not captured',
-    ]);
-    expect(RESUME_PROMPT_SECTION_TITLES).toEqual([...sections(markdown).keys()]);
+    expect(markdown.startsWith('# Checkpoint of shop\n\nClaude Code was working on "Add a shopping cart with a checkout page"')).toBe(true);
+    expect([...sections(markdown).keys()]).toEqual(['Project', 'How to restore the files', 'Usage limit', SESSION_HEADING, 'Diff stat of the stash', 'Not captured']);
+    expect(markdown).toContain('Secrets are redacted, best effort.');
   });
 
-  it('states the project, branch, HEAD and checkpoint time', () => {
+  it('states the project, branch, HEAD and checkpoint time in the local zone with its offset', () => {
     expect(section(buildResumePrompt(input()), 'Project')).toBe(
-      [
-        '- Project directory: `/home/dev/shop`',
-        '- Branch: `feature/cart`',
-        `- HEAD: \`${HEAD}\``,
-        '- Checkpoint taken at: 2026-03-02T13:58:05.000Z',
-      ].join('\n'),
+      ['- Project directory: `/home/dev/shop`', '- Branch: `feature/cart`', `- HEAD: \`${HEAD}\``, '- Checkpoint taken at: 2026-03-02 13:58 (UTC+00:00)'].join('\n'),
     );
+    const newYork = buildResumePrompt(input({ timeZone: 'America/New_York' }));
+    expect(section(newYork, 'Project')).toContain('- Checkpoint taken at: 2026-03-02 08:58 (UTC\u221205:00)');
+    expect(section(newYork, SESSION_HEADING)).toContain('Active 2026-03-02 04:00 (UTC\u221205:00) → 2026-03-02 08:58 (UTC\u221205:00)');
+    expect(newYork).not.toMatch(/\d{2}:\d{2}:\d{2}\.\d{3}Z/);
   });
 
   it('is deterministic', () => {
     expect(buildResumePrompt(input())).toBe(buildResumePrompt(input()));
+  });
+
+  it('says what was being done, what is pending and where it stopped, in one paragraph', () => {
+    const paragraph = buildResumePrompt(input()).split('\n')[2]!;
+    expect(paragraph).toContain(`session \`${SESSION_ID}\``);
+    expect(paragraph).toContain('Still pending: Wire the checkout button (in progress); Write cart tests.');
+    expect(paragraph).toContain("The work stopped at 2026-03-02 13:58 (UTC+00:00) when Claude Code reported \"You've hit your session limit · resets 3pm (Europe/London)\", right after the user wrote \"Use Stripe for payments\".");
+    expect(paragraph).toContain('3 file(s) were changed: src/cart.ts, src/checkout.ts, src/cart.test.ts.');
+  });
+
+  it('says once that no session was found', () => {
+    const markdown = buildResumePrompt(input({ sessions: [], limit: null }));
+    expect(markdown.match(/No Claude Code session/g)).toHaveLength(1);
+    expect([...sections(markdown).keys()]).not.toContain('Sessions');
   });
 });
 
@@ -186,92 +189,83 @@ describe('buildResumePrompt: restore commands', () => {
 });
 
 describe('buildResumePrompt: session content', () => {
-  it('lists each session with its resume command', () => {
-    const second = digest({ sessionId: 'b2c3d4e5-0000-4000-8000-000000000002', gitBranch: null, subagentFileCount: 0, cwds: [PROJECT, '/home/dev/shop/web'] });
-    const body = section(buildResumePrompt(input({ sessions: [digest(), second] })), 'Sessions');
-    expect(body).toContain(`- \`${SESSION_ID}\` (active 2026-03-02T09:00:00.000Z → 2026-03-02T13:58:00.000Z; branch \`feature/cart\`; 1 subagent transcript(s))`);
-    expect(body).toContain('also worked in `/home/dev/shop/web`');
-    expect(body).toContain(['```sh', `claude --resume ${SESSION_ID}`, 'claude --resume b2c3d4e5-0000-4000-8000-000000000002', '```'].join('\n'));
+  it('gives each session one section, newest first, with its facts and resume command', () => {
+    const older = digest({ sessionId: 'b2c3d4e5-0000-4000-8000-000000000002', gitBranch: null, subagentFileCount: 0, cwds: [PROJECT, '/home/dev/shop/web'], lastTimestamp: '2026-03-02T11:00:00.000Z' });
+    const markdown = buildResumePrompt(input({ sessions: [older, digest()] }));
+    const keys = [...sections(markdown).keys()];
+    expect(keys.indexOf(SESSION_HEADING)).toBeLessThan(keys.indexOf('Session `b2c3d4e5-0000-4000-8000-000000000002`'));
+    const body = section(markdown, SESSION_HEADING);
+    expect(body).toContain('- Active 2026-03-02 09:00 (UTC+00:00) → 2026-03-02 13:58 (UTC+00:00); branch `feature/cart`; 1 subagent transcript(s).');
+    expect(body).toContain(`- Resume it with \`claude --resume ${SESSION_ID}\` from the project directory.`);
+    expect(section(markdown, 'Session `b2c3d4e5-0000-4000-8000-000000000002`')).toContain('also worked in `/home/dev/shop/web`');
+    expect(markdown.match(/^First request/gm)).toHaveLength(2);
   });
 
-  it('quotes the original request in a fence longer than any backtick run inside it', () => {
+  it('quotes the first request in a fence longer than any backtick run inside it', () => {
     const text = 'Fix this:\n```ts\nconst a = `x`;\n```\nand ````nested```` fences';
-    const body = section(buildResumePrompt(input({ sessions: [digest({ originalRequest: { text, timestamp: '2026-03-02T09:00:00.000Z' } })] })), 'Original request');
-    expect(body).toBe(['The user asked (2026-03-02T09:00:00.000Z):', '', '`````text', text, '`````'].join('\n'));
+    const body = section(buildResumePrompt(input({ sessions: [digest({ originalRequest: { text, timestamp: '2026-03-02T09:00:00.000Z' } })] })), SESSION_HEADING);
+    expect(body).toContain(['First request (2026-03-02 09:00 (UTC+00:00)):', '', '`````text', text, '`````'].join('\n'));
   });
 
-  it('shows later prompts oldest first without repeating the original, plus interruptions', () => {
+  it('shows later prompts oldest first without repeating the first request, plus interruptions', () => {
     const prompts = [3, 4, 5, 6, 7].map((n) => ({ text: `prompt ${n}`, timestamp: `2026-03-02T1${n - 3}:00:00.000Z` }));
-    const body = section(
-      buildResumePrompt(input({ sessions: [digest({ recentPrompts: prompts, userPromptCount: 7, interruptedTurns: 2 })] })),
-      'Latest user prompts',
-    );
-    expect(body.split('\n')[0]).toBe("The user's last 5 prompt(s), oldest first (1 earlier prompt(s) not shown):");
-    expect(body).toContain(['Prompt 1 (2026-03-02T10:00:00.000Z):', '', '```text', 'prompt 3', '```'].join('\n'));
+    const body = section(buildResumePrompt(input({ sessions: [digest({ recentPrompts: prompts, userPromptCount: 7, interruptedTurns: 2 })] })), SESSION_HEADING);
+    expect(body).toContain('Latest prompts, oldest first (1 earlier not shown):');
+    expect(body).toContain(['2026-03-02 10:00 (UTC+00:00):', '', '```text', 'prompt 3', '```'].join('\n'));
     expect(body.indexOf('prompt 3')).toBeLessThan(body.indexOf('prompt 7'));
-    expect(body.endsWith('The user interrupted 2 turn(s) in this session.')).toBe(true);
-
-    const onlyOriginal = section(
-      buildResumePrompt(input({ sessions: [digest({ recentPrompts: [digest().originalRequest!], userPromptCount: 1 })] })),
-      'Latest user prompts',
-    );
-    expect(onlyOriginal).toBe('The user wrote no prompts after the original request.');
+    expect(body).toContain('The user interrupted 2 turn(s).');
+    const onlyOriginal = section(buildResumePrompt(input({ sessions: [digest({ recentPrompts: [digest().originalRequest!], userPromptCount: 1 })] })), SESSION_HEADING);
+    expect(onlyOriginal).not.toContain('Latest prompts');
   });
 
   it('lists pending tasks with their status and caps a long list', () => {
-    const body = section(buildResumePrompt(input()), 'Pending tasks');
-    expect(body).toBe(
-      ['Pending tasks at checkpoint time (2 of 5 not completed):', '', '- [in progress] Wire the checkout button', '- [pending] Write cart tests'].join('\n'),
-    );
+    const body = section(buildResumePrompt(input()), SESSION_HEADING);
+    expect(body).toContain(['Pending tasks (2 of 5 not completed):', '', '- [in progress] Wire the checkout button', '- [pending] Write cart tests'].join('\n'));
     const many = Array.from({ length: 45 }, (_, i) => ({ id: String(i + 1), content: `Task ${i + 1}`, status: 'pending', source: 'task-tool' as const }));
-    const capped = section(buildResumePrompt(input({ sessions: [digest({ pendingTasks: many, completedTaskCount: 0 })] })), 'Pending tasks');
+    const capped = section(buildResumePrompt(input({ sessions: [digest({ pendingTasks: many, completedTaskCount: 0 })], maxBytes: 64 * 1024 })), SESSION_HEADING);
     expect(capped).toContain('- [pending] #40 Task 40');
     expect(capped).not.toContain('Task 41');
-    expect(capped.endsWith('- … and 5 more')).toBe(true);
-    const none = section(buildResumePrompt(input({ sessions: [digest({ pendingTasks: [], completedTaskCount: 4 })] })), 'Pending tasks');
-    expect(none).toBe('No pending tasks at checkpoint time (4 completed).');
+    expect(capped).toContain('- … and 5 more');
+    const none = section(buildResumePrompt(input({ sessions: [digest({ pendingTasks: [], completedTaskCount: 4 })] })), SESSION_HEADING);
+    expect(none).toContain('No pending tasks (4 completed).');
   });
 
   it('escapes Markdown in task text', () => {
     const task = { content: 'Fix <script> in **bold** [link](x)', status: 'pending', source: 'todo-write' as const };
-    const body = section(buildResumePrompt(input({ sessions: [digest({ pendingTasks: [task] })] })), 'Pending tasks');
+    const body = section(buildResumePrompt(input({ sessions: [digest({ pendingTasks: [task] })] })), SESSION_HEADING);
     expect(body).toContain('- [pending] Fix \\<script\\> in \\*\\*bold\\*\\* \\[link\\](x)');
   });
 
-  it('lists files changed by the main conversation and by subagents separately, relative to the project', () => {
-    const body = section(
-      buildResumePrompt(input({ sessions: [digest({ filesChanged: { main: [`${PROJECT}/src/cart.ts`, '/etc/hosts'], subagents: [] } })] })),
-      'Files changed in the session',
-    );
-    expect(body).toBe(
-      ['Changed by the main conversation (2):', '', '- `src/cart.ts`', '- `/etc/hosts`', '', 'Changed by subagents: none.'].join('\n'),
-    );
+  it('lists files changed by the conversation and by subagents separately, relative to the project', () => {
+    const body = section(buildResumePrompt(input({ sessions: [digest({ filesChanged: { main: [`${PROJECT}/src/cart.ts`, '/etc/hosts'], subagents: [] } })] })), SESSION_HEADING);
+    expect(body).toContain(['Files changed by the conversation (2):', '', '- `src/cart.ts`', '- `/etc/hosts`'].join('\n'));
+    expect(body).not.toContain('Files changed by subagents');
   });
 
   it('fences the diff stat and keeps its summary line when capping it', () => {
     const lines = Array.from({ length: 100 }, (_, i) => ` src/file-${i}.ts | 1 +`);
     lines.push(' 100 files changed, 100 insertions(+)');
-    const body = section(buildResumePrompt(input({ repo: repo({ diffStat: lines.join('\n') }) })), 'Diff stat of the stash');
+    const body = section(buildResumePrompt(input({ repo: repo({ diffStat: lines.join('\n') }), maxBytes: 64 * 1024 })), 'Diff stat of the stash');
     expect(body.startsWith('`git diff --stat` of the stash against HEAD:\n\n```text\n src/file-0.ts | 1 +')).toBe(true);
     expect(body).toContain(' src/file-58.ts | 1 +\n … and 41 more file(s)\n 100 files changed, 100 insertions(+)\n```');
     expect(body).not.toContain('src/file-59.ts');
   });
 
-  it('quotes the last assistant message, trimmed to 2,000 characters', () => {
+  it('quotes the last assistant message, trimmed to 2,000 characters when the budget allows', () => {
     const long = `  ${'a'.repeat(2500)}  `;
     const body = section(
-      buildResumePrompt(input({ sessions: [digest({ lastAssistantMessage: { text: long, timestamp: '2026-03-02T13:57:00.000Z' } })] })),
-      "Claude's last message",
+      buildResumePrompt(input({ sessions: [digest({ lastAssistantMessage: { text: long, timestamp: '2026-03-02T13:57:00.000Z' } })], maxBytes: 64 * 1024 })),
+      SESSION_HEADING,
     );
-    expect(body).toBe(["Claude's last message (2026-03-02T13:57:00.000Z):", '', '```text', `${'a'.repeat(2000)}\n… [500 more characters not shown]`, '```'].join('\n'));
+    expect(body).toContain(["Claude's last message (2026-03-02 13:57 (UTC+00:00)):", '', '```text', `${'a'.repeat(2000)}\n… [500 more characters not shown]`, '```'].join('\n'));
   });
 
   it('states which limit stopped the work, when it resets, and the message Claude Code wrote', () => {
     expect(section(buildResumePrompt(input()), 'Usage limit')).toBe(
       [
         '- Limit: 5-hour limit',
-        '- Resets at: 2026-03-02T15:00:00.000Z',
-        "- Claude Code reported at 2026-03-02T13:58:00.000Z: `You've hit your session limit · resets 3pm (Europe/London)`",
+        '- Resets at: 2026-03-02 15:00 (UTC+00:00)',
+        "- Claude Code reported at 2026-03-02 13:58 (UTC+00:00): `You've hit your session limit · resets 3pm (Europe/London)`",
       ].join('\n'),
     );
     const manual = section(buildResumePrompt(input({ limit: null, sessions: [digest({ lastLimitHit: null })] })), 'Usage limit');
@@ -311,30 +305,6 @@ describe('buildResumePrompt: session content', () => {
       ].join('\n'),
     );
   });
-
-  it('gives each session its own subsection when there are several', () => {
-    const other = digest({ sessionId: 'second-session', originalRequest: { text: 'Write the README', timestamp: null } });
-    const body = section(buildResumePrompt(input({ sessions: [digest(), other] })), 'Original request');
-    expect(body).toBe(
-      [
-        `### Session \`${SESSION_ID}\``,
-        '',
-        'The user asked (2026-03-02T09:00:00.000Z):',
-        '',
-        '```text',
-        'Add a shopping cart with a checkout page',
-        '```',
-        '',
-        '### Session `second-session`',
-        '',
-        'The user asked:',
-        '',
-        '```text',
-        'Write the README',
-        '```',
-      ].join('\n'),
-    );
-  });
 });
 
 describe('buildResumePrompt: safety', () => {
@@ -350,54 +320,50 @@ describe('buildResumePrompt: safety', () => {
     expect(rendered.markdown).not.toContain(ANTHROPIC_KEY.slice(8));
     expect(rendered.markdown).not.toContain(GITHUB_TOKEN.slice(4));
     expect(rendered.markdown).not.toContain('hunter2');
-    expect(section(rendered.markdown, 'Original request')).toContain('Use this key: [REDACTED:anthropic-api-key]');
-    expect(section(rendered.markdown, 'Latest user prompts')).toContain('export GITHUB_TOKEN=[REDACTED:github-token]\nDB_PASSWORD=[REDACTED:env-secret]');
-    expect(section(rendered.markdown, "Claude's last message")).toContain('Authorization: Bearer [REDACTED:');
-    expect(section(rendered.markdown, 'Pending tasks')).toContain('Rotate \\[REDACTED:anthropic-api-key\\]');
-    expect(rendered.redactions).toBe(5);
-    expect(rendered.markdown.trimEnd().endsWith('5 likely secret(s) were replaced with [REDACTED:…] markers.')).toBe(true);
+    const body = section(rendered.markdown, SESSION_HEADING);
+    expect(body).toContain('Use this key: [REDACTED:anthropic-api-key]');
+    expect(body).toContain('export GITHUB_TOKEN=[REDACTED:github-token]\nDB_PASSWORD=[REDACTED:env-secret]');
+    expect(body).toContain('Authorization: Bearer [REDACTED:');
+    expect(body).toContain('Rotate \\[REDACTED:anthropic-api-key\\]');
+    expect(rendered.redactions).toBeGreaterThanOrEqual(5);
+    expect(rendered.markdown.trimEnd()).toMatch(/\d+ likely secret\(s\) were replaced with \[REDACTED:…\] markers\.$/);
   });
 
   it('states facts and never addresses orders to Claude', () => {
     const markdown = buildResumePrompt(input());
     expect(markdown).not.toMatch(/\byou (must|should|need to|will)\b/i);
     expect(markdown).not.toMatch(/\b(continue (the|with|from)|resume (the|working)|do not ask|ignore (previous|all))\b/i);
-    expect(markdown).toContain('The user asked');
-    expect(markdown).toContain('Pending tasks at checkpoint time');
+    expect(markdown).toContain('Claude Code was working on');
+    expect(markdown).toContain('Pending tasks (');
   });
 
-  it('stays within 24 KB for huge sessions, keeping every section', () => {
-    const huge = Array.from({ length: 12 }, (_, s) =>
+  it('fits the 6 KB default with three long sessions: the newest in full, the oldest summarised', () => {
+    const long = (n: number, hour: number) =>
       digest({
-        sessionId: `session-${s}`,
-        originalRequest: { text: 'r'.repeat(50_000), timestamp: null },
-        recentPrompts: Array.from({ length: 5 }, (_, i) => ({ text: `${i}`.repeat(10_000), timestamp: null })),
-        userPromptCount: 500,
-        pendingTasks: Array.from({ length: 200 }, (_, i) => ({ content: `task ${i} ${'t'.repeat(500)}`, status: 'pending', source: 'todo-write' as const })),
-        filesChanged: {
-          main: Array.from({ length: 300 }, (_, i) => `${PROJECT}/src/deep/${'d'.repeat(100)}/file-${i}.ts`),
-          subagents: Array.from({ length: 300 }, (_, i) => `${PROJECT}/lib/file-${i}.ts`),
-        },
-        lastAssistantMessage: { text: 'm'.repeat(40_000), timestamp: null },
-      }),
-    );
-    const rendered = renderResumePrompt(
-      input({
-        sessions: huge,
-        repo: repo({
-          diffStat: Array.from({ length: 5000 }, (_, i) => ` f${i} | 1 +`).join('\n'),
-          skippedFiles: Array.from({ length: 500 }, (_, i) => `${PROJECT}/big-${i}.bin`),
-          notCaptured: Array.from({ length: 100 }, (_, i) => `state ${i}`),
-        }),
-      }),
-    );
-    expect(rendered.bytes).toBeLessThanOrEqual(24 * 1024);
-    expect(Buffer.byteLength(rendered.markdown, 'utf8')).toBe(rendered.bytes);
-    expect(rendered.compactionLevel).toBeGreaterThan(0);
+        sessionId: `session-${n}`,
+        firstTimestamp: `2026-03-02T0${hour}:00:00.000Z`,
+        lastTimestamp: `2026-03-02T0${hour}:50:00.000Z`,
+        originalRequest: { text: `request ${n} ${'r'.repeat(5000)}`, timestamp: `2026-03-02T0${hour}:00:00.000Z` },
+        recentPrompts: Array.from({ length: 5 }, (_, i) => ({ text: `prompt ${n}.${i} ${'p'.repeat(3000)}`, timestamp: `2026-03-02T0${hour}:${10 + i}:00.000Z` })),
+        userPromptCount: 40,
+        pendingTasks: [
+          { content: `newest todo of session ${n}`, status: 'in_progress', source: 'todo-write' as const },
+          ...Array.from({ length: 30 }, (_, i) => ({ content: `task ${n}.${i} ${'t'.repeat(200)}`, status: 'pending', source: 'todo-write' as const })),
+        ],
+        filesChanged: { main: Array.from({ length: 60 }, (_, i) => `${PROJECT}/src/s${n}/file-${i}.ts`), subagents: [] },
+        lastAssistantMessage: { text: 'm'.repeat(8000), timestamp: `2026-03-02T0${hour}:50:00.000Z` },
+      });
+    const rendered = renderResumePrompt(input({ sessions: [long(1, 1), long(2, 3), long(3, 5)] }));
+    expect(rendered.bytes).toBeLessThanOrEqual(6 * 1024);
     expect(rendered.truncated).toBe(false);
-    expect([...sections(rendered.markdown).keys()]).toEqual([...RESUME_PROMPT_SECTION_TITLES]);
-    expect(rendered.markdown).toContain('more session(s) not detailed here');
-    expect(section(rendered.markdown, 'Sessions')).toContain('claude --resume session-11');
+    const keys = [...sections(rendered.markdown).keys()];
+    expect(keys.filter((key) => key.startsWith('Session '))).toEqual(['Session `session-3`', 'Session `session-2` (summarised)', 'Session `session-1` (summarised)']);
+    const newest = section(rendered.markdown, 'Session `session-3`');
+    expect(newest).toContain('prompt 3.4');
+    expect(newest).toContain('newest todo of session 3');
+    expect(newest).toContain('src/s3/file-0.ts');
+    expect(section(rendered.markdown, 'Session `session-1` (summarised)')).toContain('claude --resume session-1');
+    expect(rendered.markdown.split('\n')[2]).toContain('Still pending: newest todo of session 3 (in progress)');
   });
 
   it('cuts at a line and closes an open fence when even the tightest level overflows', () => {
@@ -433,17 +399,13 @@ describe('buildResumePrompt: from a generated transcript', () => {
 
       const sessionDigest = await readSessionDigest(await findSessionTranscriptPaths(mainPath));
       const markdown = buildResumePrompt(input({ sessions: [sessionDigest], limit: { windowLabel: 'Session (5-hour) limit', resetsAt: '2026-03-02T15:00:00.000Z' } }));
-
-      expect(section(markdown, 'Original request')).toContain('Add a cart. My key is [REDACTED:anthropic-api-key]');
-      expect(section(markdown, 'Pending tasks')).toBe(
-        ['Pending tasks at checkpoint time (1 of 2 not completed):', '', '- [in progress] Build the checkout page'].join('\n'),
-      );
-      expect(section(markdown, 'Files changed in the session')).toBe(
-        ['Changed by the main conversation (1):', '', '- `src/cart.ts`', '', 'Changed by subagents (1):', '', '- `src/cart.test.ts`'].join('\n'),
-      );
-      expect(section(markdown, "Claude's last message")).toContain('Checkout page is half done.');
+      const body = section(markdown, `Session \`${main.sessionId}\``);
+      expect(body).toContain('Add a cart. My key is [REDACTED:anthropic-api-key]');
+      expect(body).toContain(['Pending tasks (1 of 2 not completed):', '', '- [in progress] Build the checkout page'].join('\n'));
+      expect(body).toContain(['Files changed by the conversation (1):', '', '- `src/cart.ts`', '', 'Files changed by subagents (1):', '', '- `src/cart.test.ts`'].join('\n'));
+      expect(body).toContain('Checkout page is half done.');
+      expect(body).toContain(`claude --resume ${main.sessionId}`);
       expect(section(markdown, 'Usage limit')).toContain("`You've hit your session limit · resets 3pm (Europe/London)`");
-      expect(section(markdown, 'Sessions')).toContain(`claude --resume ${main.sessionId}`);
       expect(markdown).not.toContain(ANTHROPIC_KEY);
     } finally {
       await rm(projectsDir, { recursive: true, force: true });

@@ -351,6 +351,51 @@ describe('account usage poller timing', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('after a 401, resumes at once when Claude Code writes new credentials (the real file watch)', async () => {
+    handler = sequence(json(401, {}), json(200, { five_hour: { utilization: 12, resets_at: '2026-03-02T14:00:00Z' } }));
+    const poller = makePoller();
+    poller.start();
+    await time.fire(poller);
+    expect(poller.running).toBe(false);
+    const { watchCredentials } = await import('../../../src/core/limits/credentials-watch.js');
+    const restarted = new Promise<boolean>((resolve) => {
+      const watch = watchCredentials([root], () => {
+        watch.close();
+        resolve(poller.credentialsChanged());
+      });
+    });
+    await writeFile(join(root, '.credentials.json'), JSON.stringify({ claudeAiOauth: { accessToken: `${TOKEN}-renewed` } }));
+    expect(await restarted).toBe(true);
+    expect(time.nextDelay()).toBe(0);
+    await time.fire(poller);
+    expect(updates.map((u) => u.windows.five_hour?.usedPercent)).toEqual([12]);
+    expect(seen.map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}`, `Bearer ${TOKEN}-renewed`]);
+    // Running (not stopped by a 401): another change restarts nothing.
+    expect(poller.credentialsChanged()).toBe(false);
+    poller.stop();
+  });
+
+  it('reads per-model weekly windows from limits[] entries of kind weekly_scoped', () => {
+    const asOf = new Date('2026-03-02T12:00:00.000Z');
+    const limits = parseAccountUsage(
+      {
+        five_hour: { utilization: 40, resets_at: '2026-03-02T14:00:00Z' },
+        seven_day_opus: null,
+        limits: [
+          { kind: 'weekly_scoped', percent: 33, resets_at: '2026-03-06T09:00:00Z', scope: { model: { display_name: 'Opus 4.5' } }, is_active: true },
+          { kind: 'weekly_scoped', percent: 71, resets_at: '2026-03-06T09:00:00Z', scope: { model: { display_name: 'Sonnet 4.5' } }, is_active: false },
+          { kind: 'weekly_scoped', percent: 90, resets_at: '2026-03-06T09:00:00Z', scope: { model: { display_name: 'Fable 5' } }, is_active: true },
+        ],
+      },
+      asOf,
+    );
+    expect(limits?.windows).toEqual({
+      five_hour: { usedPercent: 40, resetsAt: '2026-03-02T14:00:00.000Z', asOf: asOf.toISOString() },
+      seven_day_opus: { usedPercent: 33, resetsAt: '2026-03-06T09:00:00.000Z', asOf: asOf.toISOString() },
+      seven_day_sonnet: { usedPercent: 71, resetsAt: '2026-03-06T09:00:00.000Z', asOf: asOf.toISOString() },
+    });
+  });
+
   it('stops without a request when there is no token', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'breather-account-empty-'));
     try {

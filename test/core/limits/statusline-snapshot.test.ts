@@ -27,6 +27,13 @@ function stdin(rateLimits: unknown, extra: Record<string, unknown> = {}): Record
   };
 }
 
+/** The figures alone (calibration history is tested in statusline-calibration.test.ts). */
+async function withoutHistory(stateDir: string, at: Date) {
+  const limits = await readStatuslineSnapshot(stateDir, at);
+  if (limits) delete limits.history;
+  return limits;
+}
+
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'breather-statusline-'));
@@ -57,10 +64,14 @@ describe('statusline snapshot', () => {
         five_hour: { used_percentage: 42.5, resets_at: unix(inTwoHours) },
         seven_day: { used_percentage: 17, resets_at: unix(inFiveDays) },
       },
+      model: { id: 'claude-opus-4', display_name: 'Opus' },
+      claudeCodeVersion: '2.1.80',
+      context_window: null,
+      cost: null,
     });
 
     const later = new Date(now.getTime() + 60_000);
-    expect(await readStatuslineSnapshot(dir, later)).toEqual({
+    expect(await withoutHistory(dir, later)).toEqual({
       source: 'statusline',
       windows: {
         five_hour: { usedPercent: 42.5, resetsAt: inTwoHours, asOf: now.toISOString() },
@@ -119,7 +130,7 @@ describe('statusline snapshot', () => {
       five_hour: { used_percentage: 100, resets_at: unix(inTwoHours) },
       seven_day: { used_percentage: 0, resets_at: null },
     });
-    expect(await readStatuslineSnapshot(dir, now)).toEqual({
+    expect(await withoutHistory(dir, now)).toEqual({
       source: 'statusline',
       windows: {
         five_hour: { usedPercent: 100, resetsAt: inTwoHours, asOf: now.toISOString() },
@@ -139,7 +150,7 @@ describe('statusline snapshot', () => {
     expect(file.cwd).toBeNull();
   });
 
-  it('drops a window whose reset time has passed, keeps the other', async () => {
+  it('a window whose reset time has passed reads 0 as of its reset (not the stale figure), until a window length later', async () => {
     await writeStatuslineSnapshot(
       dir,
       stdin({
@@ -149,12 +160,20 @@ describe('statusline snapshot', () => {
       now,
     );
     const afterFiveHourReset = new Date('2026-03-02T14:00:00.000Z');
-    expect(await readStatuslineSnapshot(dir, afterFiveHourReset)).toEqual({
+    expect(await withoutHistory(dir, afterFiveHourReset)).toEqual({
       source: 'statusline',
-      windows: { seven_day: { usedPercent: 40, resetsAt: inFiveDays, asOf: now.toISOString() } },
+      windows: {
+        five_hour: { usedPercent: 0, resetsAt: null, asOf: inTwoHours },
+        seven_day: { usedPercent: 40, resetsAt: inFiveDays, asOf: now.toISOString() },
+      },
     });
     const afterBoth = new Date('2026-03-08T00:00:00.000Z');
-    expect(await readStatuslineSnapshot(dir, afterBoth)).toEqual({ source: 'statusline', windows: {} });
+    expect(await withoutHistory(dir, afterBoth)).toEqual({
+      source: 'statusline',
+      windows: { seven_day: { usedPercent: 0, resetsAt: new Date(Date.parse(inFiveDays) + 7 * 86_400_000).toISOString(), asOf: inFiveDays } },
+    });
+    const aWeekAfter = new Date(Date.parse(inFiveDays) + 7 * 86_400_000);
+    expect(await withoutHistory(dir, aWeekAfter)).toEqual({ source: 'statusline', windows: {} });
   });
 
   it('drops a window with no reset time once the figure is older than the window', async () => {
@@ -173,7 +192,7 @@ describe('statusline snapshot', () => {
   });
 
   it('missing or corrupt files give null and never throw', async () => {
-    expect(await readStatuslineSnapshot(dir, now)).toBeNull();
+    expect(await withoutHistory(dir, now)).toBeNull();
     expect(await readStatuslineSnapshot(join(dir, 'nope'), now)).toBeNull();
 
     const path = statuslineSnapshotPath(dir);
@@ -188,7 +207,7 @@ describe('statusline snapshot', () => {
     ];
     for (const content of corrupt) {
       await writeFile(path, content);
-      expect(await readStatuslineSnapshot(dir, now)).toBeNull();
+      expect(await withoutHistory(dir, now)).toBeNull();
     }
   });
 
@@ -203,7 +222,7 @@ describe('statusline snapshot', () => {
         rate_limits: { five_hour: { used_percentage: 250, resets_at: unix(inTwoHours) }, seven_day: { used_percentage: 'x' } },
       }),
     );
-    expect(await readStatuslineSnapshot(dir, now)).toEqual({
+    expect(await withoutHistory(dir, now)).toEqual({
       source: 'statusline',
       windows: { five_hour: { usedPercent: 100, resetsAt: inTwoHours, asOf: now.toISOString() } },
     });

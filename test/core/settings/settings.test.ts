@@ -37,6 +37,8 @@ describe('settings schema', () => {
       autoOnLimitHit: true,
       autoOnThresholdPercent: null,
       activeMinutes: 30,
+      workingStretchHours: 5,
+      promptBudgetKB: 6,
       untrackedSizeCapMB: 10,
       writePromptIntoRepo: false,
       skipSecretLookingFiles: true,

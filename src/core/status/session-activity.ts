@@ -1,0 +1,136 @@
+// When was each Claude Code session last active? Any record counts (a prompt,
+// a reply, a tool result, a limit message, a summary), taken from the newest
+// record of its transcript file: the usage index only sees replies that carry
+// usage, and a session stopped by a limit writes none. Only the tail of a file
+// is read, and only for files whose mtime says they may be recent.
+import { open } from 'node:fs/promises';
+import { basename, dirname, sep } from 'node:path';
+
+export interface TranscriptFileInfo {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** The newest record of one transcript file. */
+export interface SessionActivity {
+  sessionId: string;
+  /** The newest cwd the file names; null when no record in the tail has one. */
+  cwd: string | null;
+  lastMs: number;
+  path: string;
+}
+
+const FIRST_TAIL_BYTES = 64 * 1024;
+/** A huge last line (a Write of a big file) can hide the newest timestamp: widen the tail up to this. */
+const MAX_TAIL_BYTES = 8 * 1024 * 1024;
+
+function asObject(value: unknown): Record<string, unknown> | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/** The newest timestamped record in some complete lines, newest line last. */
+function newestIn(lines: string[], path: string): SessionActivity | null {
+  let found: SessionActivity | null = null;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!.trim();
+    if (!line.startsWith('{')) continue;
+    let record: Record<string, unknown> | null;
+    try {
+      record = asObject(JSON.parse(line));
+    } catch {
+      continue;
+    }
+    if (!record) continue;
+    if (!found) {
+      const ms = typeof record.timestamp === 'string' ? Date.parse(record.timestamp) : Number.NaN;
+      if (!Number.isFinite(ms)) continue;
+      found = { sessionId: typeof record.sessionId === 'string' ? record.sessionId : basename(path, '.jsonl'), cwd: null, lastMs: ms, path };
+    }
+    if (typeof record.cwd === 'string') {
+      found.cwd = record.cwd;
+      return found;
+    }
+  }
+  return found;
+}
+
+/** Reads the newest record of a transcript; null when the file holds no timestamped record (or is unreadable). */
+export async function readNewestRecord(path: string, size: number): Promise<SessionActivity | null> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    for (let tail = FIRST_TAIL_BYTES; ; tail *= 4) {
+      const length = Math.min(size, tail);
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, size - length);
+      const text = buffer.subarray(0, bytesRead).toString('utf8');
+      // The first line of a partial tail is cut; the text after the last newline is unfinished.
+      const lines = text.split('\n');
+      if (length < size) lines.shift();
+      const found = newestIn(lines, path);
+      if (found || length >= size || tail >= MAX_TAIL_BYTES) return found;
+    }
+  } catch {
+    return null;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Remembers each file's newest record by (size, mtime), so a live status
+ * re-reads only files that changed.
+ */
+export class SessionActivityReader {
+  private readonly cache = new Map<string, { size: number; mtimeMs: number; activity: SessionActivity | null }>();
+
+  /** The newest record of each file, for files modified at or after `sinceMs`. */
+  async read(files: readonly TranscriptFileInfo[], sinceMs = Number.NEGATIVE_INFINITY): Promise<SessionActivity[]> {
+    const result: SessionActivity[] = [];
+    for (const file of files) {
+      if (file.mtimeMs < sinceMs) continue;
+      const cached = this.cache.get(file.path);
+      let activity: SessionActivity | null;
+      if (cached && cached.size === file.size && cached.mtimeMs === file.mtimeMs) activity = cached.activity;
+      else {
+        activity = await readNewestRecord(file.path, file.size);
+        this.cache.set(file.path, { size: file.size, mtimeMs: file.mtimeMs, activity });
+      }
+      if (activity) result.push(activity);
+    }
+    return result;
+  }
+}
+
+/** A session's newest activity across its files (session file and subagents); cwd from the newest record naming one. */
+export function latestPerSession(activities: readonly SessionActivity[]): SessionActivity[] {
+  const bySession = new Map<string, SessionActivity>();
+  for (const activity of [...activities].sort((a, b) => a.lastMs - b.lastMs)) {
+    const seen = bySession.get(activity.sessionId);
+    // The session's own file names the session's cwd; a subagent's newer record only moves the time.
+    const isMain = basename(activity.path, '.jsonl') === activity.sessionId;
+    if (!seen) bySession.set(activity.sessionId, { ...activity });
+    else {
+      seen.lastMs = Math.max(seen.lastMs, activity.lastMs);
+      if (activity.cwd && (isMain || !seen.cwd)) seen.cwd = activity.cwd;
+      if (isMain) seen.path = activity.path;
+    }
+  }
+  return [...bySession.values()].sort((a, b) => b.lastMs - a.lastMs);
+}
+
+/** Claude Code's folder name for a cwd: every non-alphanumeric character becomes "-". */
+export function encodedProjectFolder(cwd: string): string {
+  return cwd.replace(/[^A-Za-z0-9]/g, '-');
+}
+
+/**
+ * The `projects/<folder>` a transcript sits in. Only a pre-filter: the folder
+ * name collides and gets hashed when long, so the cwd is always read from records.
+ */
+export function projectFolderOf(path: string): string | null {
+  const parts = dirname(path).split(sep);
+  const at = parts.lastIndexOf('projects');
+  return at >= 0 && at + 1 < parts.length ? parts[at + 1]! : null;
+}
