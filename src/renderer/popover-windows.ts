@@ -50,8 +50,9 @@ export function windowCard(w: WindowStatus, nowMs: number, lead: boolean): HTMLE
   meter.setAttribute('aria-valuetext', w.usedPercent === null ? 'no cap known' : `${Math.round(w.usedPercent)} percent`);
   card.append(meter);
   card.append(element('p', { className: 'source', text: sourceLine(w, nowMs), testId: 'source' }));
-  card.append(element('p', { className: 'reset', text: w.resetsAt ? `resets ${dayClock(w.resetsAt, nowMs)} · in ${countdown(w.resetsAt, nowMs)}` : 'no activity yet', testId: 'reset' }));
-  if (w.runsOutAt) card.append(element('p', { className: 'runs-out', text: `runs out ~${clock(w.runsOutAt)}`, testId: 'runs-out' }));
+  card.append(element('p', { className: 'reset', text: w.resetsAt ? `resets ${w.resetEstimated ? '~' : ''}${dayClock(w.resetsAt, nowMs)} · in ${countdown(w.resetsAt, nowMs)}` : 'no activity yet', testId: 'reset' }));
+  if (w.limitReached) card.append(element('p', { className: 'runs-out', text: 'limit reached', testId: 'limit-reached' }));
+  else if (w.runsOutAt) card.append(element('p', { className: 'runs-out', text: `runs out ~${clock(w.runsOutAt)}`, testId: 'runs-out' }));
   if (lead) card.setAttribute('aria-description', 'stops you first');
   return card;
 }

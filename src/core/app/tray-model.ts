@@ -54,7 +54,7 @@ const isOfficial = (w: WindowStatus) => w.source === 'statusline' || w.source ==
 function windowLine(w: WindowStatus, nowMs: number, timeZone?: string): string {
   const label = WINDOW_LABELS[w.id];
   const used = w.limitReached ? 'limit reached' : w.usedPercent === null ? `$${w.costUSD.toFixed(2)} used, no cap known` : `${Math.round(w.usedPercent)}% (${isOfficial(w) ? 'official' : 'estimate'})`;
-  const reset = w.resetsAt ? `, resets ${clockTime(w.resetsAt, timeZone)} (in ${formatCountdown(w.resetsAt, nowMs)})` : ', no activity';
+  const reset = w.resetsAt ? `, resets ${w.resetEstimated ? '~' : ''}${clockTime(w.resetsAt, timeZone)} (in ${formatCountdown(w.resetsAt, nowMs)})` : ', no activity';
   return `${label}: ${used}${reset}`;
 }
 
