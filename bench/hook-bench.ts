@@ -3,7 +3,7 @@
 // 20 runs of the built hook bundle, over the median of 20 bare `node -e 0`.
 // Target: each at most 30 ms above bare Node.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,11 +17,24 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function timed(args: string[], input: string, env: NodeJS.ProcessEnv): number {
+/** CPU time (user + system) of this process's waited-for children so far, from /proc (Linux); null elsewhere. */
+function childrenCpuMs(): number | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  // cutime and cstime: fields 16 and 17 of the whole line, in clock ticks (100 a second).
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+const cpu = { bare: 0, statusline: 0, gate: 0 };
+
+function timed(args: string[], input: string, env: NodeJS.ProcessEnv, kind?: keyof typeof cpu): number {
+  const cpuBefore = childrenCpuMs();
   const started = performance.now();
   const result = spawnSync(process.execPath, args, { input, env, stdio: ['pipe', 'ignore', 'ignore'] });
   const ms = performance.now() - started;
   if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}`);
+  const cpuAfter = childrenCpuMs();
+  if (kind && cpuBefore !== null && cpuAfter !== null) cpu[kind] += cpuAfter - cpuBefore;
   return ms;
 }
 
@@ -32,6 +45,8 @@ export interface HookBenchResult {
   /** Median of the per-round differences (each round runs all three back to back): steadier on a busy machine. */
   statuslineOverMs: number;
   gateOverMs: number;
+  /** Mean CPU time per run (Linux /proc; 10 ms ticks, averaged): what a loaded machine cannot inflate. */
+  cpuMs: { bare: number; statusline: number; gate: number } | null;
 }
 
 export function benchHooks(hookBundle: string): HookBenchResult {
@@ -57,9 +72,9 @@ export function benchHooks(hookBundle: string): HookBenchResult {
     const gated: number[] = [];
     // Interleaved, so a noisy moment on a shared machine hits all three alike.
     for (let i = 0; i < RUNS; i++) {
-      bare.push(timed(['-e', '0'], '', env));
-      bridge.push(timed([hookBundle, 'statusline'], statusline, env));
-      gated.push(timed([hookBundle, 'pre-tool-use'], gate, env));
+      bare.push(timed(['-e', '0'], '', env, 'bare'));
+      bridge.push(timed([hookBundle, 'statusline'], statusline, env, 'statusline'));
+      gated.push(timed([hookBundle, 'pre-tool-use'], gate, env, 'gate'));
     }
     return {
       bareNodeMs: median(bare),
@@ -67,6 +82,7 @@ export function benchHooks(hookBundle: string): HookBenchResult {
       gateMs: median(gated),
       statuslineOverMs: median(bridge.map((ms, i) => ms - bare[i]!)),
       gateOverMs: median(gated.map((ms, i) => ms - bare[i]!)),
+      cpuMs: childrenCpuMs() === null ? null : { bare: cpu.bare / RUNS, statusline: cpu.statusline / RUNS, gate: cpu.gate / RUNS },
     };
   } finally {
     rmSync(state, { recursive: true, force: true });
@@ -81,5 +97,11 @@ export function hookBenchTable(r: HookBenchResult): string {
     `Claude Code hooks (median of ${RUNS} runs each; bare \`node -e 0\`: ${r.bareNodeMs.toFixed(1)} ms)`,
     row('statusline bridge', r.statuslineMs, r.statuslineOverMs),
     row('PreToolUse gate', r.gateMs, r.gateOverMs),
+    ...(r.cpuMs
+      ? [
+          `  CPU per run: node ${r.cpuMs.bare.toFixed(1)} ms, bridge ${r.cpuMs.statusline.toFixed(1)} ms (+${(r.cpuMs.statusline - r.cpuMs.bare).toFixed(1)}), ` +
+            `gate ${r.cpuMs.gate.toFixed(1)} ms (+${(r.cpuMs.gate - r.cpuMs.bare).toFixed(1)})`,
+        ]
+      : []),
   ].join('\n');
 }

@@ -76,10 +76,12 @@ export async function watchCommand(options: StatusOptions & { notify?: boolean }
     parallel: scanParallelism(),
     ...(onProgress ? { onProgress } : {}),
     onStatus: (status) => {
-      const print = fingerprint(status);
+      // JSON: every change of the numbers; text: only when the line a person reads changes.
+      const line = options.json ? null : oneLine(status, zone);
+      const print = line ?? fingerprint(status);
       if (print === last) return;
       last = print;
-      write(options.json ? { type: 'status', ...status } : oneLine(status, zone));
+      write(line ?? { type: 'status', ...status });
     },
     onAlert: (alert, suppressed) =>
       write(options.json ? { type: 'alert', ...alert, shown: suppressed === null && notifier !== null, suppressed } : `${suppressed ? `(${suppressed}) ` : ''}${alert.title}: ${alert.body}`),

@@ -1,13 +1,15 @@
 // The hooks as Claude Code runs them: the built hook bundle as a child process
 // with JSON on stdin; its exit code, stdout and effects checked against real
 // repositories, real pause marks and a real `breather watch`.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CheckpointRecord, PauseMark } from '../../src/core/checkpoint/checkpoint-store.js';
 import { type CheckpointWorld, cli, cliJson, makeWorld, stashEntries, worldRepo, writeSession } from '../support/checkpoint-world.js';
 import { CliProcess } from '../support/run-cli.js';
-import { runHook } from '../support/run-hook.js';
+import { HOOK_BUNDLE, runHook } from '../support/run-hook.js';
+import { HOOK_TIMEOUT_SECONDS } from '../../src/core/integration/claude-settings-merge.js';
 import { removeTempDirs, type TempRepo } from '../support/temp-repo.js';
 
 afterAll(removeTempDirs);
@@ -89,6 +91,21 @@ describe('PreToolUse gate', () => {
     expect((await cli(world, ['config', 'set', 'pause.endsAt', 'manual'])).code).toBe(0);
     const denied = JSON.parse((await runHook('pre-tool-use', preToolUse('s', repo.root), hookEnv(world))).stdout);
     expect(denied.hookSpecificOutput.permissionDecisionReason).toContain('checkpoint cp-old');
+  });
+});
+
+describe('every hook answers within its timeout', () => {
+  it('a PreToolUse whose stdin never ends gives up before the timeout Claude Code enforces, allowing, and logs why', async () => {
+    const world = makeWorld();
+    const child = spawn(process.execPath, [HOOK_BUNDLE, 'pre-tool-use'], { env: { ...process.env, ...hookEnv(world) } as NodeJS.ProcessEnv });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdin.write('{"session_id":"s",');
+    const started = Date.now();
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(Date.now() - started).toBeLessThan(HOOK_TIMEOUT_SECONDS.PreToolUse * 1000);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: '' });
+    expect(readFileSync(join(world.breatherHome, 'hooks.log'), 'utf8')).toMatch(/pre-tool-use: gave up after \d+ ms/);
   });
 });
 

@@ -103,7 +103,9 @@ export function trayModel(status: Status | null, options: TrayModelOptions = {})
   else if (windows.length > 0) headline = 'No cap known yet: usage only';
   else headline = 'No Claude Code usage yet';
 
-  const lines = [headline, ...windows.map((w) => windowLine(w, nowMs, timeZone))];
+  // When the stopping limit's own window line says "limit reached", the headline would say it twice in the menu.
+  const saidByWindow = hit !== null && windows.some((w) => w.limitReached && w.id === hit.window);
+  const lines = [...(saidByWindow ? [] : [headline]), ...windows.map((w) => windowLine(w, nowMs, timeZone))];
   if (options.paused) lines.push('Paused until the reset');
 
   let level: TrayLevel = 'idle';

@@ -4,8 +4,7 @@
 // the user's own statusLine command's output, or a compact line of its own.
 import { closeSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-// A static import (not the lazy ../atomic-file.js loader) so the hook bundle carries write-file-atomic inside: one file to load.
-import writeFileAtomic from 'write-file-atomic';
+import type WriteFileAtomic from 'write-file-atomic';
 import { type StatuslineReportOnly, type StatuslineSnapshot, mergeStatuslineReport, statuslineSnapshotPath } from '../limits/statusline-snapshot.js';
 import { fileMtimeMs, isRecord, parseJsonObject, readJsonFileSync } from './hook-runtime.js';
 import { INTEGRATION_RECORD_FILE } from './integration-record.js';
@@ -51,8 +50,17 @@ function withFileLock<T>(file: string, fn: () => T): T {
   }
 }
 
+/**
+ * write-file-atomic, bundled into the hook bundle (one file to load) but
+ * evaluated only by the bridge: the PreToolUse gate never writes.
+ */
+async function loadWriteFileAtomic(): Promise<typeof WriteFileAtomic> {
+  return (await import('write-file-atomic')).default;
+}
+
 /** Merges one report into the snapshot file under a lock, so the newest figures win across concurrent sessions. */
-export function recordStatuslineReport(stateDir: string, stdinText: string, now: Date): StatuslineSnapshot | StatuslineReportOnly | null {
+export async function recordStatuslineReport(stateDir: string, stdinText: string, now: Date): Promise<StatuslineSnapshot | StatuslineReportOnly | null> {
+  const writeFileAtomic = await loadWriteFileAtomic();
   const path = statuslineSnapshotPath(stateDir);
   mkdirSync(stateDir, { recursive: true });
   return withFileLock(path, () => {
@@ -154,7 +162,7 @@ export async function runStatuslineBridge(stdinText: string, stateDir: string, t
   let snapshot: BridgeRun['snapshot'] = null;
   let problem: string | null = null;
   try {
-    snapshot = recordStatuslineReport(stateDir, stdinText, now);
+    snapshot = await recordStatuslineReport(stateDir, stdinText, now);
   } catch (error) {
     problem = `could not write the statusline snapshot: ${(error as Error).message}`;
   }

@@ -7,12 +7,31 @@
 import type { UsageBucket } from '../ingest/usage-index.js';
 import { median } from './learned-caps.js';
 import type { OfficialPoint, OfficialWindow } from './official-limits.js';
-import { usageBetween } from './usage-windows.js';
 
 /** A step smaller than this is mostly rounding: it calibrates nothing. */
 const MIN_STEP_PERCENT = 1;
 /** Below this an implied cap (cost so far / share used) is too noisy to use. */
 const MIN_IMPLIED_PERCENT = 5;
+
+/**
+ * Cost-weighted usage after fromMs up to toMs. A 15-minute bucket that
+ * straddles an edge counts for the share of its active span inside (an
+ * official figure taken mid-bucket already includes the part before it).
+ */
+export function costBetween(buckets: readonly UsageBucket[], fromMs: number, toMs: number, model?: RegExp): number {
+  let cost = 0;
+  for (const b of buckets) {
+    if (b.lastMs <= fromMs || b.firstMs > toMs || (model && !model.test(b.model))) continue;
+    const span = b.lastMs - b.firstMs;
+    if (span <= 0) {
+      cost += b.costUSD;
+      continue;
+    }
+    const inside = Math.min(b.lastMs, toMs) - Math.max(b.firstMs, fromMs);
+    cost += b.costUSD * Math.max(0, Math.min(1, inside / span));
+  }
+  return cost;
+}
 
 export interface Calibration {
   /** Cost-weighted USD per 1 % of the window. */
@@ -35,14 +54,14 @@ export function calibrate(points: readonly OfficialPoint[], buckets: readonly Us
     if (a.resetsAtMs !== b.resetsAtMs) continue;
     const step = b.usedPercent - a.usedPercent;
     if (step < MIN_STEP_PERCENT) continue;
-    const cost = usageBetween(buckets, a.atMs, b.atMs, model).costUSD;
+    const cost = costBetween(buckets, a.atMs, b.atMs, model);
     if (cost > 0) samples.push(cost / step);
   }
   const fromPairs = median(samples);
   if (fromPairs !== null) return { costPerPercent: fromPairs, samples: samples.length };
   const last = sorted[sorted.length - 1];
   if (!last || last.usedPercent < MIN_IMPLIED_PERCENT || last.resetsAtMs === null) return null;
-  const cost = usageBetween(buckets, last.resetsAtMs - windowLengthMs, last.atMs, model).costUSD;
+  const cost = costBetween(buckets, last.resetsAtMs - windowLengthMs, last.atMs, model);
   return cost > 0 ? { costPerPercent: cost / last.usedPercent, samples: 0 } : null;
 }
 
@@ -64,10 +83,7 @@ export function extrapolateOfficial(
   windowLengthMs: number,
   model?: RegExp,
 ): Extrapolated | null {
-  const asOfMs = Date.parse(window.asOf);
-  // Usage strictly after the figure: buckets are 15-minute wide, so only activity that ended after it counts.
-  const since = buckets.filter((b) => b.lastMs > asOfMs && b.firstMs <= nowMs && (!model || model.test(b.model)));
-  const cost = since.reduce((sum, b) => sum + b.costUSD, 0);
+  const cost = costBetween(buckets, Date.parse(window.asOf), nowMs, model);
   if (cost <= 0) return null;
   const calibration = calibrate(points, buckets, windowLengthMs, model);
   if (!calibration) return null;

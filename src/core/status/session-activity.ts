@@ -29,10 +29,15 @@ function asObject(value: unknown): Record<string, unknown> | null {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
-/** The newest timestamped record in some complete lines, newest line last. */
+/**
+ * The newest timestamped record in some complete lines (newest line last); its
+ * session and cwd from the newest records that name them (a summary names neither).
+ */
 function newestIn(lines: string[], path: string): SessionActivity | null {
-  let found: SessionActivity | null = null;
-  for (let i = lines.length - 1; i >= 0; i--) {
+  let lastMs: number | null = null;
+  let sessionId: string | null = null;
+  let cwd: string | null = null;
+  for (let i = lines.length - 1; i >= 0 && (lastMs === null || sessionId === null || cwd === null); i--) {
     const line = lines[i]!.trim();
     if (!line.startsWith('{')) continue;
     let record: Record<string, unknown> | null;
@@ -42,17 +47,14 @@ function newestIn(lines: string[], path: string): SessionActivity | null {
       continue;
     }
     if (!record) continue;
-    if (!found) {
+    if (lastMs === null) {
       const ms = typeof record.timestamp === 'string' ? Date.parse(record.timestamp) : Number.NaN;
-      if (!Number.isFinite(ms)) continue;
-      found = { sessionId: typeof record.sessionId === 'string' ? record.sessionId : basename(path, '.jsonl'), cwd: null, lastMs: ms, path };
+      if (Number.isFinite(ms)) lastMs = ms;
     }
-    if (typeof record.cwd === 'string') {
-      found.cwd = record.cwd;
-      return found;
-    }
+    if (sessionId === null && typeof record.sessionId === 'string') sessionId = record.sessionId;
+    if (cwd === null && typeof record.cwd === 'string') cwd = record.cwd;
   }
-  return found;
+  return lastMs === null ? null : { sessionId: sessionId ?? basename(path, '.jsonl'), cwd, lastMs, path };
 }
 
 /** Reads the newest record of a transcript; null when the file holds no timestamped record (or is unreadable). */

@@ -1,3 +1,4 @@
+import { windowLine } from '../../../src/cli/status-text.js';
 import { describe, expect, it } from 'vitest';
 import {
   emptyAlertState,
@@ -448,6 +449,18 @@ describe('state', () => {
     expect(primed.windows.five_hour?.firedThresholds).toEqual([50, 75, 90]);
     expect(primed.windows.five_hour?.predictiveFired).toBe(true);
     expect(evaluateAlerts(now, settings(), primed, at(1)).alerts).toEqual([]);
+  });
+});
+
+describe('alert wording and status agree', () => {
+  it('a run-out under a minute away is "under a minute", never "about less than a minute", as status says it', () => {
+    const soon = win(70, { runsOutAt: new Date(T0 + 20_000).toISOString() });
+    const result = evaluateAlerts(status([soon]), settings(), emptyAlertState(), at(0));
+    const predictive = result.alerts.find((alert) => alert.kind === 'predictive');
+    expect(predictive?.title).toBe('5-hour limit runs out in under a minute');
+    expect(predictive?.body).not.toMatch(/about (less|under)/);
+    const line = windowLine(soon, { nowMs: T0, zone: 'UTC' });
+    expect(line).toContain(`(in ${formatDuration(Date.parse(soon.resetsAt!) - T0)})`);
   });
 });
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type LimitHitSample, learnCaps } from '../../../src/core/limits/learned-caps.js';
 import type { OfficialPoint } from '../../../src/core/limits/official-limits.js';
-import { calibrate } from '../../../src/core/limits/statusline-calibration.js';
+import { calibrate, costBetween } from '../../../src/core/limits/statusline-calibration.js';
 import { mergeStatuslineReport, readStatuslineSnapshot, statuslineSnapshotPath } from '../../../src/core/limits/statusline-snapshot.js';
 import { buildWindow, withUsageUpToHit } from '../../../src/core/limits/usage-windows.js';
 import { DAY, HOUR, MIN, fakeBucket, fakeHit, sortedBuckets } from '../../support/fake-buckets.js';
@@ -108,5 +108,12 @@ describe('statusline calibration', () => {
     writeFileSync(statuslineSnapshotPath(dir), JSON.stringify(content));
     const limits = await readStatuslineSnapshot(dir, new Date(now));
     expect(limits?.history?.five_hour?.map((p) => p.usedPercent)).toEqual(points.map((p) => p.usedPercent));
+  });
+
+  it('a bucket straddling a figure counts only for its share after it', () => {
+    const bucket = { ...fakeBucket(now - 10 * MIN, { costUSD: 3 }), lastMs: now + 5 * MIN };
+    expect(costBetween([bucket], now, now + HOUR)).toBeCloseTo(1, 9);
+    expect(costBetween([bucket], now - HOUR, now)).toBeCloseTo(2, 9);
+    expect(costBetween([bucket], now + 5 * MIN, now + HOUR)).toBe(0);
   });
 });
