@@ -37,6 +37,9 @@ export function withEnv(vars: Record<string, string | undefined>): () => void {
 }
 
 /** Requires main with a faked platform; main's top level (userData, AppUserModelId) runs at once. */
+/** No session bus: a notice with actions fails over to node-notifier (the recording fake) instead of a real notify-send that waits. */
+export const NO_SESSION_BUS = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/breather-test-bus' };
+
 export function bootMain(platform: NodeJS.Platform = process.platform): BootedApp {
   expect(existsSync(MAIN), 'run `node scripts/build.mjs` first').toBe(true);
   const realPlatform = Object.getOwnPropertyDescriptor(process, 'platform')!;

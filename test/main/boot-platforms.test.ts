@@ -8,7 +8,7 @@ import { APP_ID } from '../../src/core/alerts/desktop-notifier.js';
 import { resolveStateDir } from '../../src/core/state-dir.js';
 import { type FakeImage, waitFor } from '../support/fake-electron.js';
 import { makeTempDir, removeTempDirs } from '../support/temp-repo.js';
-import { type BootedApp, bootMain, flatten, imageSizes, withEnv } from './boot-harness.js';
+import { type BootedApp, NO_SESSION_BUS, bootMain, flatten, imageSizes, withEnv } from './boot-harness.js';
 
 let booted: BootedApp | null = null;
 let restoreEnv: (() => void) | null = null;
@@ -25,7 +25,7 @@ function sandbox(extra: Record<string, string | undefined> = {}) {
   const claude = join(base, 'claude');
   mkdirSync(join(claude, 'projects'), { recursive: true });
   const state = join(base, 'state');
-  restoreEnv = withEnv({ BREATHER_HOME: state, CLAUDE_CONFIG_DIR: claude, HOME: join(base, 'home'), XDG_CONFIG_HOME: join(base, 'xdg'), APPDATA: join(base, 'appdata'), ...extra });
+  restoreEnv = withEnv({ BREATHER_HOME: state, CLAUDE_CONFIG_DIR: claude, HOME: join(base, 'home'), XDG_CONFIG_HOME: join(base, 'xdg'), APPDATA: join(base, 'appdata'), ...NO_SESSION_BUS, ...extra });
   return { base, state };
 }
 

@@ -9,6 +9,7 @@ import type { Status } from '../../src/shared/status.js';
 import { type CheckpointWorld, makeWorld } from '../support/checkpoint-world.js';
 import { installFakeElectron, waitFor } from '../support/fake-electron.js';
 import { runHook } from '../support/run-hook.js';
+import { NO_SESSION_BUS } from './boot-harness.js';
 import { removeTempDirs } from '../support/temp-repo.js';
 
 const MAIN = join(resolve(import.meta.dirname, '../..'), 'dist/main/main.cjs');
@@ -28,6 +29,7 @@ beforeAll(async () => {
   world = makeWorld();
   for (const [name, value] of Object.entries(world.cliEnv)) setEnv(name, value === '' ? undefined : value);
   setEnv('CLAUDE_CONFIG_DIR', world.claudeRoot);
+  for (const [name, value] of Object.entries(NO_SESSION_BUS)) setEnv(name, value);
   installed = installFakeElectron();
   createRequire(import.meta.url)(MAIN);
   installed.fake.ready();

@@ -13,7 +13,7 @@ import type { Status } from '../../src/shared/status.js';
 import { type CheckpointWorld, cli, makeWorld, stashEntries, worldRepo, writeSession } from '../support/checkpoint-world.js';
 import { type FakeImage, type FakeMenuItem, waitFor } from '../support/fake-electron.js';
 import { removeTempDirs, type TempRepo } from '../support/temp-repo.js';
-import { type BootedApp, ROOT, bootMain, flatten, imageSizes, withEnv } from './boot-harness.js';
+import { type BootedApp, NO_SESSION_BUS, ROOT, bootMain, flatten, imageSizes, withEnv } from './boot-harness.js';
 
 let world: CheckpointWorld;
 let repo: TempRepo;
@@ -33,7 +33,7 @@ beforeAll(async () => {
   xdg = join(world.base, 'xdg-config');
   world.cliEnv.XDG_CONFIG_HOME = xdg;
   // The app reads its state dir, Claude root and git config from the environment.
-  restoreEnv = withEnv({ ...Object.fromEntries(Object.entries(world.cliEnv).map(([k, v]) => [k, v === '' ? undefined : v])), CLAUDE_CONFIG_DIR: world.claudeRoot, TZ: 'UTC' });
+  restoreEnv = withEnv({ ...Object.fromEntries(Object.entries(world.cliEnv).map(([k, v]) => [k, v === '' ? undefined : v])), CLAUDE_CONFIG_DIR: world.claudeRoot, TZ: 'UTC', ...NO_SESSION_BUS });
   world.cliEnv.CLAUDE_CONFIG_DIR = world.claudeRoot;
   booted = bootMain('linux');
 }, 120_000);

@@ -70,13 +70,36 @@ export function notifySendArgs(request: NotificationRequest, options: DesktopNot
   return args;
 }
 
+/** notify-send --wait lives until the notice is acted on or closed: never longer than this, and never past our exit. */
+const MAX_WAIT_MS = 30 * 60_000;
+const waiting = new Set<ReturnType<typeof spawn>>();
+let exitHookInstalled = false;
+
 function runNotifySend(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const child of waiting) child.kill();
+    });
+  }
   return new Promise((resolve) => {
     const child = spawn('notify-send', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    waiting.add(child);
+    const timer = setTimeout(() => child.kill(), MAX_WAIT_MS);
+    timer.unref();
+    child.once('close', () => {
+      clearTimeout(timer);
+      waiting.delete(child);
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // Without an actions-capable server (or any server) notify-send shows the notice plainly, or
+      // not at all, and then waits for ever: nothing will be chosen, so stop waiting.
+      if (/not supported|could not connect|failed to connect/i.test(stderr)) child.kill();
+    });
     child.once('error', (error) => resolve({ code: -1, stdout, stderr: error.message }));
     child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
@@ -104,9 +127,10 @@ export function createDesktopNotifier(options: DesktopNotifierOptions): Notifier
         // Waits until the notice is acted on or closed: not awaited, so the caller goes on.
         void (options.runNotifySend ?? runNotifySend)(linuxArgs).then(({ code, stdout, stderr }) => {
           if (code !== 0) {
-            // No "actions" capability (or an old notify-send): send it without them.
-            options.onError?.(new Error(`notify-send --action failed (${stderr.trim() || `exit ${code}`}); sent without actions`));
-            sendWithNodeNotifier({ ...request, actions: [] });
+            // No "actions" capability: notify-send already showed it plainly. Otherwise (an old notify-send, no server) try without actions.
+            const shown = /non-interactively/i.test(stderr);
+            options.onError?.(new Error(`notify-send --action failed (${stderr.trim().split('\n')[0] || `exit ${code}`})${shown ? '; shown without actions' : '; sent without actions'}`));
+            if (!shown) sendWithNodeNotifier({ ...request, actions: [] });
             return;
           }
           const chosen = stdout.trim().split('\n').pop() ?? '';

@@ -86,9 +86,26 @@ describe('Linux notices with actions (notify-send --action)', () => {
 
   it('a notify-send that cannot do actions is reported', async () => {
     const errors: string[] = [];
-    const notifier = createDesktopNotifier({ ...base, platform: 'linux', onError: (e) => errors.push(e.message), runNotifySend: async () => ({ code: 1, stdout: '', stderr: 'Actions are not supported by this notifications server.' }) });
+    const notifier = createDesktopNotifier({ ...base, platform: 'linux', onError: (e) => errors.push(e.message), runNotifySend: async () => ({ code: -1, stdout: '', stderr: 'Actions are not supported by this notifications server. Displaying non-interactively.\n' }) });
     await notifier.notify(withActions);
     await new Promise((r) => setImmediate(r));
-    expect(errors[0]).toMatch(/notify-send --action failed \(Actions are not supported by this notifications server\.\); sent without actions/);
+    expect(errors).toEqual(['notify-send --action failed (Actions are not supported by this notifications server. Displaying non-interactively.); shown without actions']);
+  });
+
+  it('a real notify-send with no notification server stops waiting at once', async () => {
+    const errors: string[] = [];
+    const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
+    process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/breather-test-bus';
+    try {
+      const started = Date.now();
+      const notifier = createDesktopNotifier({ ...base, platform: 'linux', onError: (e) => errors.push(e.message) });
+      await notifier.notify(withActions);
+      await expect.poll(() => errors.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(errors[0]).toMatch(/^notify-send --action failed/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      if (saved === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
+      else process.env.DBUS_SESSION_BUS_ADDRESS = saved;
+    }
   });
 });
