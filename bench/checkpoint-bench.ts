@@ -63,6 +63,6 @@ export async function benchCheckpoint(): Promise<{ files: number; changed: numbe
     if (result.status !== 'stashed') throw new Error(`bench snapshot was ${result.status}: ${result.refusal ?? ''}`);
     return { files: DIRECTORIES * FILES_PER_DIRECTORY, changed: result.changedFiles.length, ms: Math.round(ms) };
   } finally {
-    rmSync(base, { recursive: true, force: true });
+    rmSync(base, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }); // git may still be writing (ENOTEMPTY)
   }
 }

@@ -36,7 +36,8 @@ if (!only || only === 'cli') {
     // Less to parse at every start; the linked source map keeps stack traces readable.
     minify: true,
     // Bundled CommonJS (commander) calls require() for Node's built-ins.
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __breatherCreateRequire } from 'node:module';\nconst require = __breatherCreateRequire(import.meta.url);" },
+    // Node's compile cache (22.1+; a no-op before) also covers the modules loaded later and the scan workers.
+    banner: { js: "#!/usr/bin/env node\nimport __breatherModule, { createRequire as __breatherCreateRequire } from 'node:module';\n__breatherModule.enableCompileCache?.();\nconst require = __breatherCreateRequire(import.meta.url);" },
     entryPoints: {
       'cli/breather': 'src/cli/breather.ts',
       'cli/scan-worker': 'src/core/ingest/scan-worker.ts',
@@ -83,7 +84,7 @@ if (!only || only === 'app') {
     outExtension: { '.js': '.cjs' },
     // Core uses import.meta.url (createRequire, sibling files): give the CJS bundle one.
     define: { 'import.meta.url': '__breatherImportMetaUrl' },
-    banner: { js: "const __breatherImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    banner: { js: "require('node:module').enableCompileCache?.();\nconst __breatherImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
   await build({ ...cjs, outdir: 'dist/main', entryPoints: { main: 'src/main/main.ts' }, external: ['electron', 'node-notifier', 'write-file-atomic'] });
   // The parallel first scan's worker, beside main.

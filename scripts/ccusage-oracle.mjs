@@ -46,6 +46,7 @@ export function ensureCcusage() {
   return installed;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Run as a script (not when bundled into the bench, where import.meta.url is the bench's own file).
+if (process.argv[1]?.endsWith('ccusage-oracle.mjs') && fileURLToPath(import.meta.url) === process.argv[1]) {
   console.log(ensureCcusage().path);
 }

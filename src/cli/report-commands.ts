@@ -33,6 +33,14 @@ export function reportFilter(options: ReportOptions, needsDays = false): ReportF
   }
 }
 
+/** Reports must not look complete when some transcripts could not be read: one line on stderr. */
+export function warnUnreadable(diagnostics: readonly string[]): void {
+  const unreadable = diagnostics.filter((d) => !d.includes('already scanned'));
+  if (unreadable.length === 0) return;
+  const more = unreadable.length > 1 ? ` and ${unreadable.length - 1} more` : '';
+  process.stderr.write(`breather: warning: totals may be incomplete: ${unreadable[0]}${more} (see breather status)\n`);
+}
+
 /** Human tables: times in --timezone (else the machine's zone), fitted to the terminal. */
 function tableOptions(options: ReportOptions, nowMs = Date.now()): TableOptions {
   return { nowMs, zone: cliTimeZone(options.timezone), columns: terminalColumns() };
@@ -51,6 +59,7 @@ async function groupReport(
 ): Promise<void> {
   const filter = reportFilter(options, group === dailyUsage);
   const { engine } = await openUsage(options);
+  warnUnreadable(engine.health().diagnostics);
   const groups = group(engine.buckets(), filter);
   const total = sumGroups(groups);
   print(options.json, json(groups, total), () => (groups.length === 0 ? 'No usage found.' : table(groups, total, tableOptions(options))));
@@ -62,6 +71,7 @@ export const sessionCommand = (options: ReportOptions) => groupReport(options, s
 export async function blocksCommand(options: ReportOptions & { active?: boolean }): Promise<void> {
   const filter = reportFilter(options);
   const { engine } = await openUsage(options);
+  warnUnreadable(engine.health().diagnostics);
   const nowMs = Date.now();
   const all = buildBlocks(filterBuckets(engine.buckets(), filter), nowMs);
   const blocks = options.active ? all.filter((b) => b.isActive) : all;

@@ -66,8 +66,16 @@ export async function openUsage(options: DataOptions): Promise<OpenedUsage> {
   const settings = openSettingsForCli(stateDir);
   const roots = await cliRoots(options, settings);
   const onProgress = progressReporter();
-  const engine = createUsageEngine({ roots, stateDir, parallel: scanParallelism(), ...(onProgress ? { onProgress } : {}) });
+  const engine = createUsageEngine({
+    roots,
+    stateDir,
+    parallel: scanParallelism(),
+    maxLineBytes: settings.settings.ingest.maxLineMB * 1024 * 1024,
+    ...(onProgress ? { onProgress } : {}),
+  });
   await engine.catchUp((error) => process.stderr.write(`breather: could not save the index in ${stateDir}: ${error.message}\n`));
+  // For the bench's phase breakdown.
+  if (process.env.BREATHER_TIMINGS === '1') process.stderr.write(`breather-timings ${JSON.stringify(engine.timings)}\n`);
   return { engine, stateDir, settings };
 }
 

@@ -119,6 +119,13 @@ export const SettingsSchema = z.object({
       skipSecretLookingFiles: z.boolean().default(true),
     })
     .prefault({}),
+  /** Reading transcripts. */
+  ingest: z
+    .object({
+      /** A transcript line longer than this is skipped (after a look at its edges for usage), never held whole. */
+      maxLineMB: z.number().int().min(1).max(4096).default(64),
+    })
+    .prefault({}),
   /** The Claude Code integration (`breather integrate install`). The hook bundle reads these without zod: keep its defaults in step. */
   integration: z
     .object({

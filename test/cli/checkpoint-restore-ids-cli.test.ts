@@ -129,7 +129,11 @@ describe('dirty submodules', () => {
     const command = `git stash apply --index ${entry!.stashSha}`;
     const printed = await cli(world, ['restore', record.id]);
     expect(printed.stdout).toContain(`cd ${sub.root} && test "$(git rev-parse HEAD)" = ${entry!.head} && ${command}`);
-    expect(readFileSync(project.promptPath, 'utf8')).toContain(`git -C ${sub.root} stash apply --index ${entry!.stashSha}`);
+    const prompt = readFileSync(project.promptPath, 'utf8');
+    expect(prompt).toContain(`git -C ${sub.root} stash apply --index ${entry!.stashSha}`);
+    // The prompt's restore block carries the same HEAD-checked line as the CLI listing.
+    const restoreBlock = prompt.slice(prompt.indexOf('To restore the work, run:'));
+    expect(restoreBlock).toContain(`cd ${sub.root} && test "$(git rev-parse HEAD)" = ${entry!.head} && ${command}`);
   });
 
   it('restore --apply brings back the submodule changes too', async () => {

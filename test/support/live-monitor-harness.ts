@@ -7,7 +7,7 @@ import type { Clock, NotificationRequest, Notifier } from '../../src/core/ports.
 import { costOfResponse } from '../../src/core/usage/pricing.js';
 import type { Settings } from '../../src/shared/settings.js';
 import type { Alert, Status } from '../../src/shared/status.js';
-import { usageLine } from './usage-lines.js';
+import { recordEnvelope, usageLine } from './usage-lines.js';
 
 export class FakeClock implements Clock {
   constructor(public ms: number) {}
@@ -92,13 +92,7 @@ export function costLine(atMs: number, usd: number, extra: { sessionId?: string;
 /** The synthetic assistant record Claude Code writes when a plan limit stops a turn. */
 export function limitHitLine(atMs: number, text: string, extra: { sessionId?: string; cwd?: string } = {}): string {
   return JSON.stringify({
-    parentUuid: null,
-    isSidechain: false,
-    userType: 'external',
-    cwd: extra.cwd ?? '/work/project-a',
-    sessionId: extra.sessionId ?? 'session-1',
-    version: '2.1.80',
-    gitBranch: 'main',
+    ...recordEnvelope(extra),
     type: 'assistant',
     uuid: `limit-${atMs}`,
     timestamp: new Date(atMs).toISOString(),

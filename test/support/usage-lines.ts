@@ -23,6 +23,19 @@ export interface UsageLineOptions {
 
 let counter = 0;
 
+/** The fields Claude Code writes first on every record, in its order. */
+export function recordEnvelope(o: { cwd?: string; sessionId?: string; version?: string; parentUuid?: string | null } = {}) {
+  return {
+    parentUuid: o.parentUuid ?? null,
+    isSidechain: false,
+    userType: 'external',
+    cwd: o.cwd ?? '/work/project-a',
+    sessionId: o.sessionId ?? 'session-1',
+    version: o.version ?? '2.1.80',
+    gitBranch: 'main',
+  };
+}
+
 export function usageLine(o: UsageLineOptions): string {
   counter += 1;
   const usage: Record<string, unknown> = {
@@ -36,7 +49,7 @@ export function usageLine(o: UsageLineOptions): string {
   const message = o.oldLayout
     ? { id: o.messageId ?? `msg_${counter}`, usage, model: o.model ?? 'claude-sonnet-4-5-20250929', role: 'assistant', content }
     : { model: o.model ?? 'claude-sonnet-4-5-20250929', id: o.messageId ?? `msg_${counter}`, type: 'message', role: 'assistant', content, stop_reason: 'end_turn', stop_sequence: null, usage };
-  const envelope = { parentUuid: null, isSidechain: false, userType: 'external', cwd: o.cwd ?? '/work/project-a', sessionId: o.sessionId ?? 'session-1', version: '2.1.80', gitBranch: 'main' };
+  const envelope = recordEnvelope(o);
   const tail: Record<string, unknown> = {};
   if (o.requestId !== null) tail.requestId = o.requestId ?? `req_${counter}`;
   const record = o.oldLayout
@@ -63,4 +76,28 @@ export function writeTranscript(root: string, relative: string, lines: string[],
 
 export function appendTo(path: string, text: string | Buffer): void {
   appendFileSync(path, text);
+}
+
+/**
+ * The `agent_progress` record Claude Code 2.1.x writes into the parent transcript
+ * while a subagent runs (data notes §3): the subagent's assistant line, relayed.
+ */
+export function agentProgressLine(subagentLine: string, o: { agentId: string; at: string; sessionId?: string; cwd?: string }): string {
+  const relayed = JSON.parse(subagentLine) as Record<string, unknown>;
+  counter += 1;
+  return JSON.stringify({
+    ...recordEnvelope({ ...o, version: '2.1.39', parentUuid: `u-${counter - 1}` }),
+    type: 'progress',
+    data: {
+      type: 'agent_progress',
+      agentId: o.agentId,
+      prompt: '',
+      message: { type: 'assistant', timestamp: relayed.timestamp, requestId: relayed.requestId, message: relayed.message },
+      normalizedMessages: [],
+    },
+    toolUseID: 'toolu_01',
+    parentToolUseID: 'toolu_01',
+    uuid: `u-${counter}`,
+    timestamp: o.at,
+  });
 }

@@ -118,6 +118,7 @@ export class BreatherService {
     this.engine = createUsageEngine({
       roots,
       stateDir: options.stateDir,
+      maxLineBytes: settings.ingest.maxLineMB * 1024 * 1024,
       ...(options.parallel ? { parallel: options.parallel } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
@@ -158,10 +159,11 @@ export class BreatherService {
   }
 
   private async startNow(): Promise<Status> {
-    await this.engine.catchUp((error) => this.options.onError?.(new Error(`could not save the index: ${error.message}`)));
+    // With a saved index the first status comes from its files; the watcher and new files follow.
+    const quickStart = await this.engine.catchUpKnownFiles((error) => this.options.onError?.(new Error(`could not save the index: ${error.message}`)));
     // Mark the service before the first status: from then on hooks hand their requests over.
     await this.inbox.start();
-    const status = await this.monitor.start();
+    const status = await this.monitor.start({ quickStart });
     const account = this.options.settings().accountEndpoint;
     if (account.enabled) {
       this.poller = new AccountUsagePoller({

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import type { GitRunner } from '../ports.js';
 import type { CheckpointProjectRecord, CheckpointSubmoduleRecord } from './checkpoint-records.js';
 import { gitLine } from './git-paths.js';
-import { shellQuote } from './resume-prompt.js';
+import { shellQuote } from './resume-markdown.js';
 
 /** One repository's part of a restore. */
 export interface RepoRestore {

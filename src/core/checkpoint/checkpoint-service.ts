@@ -135,6 +135,11 @@ function projectRecordFrom(group: ProjectGroup, snapshot: SnapshotResult | null,
   };
 }
 
+/** The submodule stashes a restore applies after the project's, outermost first. */
+function submoduleStashesOf(snapshot: SnapshotResult): { dir: string; head: string | null; stashSha: string }[] {
+  return flattenSubmodules(snapshot.submodules).flatMap((s) => (s.stashSha ? [{ dir: s.repoRoot, head: s.head, stashSha: s.stashSha }] : []));
+}
+
 /** Submodules inside submodules too, outermost first (restore applies them in this order). */
 function flattenSubmodules(submodules: readonly SnapshotResult[]): SnapshotResult[] {
   return submodules.flatMap((s) => [s, ...flattenSubmodules(s.submodules)]);
@@ -192,7 +197,7 @@ export async function createCheckpoint(request: CheckpointRequest, deps: Checkpo
     const markdown = buildResumePrompt({
       projectDir: group.projectDir,
       repo: snapshot
-        ? { ...snapshot, isGitRepo: true, refusal: snapshot.refusal ?? null, stashSha: snapshot.stashSha ?? null, privateRef: snapshot.privateRef ?? null, notCaptured: projectRecordFrom(group, snapshot, '').notCaptured }
+        ? { ...snapshot, isGitRepo: true, refusal: snapshot.refusal ?? null, stashSha: snapshot.stashSha ?? null, privateRef: snapshot.privateRef ?? null, notCaptured: projectRecordFrom(group, snapshot, '').notCaptured, submoduleStashes: submoduleStashesOf(snapshot) }
         : bare
           ? { isGitRepo: true, branch: null, head: null, status: 'bare-repo', refusal: BARE_REFUSAL, notCaptured: [], skippedFiles: [], diffStat: '' }
           : { isGitRepo: false, branch: null, head: null, status: 'not-a-repo', notCaptured: [], skippedFiles: [], diffStat: '' },

@@ -10,6 +10,7 @@
 import path from 'node:path';
 
 import { formatStamp, machineTimeZone } from '../limits/zoned-time.js';
+import { submoduleRestoreCommand } from './checkpoint-restore.js';
 import { redactSecrets } from './redact-secrets.js';
 import { capList, closeOpenFence, displayPath, fenced, inlineCode, inlineText, moreLine, shellQuote, shortSha, utf8Bytes } from './resume-markdown.js';
 import { type DetailLimits, type SessionRenderContext, cleanInline, cleanLine, renderSessionSections, sessionLabel, summaryParagraph } from './resume-session-sections.js';
@@ -39,6 +40,8 @@ export interface ResumeRepoInfo {
   skippedFiles: SkippedFileNote[];
   /** `git diff --stat` of the stash against HEAD; empty when none. */
   diffStat: string;
+  /** Dirty submodules stashed in their own repositories (the top-level stash holds only their pointers). */
+  submoduleStashes?: { dir: string; head: string | null; stashSha: string }[];
 }
 
 export interface ResumeLimitInfo {
@@ -137,6 +140,9 @@ function renderRestore(ctx: RenderContext): string[] {
 
   if (switchCommand !== null) commands.push(switchCommand);
   commands.push(`git stash apply --index ${shellQuote(stashSha)}`);
+  // Each dirty submodule's changes sit in its own stash, applied only on the HEAD it was made on.
+  const submodules = repo.submoduleStashes ?? [];
+  commands.push(...submodules.map((sub) => submoduleRestoreCommand(sub)));
   lines.push(
     `The working tree, index and untracked files were saved as stash commit ${inlineCode(stashSha)}` +
       (repo.head !== null ? `, made on top of ${inlineCode(shortSha(repo.head))}.` : '.'),
@@ -155,6 +161,9 @@ function renderRestore(ctx: RenderContext): string[] {
     );
   }
   lines.push(`- If \`--index\` reports a conflict, \`git stash apply ${shortSha(stashSha)}\` restores the files without the staged/unstaged split.`);
+  if (submodules.length > 0) {
+    lines.push(`- ${submodules.length === 1 ? 'A submodule' : `${submodules.length} submodules`} had changes of ${submodules.length === 1 ? 'its' : 'their'} own: each line after the project's applies one, only if the submodule is still on the commit it was saved on. \`breather restore --apply\` does the same.`);
+  }
   if (repo.privateRef) {
     lines.push(`- The stash commit is also kept under ${inlineCode(repo.privateRef)}, so it survives stash expiry.`);
   }

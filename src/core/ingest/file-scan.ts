@@ -3,13 +3,18 @@
 // function runs in-process and inside scan workers.
 import { basename, dirname } from 'node:path';
 import { costOfResponse } from '../usage/pricing.js';
+import { fingerprintAt } from './file-fingerprint.js';
+import type { PackedEvents } from './packed-events.js';
 import { readLinesFrom } from './line-reader.js';
-import { type SkipReason, type UsageEvent, parseTranscriptLine } from './transcript-line-parser.js';
+import { FUTURE_SLACK_MS } from './record-fields.js';
+import { type SkipReason, type UsageEvent, parseOversizedLine, parseTranscriptLine } from './transcript-line-parser.js';
 
 export interface FileScanRequest {
   path: string;
   fromOffset: number;
   toOffset: number;
+  /** Lines longer than this are seen only by their edges (default 64 MB). */
+  maxLineBytes?: number;
 }
 
 export interface FileScanResult {
@@ -17,10 +22,14 @@ export interface FileScanResult {
   offset: number;
   unfinishedBytes: number;
   bytesRead: number;
-  /** In file order; a streamed response appears once, as its fullest line. */
+  /** In file order; a streamed response appears once, as its fullest line. Empty when `packed` holds them. */
   events: UsageEvent[];
+  /** The events as a worker posts them (packed-events.ts); read them with forEachEvent. */
+  packed?: PackedEvents;
   skipped: Partial<Record<SkipReason, number>>;
   limitCandidates: Record<string, unknown>[];
+  /** Of the bytes before `offset`, so a rewrite in place is noticed (see file-fingerprint.ts). */
+  fingerprint: string | null;
   error?: string;
 }
 
@@ -29,7 +38,11 @@ export function costOfEvent(event: UsageEvent): number | null {
 }
 
 export function scanFile(request: FileScanRequest): FileScanResult {
-  const context = { fallbackSessionId: basename(request.path, '.jsonl'), fallbackProject: basename(dirname(request.path)) };
+  const context = {
+    fallbackSessionId: basename(request.path, '.jsonl'),
+    fallbackProject: basename(dirname(request.path)),
+    latestMs: Date.now() + FUTURE_SLACK_MS,
+  };
   const events: UsageEvent[] = [];
   const byKey = new Map<string, number>();
   const skipped: Partial<Record<SkipReason, number>> = {};
@@ -56,14 +69,15 @@ export function scanFile(request: FileScanRequest): FileScanResult {
     },
   };
   try {
-    const read = readLinesFrom(request.path, request.fromOffset, request.toOffset, (buffer, start, end) =>
-      parseTranscriptLine(buffer, start, end, context, sink),
-    );
+    const read = readLinesFrom(request.path, request.fromOffset, request.toOffset, (buffer, start, end) => parseTranscriptLine(buffer, start, end, context, sink), {
+      ...(request.maxLineBytes ? { maxLineBytes: request.maxLineBytes } : {}),
+      onOversized: (head, tail) => parseOversizedLine(head, tail, context, sink),
+    });
     for (const event of events) event.costUSD = costOfEvent(event);
-    return { path: request.path, ...read, events, skipped, limitCandidates };
+    return { path: request.path, ...read, events, skipped, limitCandidates, fingerprint: fingerprintAt(request.path, read.offset) };
   } catch (error) {
     // Vanished or unreadable between stat and read: the caller keeps what it had and retries later.
     const err = error as NodeJS.ErrnoException;
-    return { path: request.path, offset: request.fromOffset, unfinishedBytes: 0, bytesRead: 0, events, skipped, limitCandidates, error: `cannot read ${request.path}: ${err.code ?? err.message}` };
+    return { path: request.path, offset: request.fromOffset, unfinishedBytes: 0, bytesRead: 0, events, skipped, limitCandidates, fingerprint: null, error: `cannot read ${request.path}: ${err.code ?? err.message}` };
   }
 }

@@ -6,11 +6,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
+import { pruneUnusedIndexDirs, removeStaleTempFiles } from './index-housekeeping.js';
 import { PRICE_TABLE_VERSION } from '../usage/pricing.js';
 import { type CountedResponse, type IndexedFile, type UsageBucket, UsageIndex, bucketKeyOf } from './usage-index.js';
 
 /** Bump when the meaning of the persisted data changes. */
-export const INDEX_FORMAT_VERSION = 5;
+export const INDEX_FORMAT_VERSION = 6;
 const FORMAT = 'breather-usage-index';
 
 // Bucket rows name their model, cwd and session by index into the file's string
@@ -74,6 +75,8 @@ export class IndexStore {
   }
 
   async load(): Promise<LoadedIndex> {
+    removeStaleTempFiles(this.dir);
+    pruneUnusedIndexDirs(this.dir);
     let text: string;
     try {
       text = await readFile(this.aggregatesPath, 'utf8');
@@ -109,7 +112,7 @@ export class IndexStore {
         }
         index.addFile({
           id: f.id, path: f.path, dev: f.dev, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs,
-          offset: f.offset, unfinishedBytes: f.unfinishedBytes, skipped: f.skipped ?? {}, limitHits: f.limitHits ?? [], buckets,
+          offset: f.offset, unfinishedBytes: f.unfinishedBytes, fingerprint: f.fingerprint ?? null, skipped: f.skipped ?? {}, limitHits: f.limitHits ?? [], buckets,
         });
       }
       return { state: 'loaded', index, generation: data.generation };
@@ -190,6 +193,6 @@ function persistFile(f: IndexedFile): PersistedFile {
   }
   return {
     id: f.id, path: f.path, dev: f.dev, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs, offset: f.offset,
-    unfinishedBytes: f.unfinishedBytes, skipped: f.skipped, limitHits: f.limitHits, strings, buckets,
+    unfinishedBytes: f.unfinishedBytes, fingerprint: f.fingerprint ?? null, skipped: f.skipped, limitHits: f.limitHits, strings, buckets,
   };
 }

@@ -1,11 +1,22 @@
 // Streams complete lines of a file from a byte offset, in big chunks, without
 // decoding. A last line with no newline is unfinished: it is not handed out,
 // and the returned offset stops before it so the next read finishes it.
+// A line longer than the cap is never held whole: only its first and last
+// bytes are kept (where a transcript record keeps its ids and usage).
 // Synchronous on purpose: one big read at a time is the fastest path in Node,
 // and callers that must stay responsive run the scan off their main thread.
 import { closeSync, openSync, readSync } from 'node:fs';
 
 export type LineHandler = (buffer: Buffer, start: number, end: number) => void;
+/** An over-long line: its first and last `OVERSIZED_EDGE_BYTES` and its full length. */
+export type OversizedLineHandler = (head: Buffer, tail: Buffer, bytes: number) => void;
+
+export interface LineReadOptions {
+  chunkBytes?: number;
+  /** Lines longer than this go to `onOversized` instead (default 64 MB). */
+  maxLineBytes?: number;
+  onOversized?: OversizedLineHandler;
+}
 
 export interface LineReadResult {
   /** Offset just past the last complete line. */
@@ -16,6 +27,8 @@ export interface LineReadResult {
 }
 
 export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+export const OVERSIZED_EDGE_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 
 // One read buffer reused across files: allocating megabytes per file keeps the GC busy.
@@ -26,7 +39,38 @@ function chunkBuffer(bytes: number): Buffer {
   return sharedChunk;
 }
 
-export function readLinesFrom(path: string, fromOffset: number, toOffset: number, onLine: LineHandler, chunkBytes = DEFAULT_CHUNK_BYTES): LineReadResult {
+/** The head and a rolling tail of a line too long to keep; memory stays at twice the edge size. */
+class OversizedLine {
+  private head = Buffer.alloc(0);
+  private tail = Buffer.alloc(0);
+  bytes = 0;
+
+  constructor(pieces: readonly Buffer[]) {
+    for (const piece of pieces) this.add(piece);
+  }
+
+  add(piece: Buffer): void {
+    this.bytes += piece.length;
+    if (this.head.length < OVERSIZED_EDGE_BYTES) {
+      this.head = Buffer.concat([this.head, piece.subarray(0, OVERSIZED_EDGE_BYTES - this.head.length)]);
+    }
+    const keep = Math.min(OVERSIZED_EDGE_BYTES, this.tail.length + piece.length);
+    const joined = Buffer.concat([this.tail, piece.subarray(Math.max(0, piece.length - keep))]);
+    this.tail = Buffer.from(joined.subarray(joined.length - keep));
+  }
+
+  finish(handler: OversizedLineHandler | undefined): void {
+    handler?.(this.head, this.tail, this.bytes);
+  }
+}
+
+export function readLinesFrom(path: string, fromOffset: number, toOffset: number, onLine: LineHandler, options: LineReadOptions = {}): LineReadResult {
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const emit = (buffer: Buffer, start: number, end: number): void => {
+    if (end - start <= maxLineBytes) onLine(buffer, start, end);
+    else new OversizedLine([buffer.subarray(start, end)]).finish(options.onOversized);
+  };
   const fd = openSync(path, 'r');
   try {
     const chunk = chunkBuffer(chunkBytes);
@@ -35,6 +79,20 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
     // Pieces of a line that spans chunks; joined once its newline arrives.
     let carry: Buffer[] = [];
     let carryBytes = 0;
+    // Set once the spanning line passes the cap: from then on only its edges are kept.
+    let oversized: OversizedLine | null = null;
+    const hold = (piece: Buffer): void => {
+      if (oversized) {
+        oversized.add(piece);
+        return;
+      }
+      carry.push(Buffer.from(piece));
+      carryBytes += piece.length;
+      if (carryBytes > maxLineBytes) {
+        oversized = new OversizedLine(carry);
+        carry = [];
+      }
+    };
     while (position < toOffset) {
       const want = Math.min(chunkBytes, toOffset - position);
       const bytesRead = readSync(fd, chunk, 0, want, position);
@@ -44,31 +102,35 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
       let start = 0;
       let newline = view.indexOf(NEWLINE, 0);
       if (newline === -1) {
-        carry.push(Buffer.from(view));
-        carryBytes += bytesRead;
+        hold(view);
         continue;
       }
-      if (carryBytes > 0) {
+      if (oversized) {
+        (oversized as OversizedLine).add(view.subarray(0, newline));
+        (oversized as OversizedLine).finish(options.onOversized);
+        oversized = null;
+        carryBytes = 0;
+        start = newline + 1;
+        newline = view.indexOf(NEWLINE, start);
+      } else if (carryBytes > 0) {
         carry.push(view.subarray(0, newline));
         const line = Buffer.concat(carry, carryBytes + newline);
-        onLine(line, 0, line.length);
         carry = [];
         carryBytes = 0;
+        emit(line, 0, line.length);
         start = newline + 1;
         newline = view.indexOf(NEWLINE, start);
       }
       while (newline !== -1) {
-        onLine(view, start, newline);
+        emit(view, start, newline);
         start = newline + 1;
         newline = view.indexOf(NEWLINE, start);
       }
       lineStartOffset = position - bytesRead + start;
-      if (start < bytesRead) {
-        carry.push(Buffer.from(view.subarray(start)));
-        carryBytes += bytesRead - start;
-      }
+      if (start < bytesRead) hold(view.subarray(start));
     }
-    return { offset: lineStartOffset, unfinishedBytes: carryBytes, bytesRead: position - fromOffset };
+    const pending = oversized ? (oversized as OversizedLine).bytes : carryBytes;
+    return { offset: lineStartOffset, unfinishedBytes: pending, bytesRead: position - fromOffset };
   } finally {
     closeSync(fd);
   }

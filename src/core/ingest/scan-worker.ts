@@ -1,8 +1,12 @@
 // Worker-thread entry: scans the files it is given and posts each result back.
 import { parentPort } from 'node:worker_threads';
 import { type FileScanRequest, scanFile } from './file-scan.js';
+import { packResult } from './packed-events.js';
 
 parentPort?.on('message', (requests: FileScanRequest[]) => {
-  for (const request of requests) parentPort?.postMessage({ type: 'result', result: scanFile(request) });
+  for (const request of requests) {
+    const { result, transfer } = packResult(scanFile(request));
+    parentPort?.postMessage({ type: 'result', result }, transfer);
+  }
   parentPort?.postMessage({ type: 'done' });
 });

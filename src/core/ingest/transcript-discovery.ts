@@ -47,6 +47,16 @@ function toFileStat(path: string, s: Stats): TranscriptFileStat {
   return { path, dev: s.dev, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
 }
 
+/** Whether a root exists and is a folder (one stat). */
+export function reportRoot(root: string): RootReport {
+  try {
+    return statSync(root).isDirectory() ? { path: root, exists: true } : { path: root, exists: false, error: 'not a directory' };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { path: root, exists: false } : { path: root, exists: false, error: describeError(error) };
+  }
+}
+
 export async function discoverTranscripts(roots: readonly string[]): Promise<DiscoveryResult> {
   const files: TranscriptFileStat[] = [];
   const diagnostics: string[] = [];
@@ -108,18 +118,9 @@ export async function discoverTranscripts(roots: readonly string[]): Promise<Dis
 
   for (const root of roots) {
     const projects = projectsDir(root);
-    try {
-      const s = statSync(root);
-      if (!s.isDirectory()) {
-        rootReports.push({ path: root, exists: false, error: 'not a directory' });
-        continue;
-      }
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      rootReports.push(code === 'ENOENT' ? { path: root, exists: false } : { path: root, exists: false, error: describeError(error) });
-      continue;
-    }
-    rootReports.push({ path: root, exists: true });
+    const report = reportRoot(root);
+    rootReports.push(report);
+    if (!report.exists) continue;
     try {
       statSync(projects);
     } catch {

@@ -2,14 +2,21 @@
 // that may announce a usage limit, or a skip reason. Hot path: lines that
 // cannot hold usage are never decoded or JSON-parsed.
 import { isUtf8 } from 'node:buffer';
+import { extractAssistantRecord } from './assistant-extractor.js';
+import { FUTURE_SLACK_MS, checkTimestamp, readTokenCounts } from './record-fields.js';
 
 export const SKIP_REASONS = [
   'garbage',
   'invalid-utf8',
   'truncated-json',
+  'invalid-json',
+  'control-characters',
   'non-object-json',
   'missing-usage',
   'invalid-timestamp',
+  'out-of-range-timestamp',
+  'implausible-usage',
+  'oversized-line',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
@@ -41,12 +48,15 @@ export interface FileContext {
   fallbackSessionId: string;
   /** Used when a record lacks cwd: the encoded project folder name (a label only). */
   fallbackProject: string;
+  /** Records after this instant are damaged (default: now plus a day of clock drift). */
+  latestMs?: number;
 }
 
 const USAGE_NEEDLE = Buffer.from('"usage"');
 const ASSISTANT_NEEDLE = Buffer.from('"type":"assistant"');
-// Every limit text since 1.0.88 says "resets"; 1.0.30–1.0.64 wrote "usage limit reached|<unix>".
-const LIMIT_NEEDLES = [Buffer.from('resets'), Buffer.from('limit reached|')];
+// Nearly every limit text since 1.0.88 says "resets"; 1.0.30–1.0.64 wrote "usage limit reached|<unix>";
+// 2026 model-scoped limits ("You've reached your Fable 5 limit. Run /usage-credits…") name no reset.
+const LIMIT_NEEDLES = [Buffer.from('resets'), Buffer.from('limit reached|'), Buffer.from('reached your')];
 // A subagent's limit message comes back as a short tool_result (the limit text and a
 // little metadata); longer lines are file contents and are not searched.
 const LIMIT_SCAN_MAX_LINE = 4 * 1024;
@@ -78,20 +88,31 @@ function topLevelType(line: Buffer): string | null {
   return end === -1 || end - start > 40 ? null : line.toString('latin1', start, end);
 }
 
+export type EdgeKind = 'assistant' | 'progress' | 'other' | 'unknown';
+
 /**
  * What a line is, judged from its first and last bytes only, so the bulk of
  * big lines (file contents in tool results, snapshots) is never searched.
  * Current builds write `"type":"assistant"` right before uuid and timestamp,
  * at the end; old ones wrote it first. "unknown" falls back to a full search.
  */
-export function recordKindAtEdges(line: Buffer): 'assistant' | 'other' | 'unknown' {
-  const head = topLevelType(line);
-  if (head !== null) return head === 'assistant' ? 'assistant' : 'other';
+export function recordKindAtEdges(line: Buffer, head: string | null = topLevelType(line)): EdgeKind {
+  if (head !== null) return head === 'assistant' ? 'assistant' : head === 'progress' ? 'progress' : 'other';
   const tail = line.length <= EDGE_BYTES ? line : line.subarray(line.length - EDGE_BYTES);
   return tail.indexOf(ASSISTANT_NEEDLE) !== -1 ? 'assistant' : 'unknown';
 }
 
-function classifyBadLine(line: Buffer): SkipReason {
+/** Raw control bytes (NUL included) are never valid inside JSON; tab and CR are whitespace between tokens. */
+function hasControlBytes(line: Buffer): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const b = line[i]!;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0d) return true;
+  }
+  return false;
+}
+
+/** Why a line that is not a JSON object was skipped, as precisely as its bytes tell. */
+export function classifyBadLine(line: Buffer): SkipReason {
   const utf8 = isUtf8(line);
   if (utf8 && line.length <= 1_000_000) {
     try {
@@ -101,12 +122,11 @@ function classifyBadLine(line: Buffer): SkipReason {
       // not JSON at all: classified below
     }
   }
-  if (line[0] === OPEN_BRACE) return utf8 ? 'truncated-json' : 'invalid-utf8';
-  return 'garbage';
-}
-
-function tokenCount(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+  if (line[0] !== OPEN_BRACE) return 'garbage';
+  if (hasControlBytes(line)) return 'control-characters';
+  if (!utf8) return 'invalid-utf8';
+  // Complete braces but no parse (NaN, a bare word, a stray comma): damaged, not cut short.
+  return line[line.length - 1] === CLOSE_BRACE ? 'invalid-json' : 'truncated-json';
 }
 
 /** latin1 decoding is ten times faster than UTF-8 and keeps JSON structure; fix up the few strings we keep. */
@@ -116,6 +136,9 @@ function fromLatin1(text: string): string {
 
 const CONTENT_KEY = Buffer.from('"content":');
 const STOP_REASON_KEY = Buffer.from(',"stop_reason":');
+// Subagent responses relayed into the parent transcript (2.1.x); the data object opens the record.
+const AGENT_PROGRESS_NEEDLE = Buffer.from('"agent_progress"');
+const AGENT_PROGRESS_WINDOW = 2048;
 
 function asRecord(value: unknown): Record<string, unknown> | null {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
@@ -127,13 +150,13 @@ function asRecord(value: unknown): Record<string, unknown> | null {
  * `"content":[…],"stop_reason":…` inside message; when the line is not laid out
  * so, or the result doesn't check out, returns null and the caller parses it all.
  */
-function parseWithoutContent(line: Buffer): Record<string, unknown> | null {
-  const contentAt = line.indexOf(CONTENT_KEY);
+export function parseWithoutContent(head: Buffer, tail: Buffer = head): Record<string, unknown> | null {
+  const contentAt = head.indexOf(CONTENT_KEY);
   if (contentAt === -1) return null;
-  const stopAt = line.lastIndexOf(STOP_REASON_KEY);
-  if (stopAt <= contentAt) return null;
+  const stopAt = tail.lastIndexOf(STOP_REASON_KEY);
+  if (stopAt === -1 || (head === tail && stopAt <= contentAt)) return null;
   try {
-    const record = asRecord(JSON.parse(`${line.toString('latin1', 0, contentAt)}"content":[]${line.toString('latin1', stopAt)}`));
+    const record = asRecord(JSON.parse(`${head.toString('latin1', 0, contentAt)}"content":[]${tail.toString('latin1', stopAt)}`));
     const message = asRecord(record?.message);
     return message && Array.isArray(message.content) && message.content.length === 0 ? record : null;
   } catch {
@@ -149,6 +172,73 @@ function parseUtf8Record(line: Buffer): Record<string, unknown> | null {
   }
 }
 
+/** The subagent response inside an `agent_progress` record, or null when it carries none. */
+function relayedResponse(record: Record<string, unknown>): Record<string, unknown> | null {
+  const data = asRecord(record.data);
+  if (!data || data.type !== 'agent_progress') return null;
+  const inner = asRecord(data.message);
+  return inner && inner.type === 'assistant' && asRecord(inner.message)?.usage !== undefined ? inner : null;
+}
+
+/**
+ * Counts one response. `response` holds timestamp, requestId and message (an
+ * assistant record, or the one relayed in a progress record); `envelope` holds
+ * sessionId and cwd (the same record, or the progress record around it).
+ */
+function countResponse(response: Record<string, unknown>, envelope: Record<string, unknown>, line: Buffer, context: FileContext, sink: LineSink): void {
+  const message = asRecord(response.message);
+  const model = typeof message?.model === 'string' ? message.model : '';
+  if (model === '<synthetic>' || response.isApiErrorMessage === true) {
+    if (response !== envelope) return; // relayed: the parent's own records carry any limit text
+    const utf8Record = parseUtf8Record(line);
+    if (utf8Record) sink.limitCandidate(utf8Record);
+    return;
+  }
+  const usage = asRecord(message?.usage);
+  if (!usage) {
+    sink.skipped(message?.usage === undefined ? 'missing-usage' : 'implausible-usage');
+    return;
+  }
+  const time = checkTimestamp(response.timestamp, context.latestMs ?? Date.now() + FUTURE_SLACK_MS);
+  if (!time.ok) {
+    sink.skipped(time.reason);
+    return;
+  }
+  const tokens = readTokenCounts(usage);
+  if (!tokens) {
+    sink.skipped('implausible-usage');
+    return;
+  }
+  const messageId = typeof message?.id === 'string' ? fromLatin1(message.id) : null;
+  const requestId = typeof response.requestId === 'string' ? fromLatin1(response.requestId) : null;
+  sink.usage({
+    key: messageId === null ? null : requestId === null ? messageId : `${messageId}:${requestId}`,
+    ms: time.ms,
+    model: model === '' ? 'unknown' : fromLatin1(model),
+    sessionId: typeof envelope.sessionId === 'string' ? fromLatin1(envelope.sessionId) : context.fallbackSessionId,
+    cwd: typeof envelope.cwd === 'string' ? fromLatin1(envelope.cwd) : context.fallbackProject,
+    ...tokens,
+  });
+}
+
+/** Counts a parsed assistant record whose strings were decoded as latin1 (see fromLatin1). */
+export function countAssistantRecord(record: Record<string, unknown>, line: Buffer, context: FileContext, sink: LineSink): void {
+  countResponse(record, record, line, context, sink);
+}
+
+/** A user record that may carry a subagent's limit message. */
+function offerLimitCandidate(line: Buffer, sink: LineSink): void {
+  if (!mayMentionLimit(line)) return;
+  const record = parseUtf8Record(line);
+  if (record) sink.limitCandidate(record);
+  else sink.skipped(classifyBadLine(line));
+}
+
+function mayRelayUsage(line: Buffer): boolean {
+  const window = line.length <= AGENT_PROGRESS_WINDOW ? line : line.subarray(0, AGENT_PROGRESS_WINDOW);
+  return window.indexOf(AGENT_PROGRESS_NEEDLE) !== -1 && line.indexOf(USAGE_NEEDLE) !== -1;
+}
+
 export function parseTranscriptLine(buffer: Buffer, start: number, end: number, context: FileContext, sink: LineSink): void {
   // Trim trailing CR / whitespace (files edited on Windows).
   while (end > start && (buffer[end - 1] === 0x0d || buffer[end - 1] === 0x20 || buffer[end - 1] === 0x09)) end--;
@@ -159,28 +249,31 @@ export function parseTranscriptLine(buffer: Buffer, start: number, end: number, 
     sink.skipped(classifyBadLine(line));
     return;
   }
-  const kind = recordKindAtEdges(line);
-  if (kind === 'other' || (kind === 'unknown' && line.indexOf(USAGE_NEEDLE) === -1)) {
+  const head = topLevelType(line);
+  const kind = recordKindAtEdges(line, head);
+  if (kind === 'progress' ? !mayRelayUsage(line) : kind === 'other' || (kind === 'unknown' && line.indexOf(USAGE_NEEDLE) === -1)) {
     // Cannot hold countable usage; a short user record may carry a subagent's limit message.
-    if (kind !== 'other' || topLevelType(line) === 'user') {
-      if (mayMentionLimit(line)) {
-        const record = parseUtf8Record(line);
-        if (record) sink.limitCandidate(record);
-        else sink.skipped(isUtf8(line) ? 'truncated-json' : 'invalid-utf8');
-      }
-    }
+    if (kind === 'unknown' || head === 'user') offerLimitCandidate(line, sink);
     return;
   }
   if (!isUtf8(line)) {
     sink.skipped('invalid-utf8');
     return;
   }
+  if (kind === 'assistant') {
+    // Fast path: the counted fields straight from the bytes; anything unusual takes the full parse below.
+    const extracted = extractAssistantRecord(line) as Record<string, unknown> | null;
+    if (extracted?.type === 'assistant') {
+      countResponse(extracted, extracted, line, context, sink);
+      return;
+    }
+  }
   let record = kind === 'assistant' ? parseWithoutContent(line) : null;
   if (!record) {
     try {
       record = asRecord(JSON.parse(line.toString('latin1')));
     } catch {
-      sink.skipped('truncated-json');
+      sink.skipped(classifyBadLine(line));
       return;
     }
     if (!record) {
@@ -188,44 +281,26 @@ export function parseTranscriptLine(buffer: Buffer, start: number, end: number, 
       return;
     }
   }
-  if (record.type !== 'assistant') {
+  if (record.type === 'assistant') {
+    countResponse(record, record, line, context, sink);
+  } else if (record.type === 'progress') {
+    const relayed = relayedResponse(record);
+    if (relayed) countResponse(relayed, record, line, context, sink);
+  } else if (record.type === 'user') {
     // Usage outside an assistant message (a Task result's toolUseResult) is never counted.
-    if (record.type === 'user' && mayMentionLimit(line)) {
-      const utf8Record = parseUtf8Record(line);
-      if (utf8Record) sink.limitCandidate(utf8Record);
-    }
-    return;
+    offerLimitCandidate(line, sink);
   }
-  const message = record.message as { id?: unknown; model?: unknown; usage?: unknown } | undefined;
-  const model = typeof message?.model === 'string' ? message.model : '';
-  if (model === '<synthetic>' || record.isApiErrorMessage === true) {
-    const utf8Record = parseUtf8Record(line);
-    if (utf8Record) sink.limitCandidate(utf8Record);
-    return;
-  }
-  const usage = message?.usage as Record<string, unknown> | undefined;
-  if (!usage || typeof usage !== 'object') {
-    sink.skipped('missing-usage');
-    return;
-  }
-  const ms = typeof record.timestamp === 'string' ? Date.parse(record.timestamp) : Number.NaN;
-  if (!Number.isFinite(ms)) {
-    sink.skipped('invalid-timestamp');
-    return;
-  }
-  const messageId = typeof message?.id === 'string' ? message.id : null;
-  const requestId = typeof record.requestId === 'string' ? record.requestId : null;
-  const cacheSplit = usage.cache_creation as Record<string, unknown> | undefined;
-  sink.usage({
-    key: messageId === null ? null : requestId === null ? messageId : `${messageId}:${requestId}`,
-    ms,
-    model: model === '' ? 'unknown' : model,
-    sessionId: typeof record.sessionId === 'string' ? record.sessionId : context.fallbackSessionId,
-    cwd: typeof record.cwd === 'string' ? fromLatin1(record.cwd) : context.fallbackProject,
-    input: tokenCount(usage.input_tokens),
-    output: tokenCount(usage.output_tokens),
-    cacheCreation: tokenCount(usage.cache_creation_input_tokens),
-    cacheCreation1h: cacheSplit && typeof cacheSplit === 'object' ? tokenCount(cacheSplit.ephemeral_1h_input_tokens) : 0,
-    cacheRead: tokenCount(usage.cache_read_input_tokens),
-  });
+}
+
+/**
+ * A line over the size cap, seen only by its edges: an assistant response laid
+ * out as usual (content in the middle) still counts; anything else is skipped.
+ */
+export function parseOversizedLine(head: Buffer, tail: Buffer, context: FileContext, sink: LineSink): void {
+  let end = tail.length;
+  while (end > 0 && (tail[end - 1] === 0x0d || tail[end - 1] === 0x20 || tail[end - 1] === 0x09)) end--;
+  tail = tail.subarray(0, end);
+  const record = head[0] === OPEN_BRACE && tail[tail.length - 1] === CLOSE_BRACE ? parseWithoutContent(head, tail) : null;
+  if (record?.type === 'assistant') countResponse(record, record, head, context, sink);
+  else sink.skipped('oversized-line');
 }

@@ -1,9 +1,11 @@
 // The live usage engine: discovers transcripts, reads only bytes it has not
 // read, keeps the index current and persisted. Refreshes are serialised.
 import type { DataHealth, LimitHit } from '../../shared/status.js';
-import { type DiscoveryResult, type RootReport, type TranscriptFileStat, discoverTranscripts, statTranscript } from './transcript-discovery.js';
+import { type DiscoveryResult, type RootReport, type TranscriptFileStat, discoverTranscripts, reportRoot, statTranscript } from './transcript-discovery.js';
 import { IndexStore, type IndexLoadState, indexDirFor } from './index-store.js';
+import { fingerprintAt } from './file-fingerprint.js';
 import type { FileScanResult } from './file-scan.js';
+import { forEachEvent } from './packed-events.js';
 import { type ParallelScanOptions, scanFiles } from './parallel-scan.js';
 import { type IndexedFile, type UsageBucket, UsageIndex } from './usage-index.js';
 
@@ -22,6 +24,21 @@ export interface UsageEngineOptions {
   onProgress?: (progress: ScanProgress) => void;
   /** Worker threads for big scans (the built scan-worker script). */
   parallel?: ParallelScanOptions;
+  /** Lines longer than this are skipped after a look at their edges (setting ingest.maxLineMB). */
+  maxLineBytes?: number;
+}
+
+/** Where a refresh spent its time (milliseconds, wall clock on the engine's thread); for the bench. */
+export interface EngineTimings {
+  open: number;
+  discovery: number;
+  /** Stat-level change detection plus fingerprints of grown files. */
+  classify: number;
+  /** From the first file handed out to the last result (workers read, split and parse meanwhile). */
+  scan: number;
+  /** Of `scan`: folding results into the index on this thread (merge across workers). */
+  aggregate: number;
+  save: number;
 }
 
 export interface RefreshResult {
@@ -40,6 +57,13 @@ export function classifyFileChange(known: IndexedFile | undefined, current: Tran
   return current.mtimeMs === known.mtimeMs ? 'unchanged' : 'replaced';
 }
 
+/** As classifyFileChange, and a file that grew must still start with the bytes already read. */
+function classifyWithContent(known: IndexedFile | undefined, current: TranscriptFileStat): FileChange {
+  const change = classifyFileChange(known, current);
+  if (change !== 'grown' || !known?.fingerprint) return change;
+  return fingerprintAt(current.path, known.offset) === known.fingerprint ? 'grown' : 'replaced';
+}
+
 export class UsageEngine {
   private index = new UsageIndex();
   private store: IndexStore | null;
@@ -49,6 +73,7 @@ export class UsageEngine {
   private lastDiscovery: DiscoveryResult = { files: [], roots: [], diagnostics: [] };
   private queue: Promise<unknown> = Promise.resolve();
   private dirty = false;
+  readonly timings: EngineTimings = { open: 0, discovery: 0, classify: 0, scan: 0, aggregate: 0, save: 0 };
 
   constructor(private readonly options: UsageEngineOptions) {
     this.store = options.stateDir === null ? null : new IndexStore(indexDirFor(options.stateDir, options.roots), options.roots);
@@ -64,7 +89,9 @@ export class UsageEngine {
       this.responsesLoaded = true;
       return 'memory';
     }
+    const started = performance.now();
     const loaded = await this.store.load();
+    this.timings.open += performance.now() - started;
     this.index = loaded.index;
     this.generation = loaded.generation;
     this.responsesLoaded = loaded.state !== 'loaded';
@@ -79,10 +106,31 @@ export class UsageEngine {
     await this.persist().catch(onSaveError);
   }
 
+  /**
+   * A quick start for long-running faces: with a saved index, read only what
+   * changed in the files it knows (stats, no folder walk), so a first status can
+   * be shown at once; the caller runs refresh() after to find new files.
+   * Returns false when there was no index (a full refresh was done instead).
+   */
+  async catchUpKnownFiles(onSaveError: (error: Error) => void): Promise<boolean> {
+    await this.open();
+    const known = [...this.index.files.keys()];
+    if (known.length === 0) {
+      await this.refresh();
+      await this.persist().catch(onSaveError);
+      return false;
+    }
+    this.lastDiscovery = { files: [], roots: this.options.roots.map(reportRoot), diagnostics: [] };
+    await this.refreshPaths(known);
+    return true;
+  }
+
   /** Full pass: stat every transcript, read only what changed. */
   refresh(): Promise<RefreshResult> {
     return this.enqueue(async () => {
+      const started = performance.now();
       const discovery = await discoverTranscripts(this.options.roots);
+      this.timings.discovery += performance.now() - started;
       this.lastDiscovery = discovery;
       const present = new Set(discovery.files.map((f) => f.path));
       const gone = [...this.index.files.keys()].filter((p) => !present.has(p));
@@ -130,21 +178,26 @@ export class UsageEngine {
   }
 
   private async apply(current: readonly TranscriptFileStat[], gone: readonly string[]): Promise<RefreshResult> {
+    const classifyStarted = performance.now();
     const work: { stat: TranscriptFileStat; change: FileChange }[] = [];
     const needsWork = () => gone.length > 0 || current.some((s) => classifyFileChange(this.index.files.get(s.path), s) !== 'unchanged');
     if (!needsWork()) return { changedFiles: 0, bytesRead: 0 };
+    // Read the fingerprints before the response keys are loaded: classifying once keeps both passes in step.
+    const changeOf = new Map(current.map((stat) => [stat.path, classifyWithContent(this.index.files.get(stat.path), stat)]));
+    this.timings.classify += performance.now() - classifyStarted;
     const hadIndex = this.index.files.size > 0;
     if (!(await this.ensureResponses())) {
       this.lastDiscovery = await discoverTranscripts(this.options.roots);
       current = this.lastDiscovery.files;
       gone = [];
+      changeOf.clear(); // the index was dropped: every file is new
     }
 
     // Retract deleted and replaced files, and, transitively, files holding copies of their responses.
     const toRetract = [...gone];
     const statByPath = new Map(this.lastDiscovery.files.map((f) => [f.path, f]));
     for (const s of current) statByPath.set(s.path, s);
-    const changes = current.map((stat) => ({ stat, change: classifyFileChange(this.index.files.get(stat.path), stat) }));
+    const changes = current.map((stat) => ({ stat, change: changeOf.get(stat.path) ?? classifyFileChange(this.index.files.get(stat.path), stat) }));
     for (const { stat, change } of changes) if (change === 'replaced') toRetract.push(stat.path);
     const retracted = new Set<string>();
     while (toRetract.length > 0) {
@@ -162,14 +215,24 @@ export class UsageEngine {
     // Largest first, in the same order whether threads scan or not: workers take
     // files in this order and results are applied in it, so little waits in between.
     work.sort((a, b) => b.stat.size - a.stat.size || (a.stat.path < b.stat.path ? -1 : a.stat.path > b.stat.path ? 1 : 0));
-    const requests = work.map(({ stat }) => ({ path: stat.path, fromOffset: this.index.files.get(stat.path)?.offset ?? 0, toOffset: stat.size }));
+    const maxLineBytes = this.options.maxLineBytes;
+    const requests = work.map(({ stat }) => ({
+      path: stat.path,
+      fromOffset: this.index.files.get(stat.path)?.offset ?? 0,
+      toOffset: stat.size,
+      ...(maxLineBytes ? { maxLineBytes } : {}),
+    }));
     const bytesTotal = requests.reduce((sum, r) => sum + (r.toOffset - r.fromOffset), 0);
     let bytesDone = 0;
+    const scanStarted = performance.now();
     await scanFiles(requests, this.options.parallel ?? {}, (result, i) => {
+      const applyStarted = performance.now();
       this.applyScan(work[i]!.stat, result);
+      this.timings.aggregate += performance.now() - applyStarted;
       bytesDone += result.bytesRead;
       this.options.onProgress?.({ bytesDone, bytesTotal });
     });
+    this.timings.scan += performance.now() - scanStarted;
     if (this.indexState === 'loaded' || (this.indexState === 'fresh' && hadIndex)) this.indexState = 'updated';
     this.dirty = true;
     return { changedFiles: work.length + gone.length, bytesRead: bytesDone };
@@ -183,7 +246,7 @@ export class UsageEngine {
     }
     const index = this.index;
     const file = index.files.get(stat.path) ?? index.addFile({ path: stat.path, dev: stat.dev, ino: stat.ino, size: 0, mtimeMs: 0, offset: 0, unfinishedBytes: 0 });
-    for (const event of result.events) index.addUsage(file, event);
+    forEachEvent(result, (event) => index.addUsage(file, event));
     index.addSkipped(file, result.skipped);
     const detect = this.options.detectLimitHit;
     if (detect) {
@@ -193,6 +256,7 @@ export class UsageEngine {
       }
     }
     file.offset = result.offset;
+    file.fingerprint = result.fingerprint;
     file.unfinishedBytes = result.unfinishedBytes;
     file.size = result.offset + result.unfinishedBytes;
     file.dev = stat.dev;
@@ -204,7 +268,9 @@ export class UsageEngine {
   async persist(): Promise<void> {
     if (!this.store || !this.dirty) return;
     this.dirty = false;
+    const started = performance.now();
     this.generation = await this.store.save(this.index, this.generation, this.responsesLoaded);
+    this.timings.save += performance.now() - started;
   }
 
   /** All buckets, merged across files (a session's subagent files share its buckets). */

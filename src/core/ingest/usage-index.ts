@@ -38,6 +38,8 @@ export interface IndexedFile {
   /** Bytes consumed through the last complete line. */
   offset: number;
   unfinishedBytes: number;
+  /** Of the bytes read so far (file-fingerprint.ts); null or absent: not known, trust the size. */
+  fingerprint?: string | null;
   buckets: Map<string, UsageBucket>;
   skipped: Partial<Record<SkipReason, number>>;
   limitHits: LimitHit[];

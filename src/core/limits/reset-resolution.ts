@@ -46,6 +46,24 @@ interface Parsed {
  * they had.
  */
 export function resolveHitResets(hits: readonly LimitHit[], zone: string = machineTimeZone()): LimitHit[] {
+  return resolveResetTimes(hits, zone).map(assignGenericHit);
+}
+
+/**
+ * "You've hit your limit · resets 11pm" names no window. Its reset says which one
+ * stopped the work: within five hours of the hit only the 5-hour window can
+ * reset, later only the weekly one. Without a reset it stays unassigned.
+ */
+function assignGenericHit(hit: LimitHit): LimitHit {
+  if (hit.window !== 'unknown' || !hit.resetsAt) return hit;
+  const atMs = Date.parse(hit.at);
+  const resetMs = Date.parse(hit.resetsAt);
+  if (plausible('five_hour', atMs, resetMs)) return { ...hit, window: 'five_hour' };
+  if (plausible('weekly', atMs, resetMs)) return { ...hit, window: 'weekly' };
+  return hit;
+}
+
+function resolveResetTimes(hits: readonly LimitHit[], zone: string): LimitHit[] {
   const parsed: Parsed[] = hits.map((hit) => {
     const atMs = Date.parse(hit.at);
     const result = Number.isFinite(atMs) ? parseLimitHitText(hit.text, new Date(atMs), zone) : null;

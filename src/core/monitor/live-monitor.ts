@@ -59,6 +59,9 @@ export class LiveMonitor {
   private readonly recheckPaths = new Set<string>();
   private evaluating: Promise<void> = Promise.resolve();
   private readonly clock: Clock;
+  /** The watcher being set up behind a quick start. */
+  private background: Promise<void> = Promise.resolve();
+  private stopped = false;
   /** Which sessions are active, and where their transcripts are (any record counts, not only usage). */
   readonly sessions: SessionLocator;
 
@@ -94,9 +97,25 @@ export class LiveMonitor {
     });
   }
 
-  async start(): Promise<Status> {
+  /**
+   * Starts watching. With `quickStart` (the engine caught up from its index's
+   * file list only) the first status is built at once, and the watcher's
+   * initial walk and a full pass for new files follow behind it.
+   */
+  async start(options: { quickStart?: boolean } = {}): Promise<Status> {
+    if (options.quickStart) {
+      await this.evaluate();
+      this.schedulePersist(); // what the quick pass read (a no-op when nothing changed)
+      this.background = this.attachWatcher().catch((error: Error) => this.options.onError?.(error));
+      return this.current!;
+    }
+    await this.attachWatcher();
+    return this.current!;
+  }
+
+  private async attachWatcher(): Promise<void> {
     const engine = this.options.engine;
-    this.watcher = await watchTranscripts({
+    const watcher = await watchTranscripts({
       roots: engine.roots,
       extraFiles: [statuslineSnapshotPath(this.options.stateDir)],
       onChange: (paths, rescan) => {
@@ -117,12 +136,16 @@ export class LiveMonitor {
       },
       onError: (error) => this.options.onError?.(error),
     });
-    await this.watcher.ready;
-    // Anything written between the first scan and the watcher being ready.
+    if (this.stopped) {
+      await watcher.close();
+      return;
+    }
+    this.watcher = watcher;
+    await watcher.ready;
+    // Anything written before the watcher was ready, and files the index did not know.
     const caughtUp = await engine.refresh();
     if (caughtUp.changedFiles > 0) this.schedulePersist();
     await this.evaluate();
-    return this.current!;
   }
 
   private onFilesChanged(paths: readonly string[], rescan: boolean, alwaysEvaluate: boolean): void {
@@ -217,6 +240,8 @@ export class LiveMonitor {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.background;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     if (this.persistTimer) clearTimeout(this.persistTimer);
     if (this.recheckTimer) clearTimeout(this.recheckTimer);

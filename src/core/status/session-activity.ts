@@ -5,6 +5,7 @@
 // is read, and only for files whose mtime says they may be recent.
 import { open } from 'node:fs/promises';
 import { basename, dirname, sep } from 'node:path';
+import { FUTURE_SLACK_MS, checkTimestamp } from '../ingest/record-fields.js';
 
 export interface TranscriptFileInfo {
   path: string;
@@ -48,8 +49,9 @@ function newestIn(lines: string[], path: string): SessionActivity | null {
     }
     if (!record) continue;
     if (lastMs === null) {
-      const ms = typeof record.timestamp === 'string' ? Date.parse(record.timestamp) : Number.NaN;
-      if (Number.isFinite(ms)) lastMs = ms;
+      // The same strict, bounded reading as the usage engine: an extreme or future date is no activity.
+      const time = checkTimestamp(record.timestamp, Date.now() + FUTURE_SLACK_MS);
+      if (time.ok) lastMs = time.ms;
     }
     if (sessionId === null && typeof record.sessionId === 'string') sessionId = record.sessionId;
     if (cwd === null && typeof record.cwd === 'string') cwd = record.cwd;

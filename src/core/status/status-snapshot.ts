@@ -8,6 +8,7 @@ import type { OfficialLimits } from '../limits/official-limits.js';
 import { isHitBlocking } from '../limits/limit-state.js';
 import { resolveHitResets } from '../limits/reset-resolution.js';
 import { buildWindows, distinctHits, withUsageUpToHit } from '../limits/usage-windows.js';
+import { bucketsUpTo } from '../usage/session-blocks.js';
 import type { SessionActivity } from './session-activity.js';
 
 export interface StatusInput {
@@ -105,14 +106,16 @@ export function annotatedLimitHits(raw: readonly LimitHit[], buckets: readonly U
 }
 
 export function buildStatusSnapshot(input: StatusInput): Status {
-  const hits = annotatedLimitHits(input.limitHits, input.buckets, input.timeZone);
+  // A record stamped ahead of the clock counts once its time comes, never before.
+  const buckets = bucketsUpTo(input.buckets, input.nowMs);
+  const hits = annotatedLimitHits(input.limitHits, buckets, input.timeZone);
   const learned = learnCaps(
     firstHitPerWindow(hits).map((hit) => ({ window: hit.window, usageUpToHit: hit.usageUpToHit ?? { tokens: 0, costUSD: 0 }, at: hit.at })),
   );
   return {
     now: new Date(input.nowMs).toISOString(),
     windows: buildWindows({
-      buckets: input.buckets,
+      buckets,
       limitHits: hits,
       official: input.official ?? [],
       learned,
@@ -121,7 +124,7 @@ export function buildStatusSnapshot(input: StatusInput): Status {
       nowMs: input.nowMs,
     }),
     lastLimitHit: hits.at(-1) ?? null,
-    activeSessions: activeSessionsFrom(withBucketCwd(input.activity, input.buckets), hits, input.nowMs, input.activeWithinMs ?? DEFAULT_ACTIVE_WITHIN_MS),
+    activeSessions: activeSessionsFrom(withBucketCwd(input.activity, buckets), hits, input.nowMs, input.activeWithinMs ?? DEFAULT_ACTIVE_WITHIN_MS),
     health: input.health,
   };
 }

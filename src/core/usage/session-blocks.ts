@@ -30,8 +30,24 @@ export interface BlockProjection {
   remainingMinutes: number;
 }
 
+/**
+ * Activity stamped after `nowMs` (a clock running ahead, within the day of
+ * drift the reader accepts) has not happened yet: it neither starts a block
+ * nor keeps one active. Returns the input itself when nothing is ahead.
+ */
+export function bucketsUpTo(buckets: readonly UsageBucket[], nowMs: number): readonly UsageBucket[] {
+  if (buckets.every((b) => b.lastMs <= nowMs)) return buckets;
+  const past: UsageBucket[] = [];
+  for (const b of buckets) {
+    if (b.firstMs > nowMs) continue;
+    past.push(b.lastMs > nowMs ? { ...b, lastMs: nowMs } : b);
+  }
+  return past;
+}
+
 /** Buckets must be sorted by time (UsageEngine.buckets() does). */
-export function buildBlocks(buckets: readonly UsageBucket[], nowMs: number): UsageBlock[] {
+export function buildBlocks(allBuckets: readonly UsageBucket[], nowMs: number): UsageBlock[] {
+  const buckets = bucketsUpTo(allBuckets, nowMs);
   const blocks: UsageBlock[] = [];
   let current: UsageBucket[] = [];
   let startMs = 0;
@@ -89,7 +105,8 @@ export function blockProjection(block: UsageBlock, nowMs: number): BlockProjecti
  * boundaries only depend on activity since the last gap of more than 5 hours,
  * so start there. Buckets must be sorted by time.
  */
-export function currentActiveBlock(buckets: readonly UsageBucket[], nowMs: number): UsageBlock | null {
+export function currentActiveBlock(allBuckets: readonly UsageBucket[], nowMs: number): UsageBlock | null {
+  const buckets = bucketsUpTo(allBuckets, nowMs);
   let start = buckets.length - 1;
   if (start < 0 || nowMs - buckets[start]!.lastMs >= BLOCK_MS) return null;
   let earliestFirst = buckets[start]!.firstMs;

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { scanFile } from '../../../src/core/ingest/file-scan.js';
+import { type FileScanResult, scanFile } from '../../../src/core/ingest/file-scan.js';
+import { eventsOf } from '../../../src/core/ingest/packed-events.js';
 import { scanFiles } from '../../../src/core/ingest/parallel-scan.js';
 import { tempDir, usageLine, writeTranscript } from '../../support/usage-lines.js';
 
@@ -44,9 +45,14 @@ describe('scanFiles', () => {
   it('gives the same results, in request order, with worker threads as in-process', async () => {
     const requests = corpus(9);
     const inline: unknown[] = [];
-    await scanFiles(requests, {}, (r, i) => inline.push([i, r]));
+    // Workers send events packed (one transferred Float64Array); unpacked, they are the same events.
+    const comparable = (r: FileScanResult) => ({ ...r, events: eventsOf(r), packed: undefined });
+    await scanFiles(requests, {}, (r, i) => inline.push([i, comparable(r)]));
     const threaded: unknown[] = [];
-    await scanFiles(requests, { workerScript: pathToFileURL(WORKER), minParallelBytes: 0, maxWorkers: 2 }, (r, i) => threaded.push([i, r]));
+    await scanFiles(requests, { workerScript: pathToFileURL(WORKER), minParallelBytes: 0, maxWorkers: 2 }, (r, i) => {
+      expect(r.packed).toBeDefined();
+      threaded.push([i, comparable(r)]);
+    });
     expect(threaded).toEqual(inline);
     expect(inline).toHaveLength(9);
   });
@@ -54,7 +60,7 @@ describe('scanFiles', () => {
   it('falls back to in-process scanning when a worker cannot start', async () => {
     const requests = corpus(3);
     const results: number[] = [];
-    await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2 }, (r, i) => results.push(i, r.events.length));
+    await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2 }, (r, i) => results.push(i, eventsOf(r).length));
     const expected: number[] = [];
     requests.forEach((request, i) => expected.push(i, scanFile(request).events.length));
     expect(results).toEqual(expected);

@@ -55,4 +55,18 @@ describe('resolveHitResets', () => {
     expect(named).toMatchObject({ resetsAt: '2026-11-30T06:00:00.000Z' });
     expect(named!.resetEstimated).toBeUndefined();
   });
+
+  it('assigns a limit that names no window by its reset: within five hours the 5-hour window, later the weekly one', () => {
+    const [soon, later] = resolveHitResets(
+      [
+        hit('2026-11-29T13:10:00.000Z', "You've hit your limit · resets 3pm (UTC)"),
+        hit('2026-11-29T13:10:00.000Z', "You've hit your limit · resets Dec 2, 9am (UTC)"),
+      ],
+      'UTC',
+    );
+    expect(soon).toMatchObject({ window: 'five_hour', resetsAt: '2026-11-29T15:00:00.000Z' });
+    expect(later).toMatchObject({ window: 'weekly', resetsAt: '2026-12-02T09:00:00.000Z' });
+    // No reset: nothing says which window stopped the work.
+    expect(parseLimitHitText("You've hit your limit", AT, 'UTC')?.window).toBe('unknown');
+  });
 });

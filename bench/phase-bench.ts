@@ -1,0 +1,129 @@
+// Where a cold scan's time goes, phase by phase, measured in this process on
+// one thread (CPU time, so other work on the machine blurs it less): each pass
+// does one more stage of the pipeline than the last, and the differences are
+// the stages' costs. Also: a single huge line must not blow the reader's memory.
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type FileScanResult, scanFile } from '../src/core/ingest/file-scan.js';
+import { IndexStore } from '../src/core/ingest/index-store.js';
+import { discoverTranscripts } from '../src/core/ingest/transcript-discovery.js';
+import { recordKindAtEdges } from '../src/core/ingest/transcript-line-parser.js';
+import { UsageIndex } from '../src/core/ingest/usage-index.js';
+import { usageLine } from '../test/support/usage-lines.js';
+import { BREATHER, type RunResult, measure } from './bench-support.js';
+
+export interface PhaseTimes {
+  /** CPU milliseconds per stage, one thread. */
+  discovery: number;
+  read: number;
+  lineSplit: number;
+  classify: number;
+  parse: number;
+  aggregate: number;
+  indexSave: number;
+  /** Read through parse: the single-thread scan rate. */
+  scanMBps: number;
+  bytes: number;
+}
+
+const CHUNK = 4 * 1024 * 1024;
+
+function cpuMs(run: () => void): number {
+  // Twice: the first pass warms the JIT and the page cache; the second is reported.
+  run();
+  const before = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+function eachChunk(path: string, size: number, buffer: Buffer, onChunk: (view: Buffer) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    for (let position = 0; position < size; ) {
+      const n = readSync(fd, buffer, 0, Math.min(CHUNK, size - position), position);
+      if (n === 0) break;
+      position += n;
+      onChunk(buffer.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function measurePhases(root: string): Promise<PhaseTimes> {
+  let files: { path: string; size: number }[] = [];
+  const discovery = cpuMs(() => {
+    void discoverTranscripts([root]).then((d) => (files = d.files.map((f) => ({ path: f.path, size: f.size }))));
+  });
+  await Promise.resolve();
+  const bytes = files.reduce((sum, f) => sum + f.size, 0);
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  let sink = 0;
+  const read = cpuMs(() => {
+    for (const f of files) eachChunk(f.path, f.size, buffer, (view) => (sink += view.length));
+  });
+  // Lines that span chunks are rare and short-circuited here: splitting is about the newline search.
+  const splitPass = (onLine: (line: Buffer) => void) => () => {
+    for (const f of files) {
+      eachChunk(f.path, f.size, buffer, (view) => {
+        let start = 0;
+        for (let nl = view.indexOf(10); nl !== -1; start = nl + 1, nl = view.indexOf(10, start)) onLine(view.subarray(start, nl));
+      });
+    }
+  };
+  const lineSplit = cpuMs(splitPass(() => (sink += 1)));
+  const classify = cpuMs(splitPass((line) => (sink += line.length > 1 ? recordKindAtEdges(line).length : 0)));
+  let results: FileScanResult[] = [];
+  const scan = cpuMs(() => {
+    results = files.map((f) => scanFile({ path: f.path, fromOffset: 0, toOffset: f.size }));
+  });
+  let index = new UsageIndex();
+  const aggregate = cpuMs(() => {
+    index = new UsageIndex();
+    for (const r of results) {
+      const file = index.addFile({ path: r.path, dev: 0, ino: 0, size: r.offset, mtimeMs: 0, offset: r.offset, unfinishedBytes: 0 });
+      for (const event of r.events) index.addUsage(file, event);
+    }
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'breather-bench-save-'));
+  const before = process.cpuUsage();
+  await new IndexStore(dir, [root]).save(index, null, true);
+  const saved = process.cpuUsage(before);
+  rmSync(dir, { recursive: true, force: true });
+  if (sink < 0) throw new Error('unreachable');
+  return {
+    discovery,
+    read,
+    lineSplit: Math.max(0, lineSplit - read),
+    classify: Math.max(0, classify - lineSplit),
+    parse: Math.max(0, scan - classify),
+    aggregate,
+    indexSave: (saved.user + saved.system) / 1000,
+    scanMBps: bytes / 1e6 / (scan / 1000),
+    bytes,
+  };
+}
+
+/** `daily --json` over one transcript holding a line of `mb` megabytes between two responses: its peak RSS. */
+export async function measureHugeLine(mb: number, env: (state: string) => NodeJS.ProcessEnv): Promise<RunResult> {
+  const scratch = mkdtempSync(join(tmpdir(), 'breather-bench-huge-'));
+  try {
+    const dir = join(scratch, 'claude', 'projects', '-bench-huge');
+    mkdirSync(dir, { recursive: true });
+    const at = '2026-11-01T10:00:00.000Z';
+    const path = join(dir, 'huge.jsonl');
+    writeFileSync(path, `${usageLine({ at, input: 1 })}\n{"type":"user","message":{"content":"`);
+    const piece = Buffer.alloc(8 * 1024 * 1024, 'x');
+    const fd = openSync(path, 'a');
+    for (let written = 0; written < mb * 1_000_000; written += piece.length) writeFileSync(fd, piece);
+    writeFileSync(fd, `"}}\n${usageLine({ at, input: 2 })}\n`);
+    closeSync(fd);
+    const state = join(scratch, 'state');
+    mkdirSync(state);
+    return await measure(process.execPath, [BREATHER, 'daily', '--json', '--data-dir', join(scratch, 'claude')], env(state));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,137 @@
+// Property (issue #12): the byte-level extractor and JSON.parse agree on every
+// line of generated corpora and on hostile variants of assistant lines. Where
+// the extractor answers, it gives the fields JSON.parse gives and the count
+// that follows is the same; where the line is unusual, it declines (null) and
+// the full parser decides. Lines JSON.parse rejects are declined, unless the
+// damage sits inside the message content, which both fast paths skip.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { extractAssistantRecord } from '../../../src/core/ingest/assistant-extractor.js';
+import { type LineSink, countAssistantRecord, parseWithoutContent, recordKindAtEdges } from '../../../src/core/ingest/transcript-line-parser.js';
+import { Prng, generateCorpus } from '../../support/corpus-generator.js';
+import { tempDir, usageLine } from '../../support/usage-lines.js';
+
+const CONTEXT = { fallbackSessionId: 'f', fallbackProject: 'p', latestMs: Date.now() + 86_400_000 };
+
+const fromLatin1 = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'latin1').toString('utf8') : v);
+
+/** The fields counting reads, as JSON.parse gives them (strings as UTF-8). */
+function projection(record: Record<string, unknown>, latin1: boolean): Record<string, unknown> {
+  const fix = latin1 ? fromLatin1 : (v: unknown) => v;
+  const out: Record<string, unknown> = {};
+  for (const key of ['type', 'timestamp', 'requestId', 'sessionId', 'cwd', 'isApiErrorMessage']) if (key in record) out[key] = fix(record[key]);
+  const message = record.message as Record<string, unknown> | undefined;
+  if (message && typeof message === 'object') {
+    for (const key of ['id', 'model']) if (key in message) out[`message.${key}`] = fix(message[key]);
+    const usage = message.usage as Record<string, unknown> | undefined;
+    if (usage && typeof usage === 'object') {
+      for (const key of ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens']) if (key in usage) out[`usage.${key}`] = typeof usage[key] === 'object' && usage[key] !== null ? 'object' : fix(usage[key]);
+      const split = usage.cache_creation as Record<string, unknown> | undefined;
+      if (split !== undefined) out['usage.split'] = split && typeof split === 'object' ? fix(split.ephemeral_1h_input_tokens) : split;
+    } else if ('usage' in message) {
+      out['usage'] = fix(usage);
+    }
+  }
+  return out;
+}
+
+/** What counting makes of a record: the event, skip or limit hand-off. */
+function outcome(record: Record<string, unknown>, line: Buffer): unknown[] {
+  const seen: unknown[] = [];
+  const sink: LineSink = { usage: (e) => seen.push(e), skipped: (r) => seen.push(r), limitCandidate: () => seen.push('limit') };
+  countAssistantRecord(record, line, CONTEXT, sink);
+  return seen;
+}
+
+function parseOrNull(text: string): Record<string, unknown> | null {
+  try {
+    const v = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Checks one line; returns whether the extractor answered. */
+function checkLine(line: Buffer): boolean {
+  const extracted = extractAssistantRecord(line) as unknown as Record<string, unknown> | null;
+  if (extracted === null) return false;
+  const parsed = parseOrNull(line.toString('utf8'));
+  const reference = parsed ?? parseWithoutContent(line);
+  expect(reference, `extractor answered on a line the parsers reject: ${line.toString('utf8', 0, 300)}`).not.toBeNull();
+  expect(projection(extracted, true)).toEqual(projection(reference!, parsed === null));
+  const latin1Record = parsed ? parseOrNull(line.toString('latin1')) : reference;
+  expect(outcome(extracted, line)).toEqual(outcome(latin1Record!, line));
+  return true;
+}
+
+function* transcriptLines(dir: string): Generator<Buffer> {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) yield* transcriptLines(path);
+    else if (entry.endsWith('.jsonl')) {
+      const buffer = readFileSync(path);
+      let start = 0;
+      for (let nl = buffer.indexOf(10); nl !== -1; start = nl + 1, nl = buffer.indexOf(10, start)) yield buffer.subarray(start, nl);
+    }
+  }
+}
+
+/** Hostile variants of a good assistant line: each changes one thing the fast path must notice. */
+function mutate(rng: Prng, good: string): string {
+  const replaceOnce = (from: string | RegExp, to: string) => good.replace(from, to);
+  const options: (() => string)[] = [
+    () => replaceOnce('"cwd":"', '"cwd":"C:\\\\Users\\\\'),
+    () => replaceOnce('"cwd":"', '"cwd": "'),
+    () => replaceOnce('"sessionId":"', '"cwd":"/other","sessionId":"'),
+    () => good.replace(/"timestamp":"[^"]*"/, '$&,"timestamp":"2026-11-02T00:00:00.000Z"'),
+    () => good.replace(/"requestId":"[^"]*"/, '$&,"message":null'),
+    () => good.replace('"usage":{', '"usage":{"input_tokens":777,'),
+    () => good.replace(/"output_tokens":\d+/, `"output_tokens":${rng.pick(['1e308', '-0', '1.0', '01', '"12"', 'null', '{}', '[]', 'true', '-5', '2e3', '9007199254740993', 'NaN', '1.5E+2'])}`),
+    () => good.replace(/"input_tokens":\d+,/, ''),
+    () => good.replace(/,"requestId":"[^"]*"/, ''),
+    () => good.replace('"text":"', '"text":"],\\"stop_reason\\":null,\\"usage\\":{\\"input_tokens\\":99999}}'),
+    () => good.replace('"text":"', `"text":"${String.fromCharCode(rng.int(0, 31))}`),
+    () => good.replace('"gitBranch":"main"', `"gitBranch":"ma${String.fromCharCode(rng.int(0, 31))}in"`),
+    () => good.replace('"usage":{', '"usage":{"server_tool_use":{"web_search_requests":1},"iterations":[1],'),
+    () => good.replace('"usage":{', '"usage":{"cache_creation":{"ephemeral_1h_input_tokens":5,"deep":{"x":1}},'),
+    () => good.replace('"cwd":"/work/project-a"', '"cwd":"/wörk/プロジェクト"'),
+    () => good.replace('"sessionId":"session-1"', '"sessionId":"sé"'),
+    () => good.slice(0, rng.int(1, good.length - 1)),
+    () => good.replace('"type":"assistant"', '"type":"user"'),
+    () => good.replace('"model":"', '"model":"<synthetic>'),
+    () => good.replace('}', ' }'),
+    () => good.replace(/\}$/, ',"isApiErrorMessage":true}'),
+    () => good.replace('"content":[', '"content":"just text","x":['),
+  ];
+  return rng.pick(options)();
+}
+
+describe('the assistant-line extractor agrees with JSON.parse', () => {
+  it('on every line of generated corpora (bad lines included)', async () => {
+    let answered = 0;
+    let assistant = 0;
+    for (const seed of [1, 2]) {
+      const root = tempDir('breather-extractor-');
+      await generateCorpus({ root, targetBytes: 2_500_000, seed, badLines: seed === 2, days: 5 });
+      for (const line of transcriptLines(join(root, 'projects'))) {
+        if (line.length > 1 && recordKindAtEdges(line) === 'assistant') assistant++;
+        if (checkLine(line)) answered++;
+      }
+    }
+    // Not vacuous: nearly every assistant line takes the fast path.
+    expect(answered).toBeGreaterThan(assistant * 0.95);
+  }, 60_000);
+
+  it('on hostile variants of assistant lines', () => {
+    const rng = new Prng(12);
+    let declined = 0;
+    for (let i = 0; i < 3000; i++) {
+      const good = usageLine({ at: '2026-11-01T10:00:00.000Z', input: rng.int(0, 9999), output: rng.int(0, 999), cache1h: rng.int(0, 5), text: rng.pick(['Done.', 'a "quoted" \\ path', '日本語', 'x'.repeat(20_000)]) });
+      if (!checkLine(Buffer.from(mutate(rng, good)))) declined++;
+    }
+    expect(declined).toBeGreaterThan(500);
+    expect(declined).toBeLessThan(3000);
+  });
+});
