@@ -43,6 +43,7 @@ export function fill(settings: Settings): void {
   input('anchor-time').value = settings.weeklyResetAnchor?.time ?? '09:00';
   input('anchor-zone').value = settings.weeklyResetAnchor?.timeZone ?? '';
   byId<HTMLTextAreaElement>('data-roots').value = settings.dataRoots.join('\n');
+  input('max-line-mb').value = String(settings.ingest.maxLineMB);
   input('account-enabled').checked = settings.accountEndpoint.enabled;
   input('account-poll').value = String(settings.accountEndpoint.pollMinutes);
   input('wsl-enabled').checked = settings.wsl.enabled;
@@ -86,6 +87,7 @@ export function candidate(base: Settings): unknown {
     ? { weekday: select('anchor-weekday').value as NonNullable<Settings['weeklyResetAnchor']>['weekday'], time: input('anchor-time').value, timeZone: zoneOrNull(input('anchor-zone').value) }
     : null;
   next.dataRoots = byId<HTMLTextAreaElement>('data-roots').value.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  next.ingest = { maxLineMB: numberOrNull(input('max-line-mb').value) ?? Number.NaN };
   next.accountEndpoint = { enabled: input('account-enabled').checked, pollMinutes: numberOrNull(input('account-poll').value) ?? Number.NaN };
   next.wsl = { enabled: input('wsl-enabled').checked, excluded: input('wsl-excluded').value.split(',').map((s) => s.trim()).filter((s) => s !== '') };
   next.notifications = { enabled: input('notifications-enabled').checked, sound: input('notifications-sound').checked, actions: input('notifications-actions').checked };
@@ -120,6 +122,7 @@ export const FIELD_FOR_PATH: [RegExp, string][] = [
   [/^weeklyResetAnchor\.timeZone/, 'anchor-zone'],
   [/^dataRoots/, 'data-roots'],
   [/^accountEndpoint\.pollMinutes/, 'account-poll'],
+  [/^ingest\.maxLineMB/, 'max-line-mb'],
   [/^wsl\.excluded/, 'wsl-excluded'],
   [/^checkpoint\.autoOnThresholdPercent/, 'auto-threshold'],
   [/^checkpoint\.activeMinutes/, 'active-minutes'],

@@ -177,6 +177,7 @@ const SETTING_NAMES: [RegExp, string][] = [
   [/^weeklyResetAnchor\.time/, 'The weekly reset time'],
   [/^dataRoots/, 'A data folder'],
   [/^accountEndpoint\.pollMinutes/, 'The account poll interval'],
+  [/^ingest\.maxLineMB/, 'The line size limit'],
   [/^checkpoint\.autoOnThresholdPercent/, 'The automatic checkpoint percentage'],
   [/^checkpoint\.activeMinutes/, 'The active-session window'],
   [/^checkpoint\.untrackedSizeCapMB/, 'The untracked file size cap'],

@@ -7,7 +7,8 @@ import { Worker } from 'node:worker_threads';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { APP_ID } from '../../src/core/alerts/desktop-notifier.js';
-import { scanFile } from '../../src/core/ingest/file-scan.js';
+import { type FileScanResult, scanFile } from '../../src/core/ingest/file-scan.js';
+import { eventsOf } from '../../src/core/ingest/packed-events.js';
 import { unpackedPath } from '../../src/main/app-runtime.js';
 import { makeTempDir } from '../support/temp-repo.js';
 import { tempDir, usageLine, writeTranscript } from '../support/usage-lines.js';
@@ -47,12 +48,16 @@ describe('the packaged layout', () => {
     const path = writeTranscript(root, '-p/s.jsonl', lines);
     const request = { path, fromOffset: 0, toOffset: 10_000_000 };
     const worker = new Worker(script);
-    const result = await new Promise((resolve, reject) => {
-      worker.on('message', (message: { type: string; result?: unknown }) => message.type === 'result' && resolve(message.result));
+    const result = await new Promise<FileScanResult>((resolve, reject) => {
+      worker.on('message', (message: { type: string; result?: FileScanResult }) => message.type === 'result' && resolve(message.result!));
       worker.once('error', reject);
       worker.postMessage([request]);
     });
     await worker.terminate();
-    expect(result).toEqual(scanFile(request));
+    // Events travel packed from a worker: unpacked, they are what an in-process scan finds.
+    const inProcess = scanFile(request);
+    expect(eventsOf(result)).toEqual(inProcess.events);
+    expect(inProcess.events).toHaveLength(lines.length);
+    expect({ ...result, events: [], packed: undefined }).toEqual({ ...inProcess, events: [], packed: undefined });
   });
 });

@@ -107,7 +107,7 @@ describe('settings page', () => {
       ['#threshold-five-hour', '60, 80'], ['#threshold-seven-day', '70'], ['#threshold-opus', '85'], ['#threshold-sonnet', '86'],
       ['#predictive-minutes', '30'], ['#snooze-minutes', '45'], ['#cap-five-hour', '12'], ['#cap-seven-day', '80'],
       ['#data-roots', '/data/claude'], ['#account-poll', '15'], ['#wsl-excluded', 'Ubuntu'], ['#auto-threshold', '90'],
-      ['#active-minutes', '20'], ['#untracked-cap', '5'], ['#hotkey', 'Alt+F9'], ['#working-stretch', '8'], ['#prompt-budget', '12'], ['#statusline-timeout', '3000'],
+      ['#active-minutes', '20'], ['#untracked-cap', '5'], ['#hotkey', 'Alt+F9'], ['#working-stretch', '8'], ['#prompt-budget', '12'], ['#statusline-timeout', '3000'], ['#max-line-mb', '32'],
     ];
     for (const id of ['#quiet-enabled', '#anchor-enabled', '#account-enabled', '#launch-at-login', '#prompt-into-repo', '#limit-notice', '#reset-notice', '#notifications-sound', '#notifications-actions', '#auto-limit-hit', '#skip-secrets', '#session-start-context', '#wsl-enabled']) await page.locator(id).click();
     await page.locator('#wsl-enabled').click(); // back on, so its list is editable
