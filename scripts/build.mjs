@@ -76,6 +76,11 @@ if (!only || only === 'cli') {
   await chmod('dist/cli/breather-hook.mjs', 0o755);
 }
 
+// `npm run screenshots`: the page and icon renderer (dev only, not part of a normal build).
+if (only === 'screenshots') {
+  await build({ ...common, banner: {}, outdir: 'dist/screenshots', entryPoints: { screenshots: 'scripts/screenshots.ts' } });
+}
+
 if ((!only || only === 'bench') && existsSync('bench/bench.ts')) {
   await build({ ...common, entryPoints: { 'bench/bench': 'bench/bench.ts' } });
 }
@@ -128,4 +133,6 @@ if (!only || only === 'app') {
   });
   await mkdir('dist/renderer', { recursive: true });
   for (const file of ['popover.html', 'settings.html', 'styles.css']) await cp(`src/renderer/${file}`, `dist/renderer/${file}`);
+  // uPlot's stylesheet, linked as a file: the pages' CSP allows no inline styles.
+  await cp('node_modules/uplot/dist/uPlot.min.css', 'dist/renderer/uPlot.min.css');
 }

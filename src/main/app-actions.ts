@@ -2,7 +2,10 @@
 // in one place: each IPC handler and tray action is a thin call into the core
 // service, the settings store, the windows or the hotkey.
 import type { CheckpointOutcome, CheckpointTrigger } from '../core/checkpoint/checkpoint-service.js';
-import type { CheckpointSummary, SettingsView } from '../shared/ipc-contract.js';
+import type { CheckpointRecord } from '../core/checkpoint/checkpoint-store.js';
+import { restoreCommandFor } from '../core/app/tray-dashboard.js';
+import type { CheckpointProjectRef, CheckpointSummary, DashboardData, DiscoveredRoot, SettingsView } from '../shared/ipc-contract.js';
+import type { Settings } from '../shared/settings.js';
 import type { Status } from '../shared/status.js';
 import type { AppSettingsStore } from './electron-settings-store.js';
 import type { HotkeyResult } from './hotkey.js';
@@ -11,11 +14,22 @@ import type { WindowKind } from './windows.js';
 
 export interface AppActionDeps {
   status(): Status | null;
+  /** Runs a checkpoint and ends in a notification saying what happened. */
   checkpoint(trigger: CheckpointTrigger, options: { pause?: boolean }): Promise<CheckpointOutcome>;
   snooze(minutes: number | null): Promise<string | null>;
   settings: AppSettingsStore;
   hotkey(): HotkeyResult;
   showWindow(kind: WindowKind): void;
+  dashboard(): Promise<DashboardData | null>;
+  resume(): Promise<string[]>;
+  checkpoints(): Promise<CheckpointRecord[]>;
+  copyText(text: string): void;
+  openPath(path: string): Promise<string>;
+  /** Hides the window whose webContents sent the request. */
+  closeWindowOf(contentsId: number): void;
+  /** Applies a saved settings change at once; returns what could not be applied. */
+  applySettings(next: Settings, previous: Settings): Promise<string[]>;
+  discoveredRoots(): DiscoveredRoot[];
 }
 
 export function summarize(outcome: CheckpointOutcome, pause: boolean): CheckpointSummary {
@@ -31,9 +45,12 @@ export function summarize(outcome: CheckpointOutcome, pause: boolean): Checkpoin
   };
 }
 
+export function hotkeyNotice(hotkey: HotkeyResult): string | undefined {
+  return hotkey.status === 'taken' || hotkey.status === 'invalid' ? hotkey.message : undefined;
+}
+
 export function settingsView(deps: AppActionDeps): SettingsView {
-  const hotkey = deps.hotkey();
-  const notices = [deps.settings.notice, hotkey.status === 'taken' || hotkey.status === 'invalid' ? hotkey.message : undefined].filter((n): n is string => Boolean(n));
+  const notices = [deps.settings.notice, hotkeyNotice(deps.hotkey())].filter((n): n is string => Boolean(n));
   return { settings: deps.settings.settings, path: deps.settings.path, notices };
 }
 
@@ -45,6 +62,12 @@ export async function checkpointSummary(deps: AppActionDeps, trigger: Checkpoint
   }
 }
 
+/** A project of a checkpoint in the index: the page names it, main looks it up (never a path from the page). */
+async function findProject(deps: AppActionDeps, ref: CheckpointProjectRef) {
+  const record = (await deps.checkpoints()).find((c) => c.id === ref.checkpointId);
+  return record ? { record, project: record.projects.find((p) => p.projectDir === ref.projectDir) ?? null } : null;
+}
+
 export function invokeHandlers(deps: AppActionDeps): InvokeHandlers {
   return {
     'status:get': () => deps.status(),
@@ -54,13 +77,33 @@ export function invokeHandlers(deps: AppActionDeps): InvokeHandlers {
       deps.settings.reload();
       return settingsView(deps);
     },
-    'settings:set': (request) => {
+    'settings:set': async (request) => {
+      const previous = deps.settings.settings;
+      let saved: Settings;
       try {
-        return { ok: true, settings: deps.settings.replace(request) };
+        saved = deps.settings.replace(request);
       } catch (error) {
-        return { ok: false, issues: [(error as Error).message] };
+        return { ok: false, issues: [{ path: '', message: (error as Error).message }] };
       }
+      return { ok: true, settings: saved, notices: await deps.applySettings(saved, previous) };
     },
     'app:open-settings': () => deps.showWindow('settings'),
+    'dashboard:get': () => deps.dashboard(),
+    'pause:resume': async () => ({ resumed: await deps.resume() }),
+    'checkpoint:copy-restore': async (request) => {
+      const found = await findProject(deps, request);
+      if (!found?.project?.stashSha) return { ok: false, command: null };
+      const command = restoreCommandFor(found.record.id, found.project.projectDir);
+      deps.copyText(command);
+      return { ok: true, command };
+    },
+    'checkpoint:open-prompt': async (request) => {
+      const found = await findProject(deps, request);
+      if (!found?.project) return { ok: false, message: 'That checkpoint is no longer in the index.' };
+      const error = await deps.openPath(found.project.promptPath);
+      return error === '' ? { ok: true, message: 'Opened the resume prompt.' } : { ok: false, message: `Could not open the resume prompt: ${error}` };
+    },
+    'window:close': (_request, sender) => deps.closeWindowOf(sender.sender.id),
+    'roots:discovered': () => deps.discoveredRoots(),
   };
 }

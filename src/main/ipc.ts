@@ -1,7 +1,7 @@
 // ipcMain handlers for every invoke channel of the contract. A call from any
 // sender that is not one of our windows is refused; every payload is checked
 // before a handler sees it (settings with the shared zod schema).
-import { type InvokeChannel, type InvokeRequest, type InvokeResponse, INVOKE_CHANNELS, SettingsSchema } from '../shared/ipc-contract.js';
+import { type CheckpointProjectRef, type InvokeChannel, type InvokeRequest, type InvokeResponse, INVOKE_CHANNELS, SettingsSchema, type SettingsIssue, settingsIssues } from '../shared/ipc-contract.js';
 import type { IpcSenderInfo } from './windows.js';
 
 export interface IpcMainPort {
@@ -10,7 +10,7 @@ export interface IpcMainPort {
 }
 
 export type InvokeHandlers = {
-  [C in InvokeChannel]: (request: InvokeRequest<C>) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
+  [C in InvokeChannel]: (request: InvokeRequest<C>, sender: IpcSenderInfo) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
 };
 
 export class IpcRequestError extends Error {
@@ -28,13 +28,26 @@ function noPayload(raw: unknown): void {
   if (raw !== undefined && raw !== null) throw new IpcRequestError('this channel takes no payload');
 }
 
+/** { checkpointId, projectDir }: short strings only; main looks both up in the checkpoint index. */
+function projectRef(raw: unknown, channel: string): CheckpointProjectRef {
+  const ok = isObject(raw) && Object.keys(raw).every((k) => k === 'checkpointId' || k === 'projectDir') && typeof raw.checkpointId === 'string' && raw.checkpointId.length > 0 && raw.checkpointId.length <= 200 && typeof raw.projectDir === 'string' && raw.projectDir.length > 0 && raw.projectDir.length <= 4096;
+  if (!ok) throw new IpcRequestError(`${channel} takes { checkpointId: string, projectDir: string }`);
+  return { checkpointId: raw.checkpointId as string, projectDir: raw.projectDir as string };
+}
+
 /** Either a valid request, or a settings payload that failed the schema (answered, not thrown). */
-type Parsed<C extends InvokeChannel> = { ok: true; request: InvokeRequest<C> } | { ok: false; issues: string[] };
+type Parsed<C extends InvokeChannel> = { ok: true; request: InvokeRequest<C> } | { ok: false; issues: SettingsIssue[] };
 
 export const validators: { [C in InvokeChannel]: (raw: unknown) => Parsed<C> } = {
   'status:get': (raw) => (noPayload(raw), { ok: true, request: undefined }),
   'settings:get': (raw) => (noPayload(raw), { ok: true, request: undefined }),
   'app:open-settings': (raw) => (noPayload(raw), { ok: true, request: undefined }),
+  'dashboard:get': (raw) => (noPayload(raw), { ok: true, request: undefined }),
+  'pause:resume': (raw) => (noPayload(raw), { ok: true, request: undefined }),
+  'window:close': (raw) => (noPayload(raw), { ok: true, request: undefined }),
+  'roots:discovered': (raw) => (noPayload(raw), { ok: true, request: undefined }),
+  'checkpoint:copy-restore': (raw) => ({ ok: true, request: projectRef(raw, 'checkpoint:copy-restore') }),
+  'checkpoint:open-prompt': (raw) => ({ ok: true, request: projectRef(raw, 'checkpoint:open-prompt') }),
   'checkpoint:now': (raw) => {
     if (raw === undefined) return { ok: true, request: {} };
     if (!isObject(raw) || Object.keys(raw).some((k) => k !== 'pause') || (raw.pause !== undefined && typeof raw.pause !== 'boolean')) {
@@ -52,7 +65,7 @@ export const validators: { [C in InvokeChannel]: (raw: unknown) => Parsed<C> } =
   'settings:set': (raw) => {
     const result = SettingsSchema.safeParse(raw);
     if (result.success) return { ok: true, request: result.data };
-    return { ok: false, issues: result.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`) };
+    return { ok: false, issues: settingsIssues(result.error.issues as Parameters<typeof settingsIssues>[0]) };
   },
 };
 
@@ -63,11 +76,11 @@ export interface RegisterIpcOptions {
   onRefused?: (channel: InvokeChannel, reason: string) => void;
 }
 
-async function dispatch<C extends InvokeChannel>(channel: C, raw: unknown, handlers: InvokeHandlers): Promise<InvokeResponse<C>> {
+async function dispatch<C extends InvokeChannel>(channel: C, raw: unknown, handlers: InvokeHandlers, sender: IpcSenderInfo): Promise<InvokeResponse<C>> {
   const parsed = validators[channel](raw) as Parsed<C>;
-  if (!parsed.ok) return { ok: false, issues: parsed.issues } as InvokeResponse<C>;
-  const handler = handlers[channel] as (request: InvokeRequest<C>) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
-  return handler(parsed.request);
+  if (!parsed.ok) return { ok: false, issues: parsed.issues } as unknown as InvokeResponse<C>;
+  const handler = handlers[channel] as (request: InvokeRequest<C>, sender: IpcSenderInfo) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
+  return handler(parsed.request, sender);
 }
 
 /** Registers every contract channel; returns a function that removes them. */
@@ -79,7 +92,7 @@ export function registerIpc(options: RegisterIpcOptions): () => void {
         throw new IpcRequestError(`${channel}: refused, the sender is not a Breather window`);
       }
       if (args.length > 1) throw new IpcRequestError(`${channel}: one payload at most`);
-      return dispatch(channel, args[0], options.handlers);
+      return dispatch(channel, args[0], options.handlers, event);
     });
   }
   return () => {

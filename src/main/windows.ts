@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventChannel, EventMap } from '../shared/ipc-contract.js';
+import type { Rectangle } from './menu-types.js';
 
 export type WindowKind = 'popover' | 'settings';
 
@@ -15,7 +16,7 @@ export interface NavigationEvent {
 export interface WebContentsPort {
   readonly id: number;
   on(event: 'will-navigate' | 'will-redirect', listener: (event: NavigationEvent, url: string) => void): unknown;
-  on(event: 'will-attach-webview', listener: (event: NavigationEvent) => void): unknown;
+  on(event: 'will-attach-webview' | 'will-prevent-unload', listener: (event: NavigationEvent) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
   send(channel: string, ...args: unknown[]): void;
   isDestroyed(): boolean;
@@ -25,9 +26,12 @@ export interface BrowserWindowPort {
   readonly webContents: WebContentsPort;
   loadFile(path: string): Promise<void>;
   show(): void;
+  hide(): void;
   focus(): void;
+  isVisible(): boolean;
   isDestroyed(): boolean;
-  on(event: 'closed', listener: () => void): unknown;
+  setPosition(x: number, y: number): void;
+  on(event: 'closed' | 'blur' | 'show' | 'hide', listener: () => void): unknown;
 }
 
 /** The subset of BrowserWindowConstructorOptions we set (all of them security-relevant or visible). */
@@ -39,6 +43,12 @@ export interface WindowOptions {
   resizable: boolean;
   skipTaskbar: boolean;
   autoHideMenuBar: boolean;
+  /** The popover: no frame, no title bar; it lives by the tray icon. */
+  frame: boolean;
+  alwaysOnTop: boolean;
+  fullscreenable: boolean;
+  minimizable: boolean;
+  maximizable: boolean;
   webPreferences: {
     preload: string;
     contextIsolation: true;
@@ -54,15 +64,26 @@ export interface WindowOptions {
 
 export const PAGES: Record<WindowKind, string> = { popover: 'popover.html', settings: 'settings.html' };
 
+/** The fixed sizes the pages are designed (and tested) for. */
+export const WINDOW_SIZES: Record<WindowKind, { width: number; height: number }> = {
+  popover: { width: 400, height: 600 },
+  settings: { width: 600, height: 720 },
+};
+
 export function windowOptions(kind: WindowKind, preloadPath: string): WindowOptions {
-  const size = kind === 'popover' ? { width: 380, height: 560 } : { width: 560, height: 720 };
+  const popover = kind === 'popover';
   return {
-    ...size,
+    ...WINDOW_SIZES[kind],
     show: false,
-    title: kind === 'popover' ? 'Breather' : 'Breather settings',
-    resizable: kind === 'settings',
-    skipTaskbar: kind === 'popover',
+    title: popover ? 'Breather' : 'Breather settings',
+    resizable: !popover,
+    skipTaskbar: popover,
     autoHideMenuBar: true,
+    frame: !popover,
+    alwaysOnTop: popover,
+    fullscreenable: false,
+    minimizable: !popover,
+    maximizable: !popover,
     webPreferences: {
       preload: preloadPath,
       contextIsolation: true,
@@ -91,8 +112,17 @@ export interface WindowManagerDeps {
   preloadPath: string;
   /** The folder with the built pages (dist/renderer). */
   rendererDir: string;
+  /** Where the popover goes when shown (by the tray icon); none: where the window system puts it. */
+  placePopover?: (size: { width: number; height: number }, trayBounds: Rectangle | null) => { x: number; y: number };
+  /** The settings page has unsaved edits and the window is closing: true lets it close. */
+  confirmLeave?: () => boolean;
+  /** Visibility changes (the minute ticker runs only while the popover is shown). */
+  onVisibility?: (kind: WindowKind, visible: boolean) => void;
   onError?: (error: Error) => void;
 }
+
+/** After a blur hides the popover, a click on the tray icon within this time must not reopen it. */
+const REOPEN_GUARD_MS = 250;
 
 /** What an IPC event tells about its sender. */
 export interface IpcSenderInfo {
@@ -102,13 +132,50 @@ export interface IpcSenderInfo {
 
 export class WindowManager {
   private readonly open = new Map<WindowKind, BrowserWindowPort>();
+  private popoverHiddenAt = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly deps: WindowManagerDeps) {}
+  constructor(
+    private readonly deps: WindowManagerDeps,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The tray click: shows the popover by the icon, or hides it when it is showing. */
+  togglePopover(trayBounds: Rectangle | null): void {
+    const win = this.get('popover');
+    if (win?.isVisible()) {
+      win.hide();
+      return;
+    }
+    // The click that blurred (and so hid) the popover arrives after the blur: don't reopen.
+    if (this.now() - this.popoverHiddenAt < REOPEN_GUARD_MS) return;
+    this.show('popover', trayBounds);
+  }
+
+  hide(kind: WindowKind): void {
+    this.get(kind)?.hide();
+  }
+
+  /** The kind of one of our windows, by its webContents id. */
+  kindOf(contentsId: number): WindowKind | null {
+    for (const [kind, win] of this.open) if (!win.isDestroyed() && win.webContents.id === contentsId) return kind;
+    return null;
+  }
+
+  isVisible(kind: WindowKind): boolean {
+    return this.get(kind)?.isVisible() ?? false;
+  }
+
+  private place(kind: WindowKind, win: BrowserWindowPort, trayBounds: Rectangle | null): void {
+    if (kind !== 'popover' || !this.deps.placePopover) return;
+    const { x, y } = this.deps.placePopover(WINDOW_SIZES.popover, trayBounds);
+    win.setPosition(x, y);
+  }
 
   /** Shows the window of that kind, creating it on first use. */
-  show(kind: WindowKind): BrowserWindowPort {
+  show(kind: WindowKind, trayBounds: Rectangle | null = null): BrowserWindowPort {
     const existing = this.open.get(kind);
     if (existing && !existing.isDestroyed()) {
+      this.place(kind, existing, trayBounds);
       existing.show();
       existing.focus();
       return existing;
@@ -118,7 +185,23 @@ export class WindowManager {
     this.open.set(kind, win);
     win.on('closed', () => {
       if (this.open.get(kind) === win) this.open.delete(kind);
+      this.deps.onVisibility?.(kind, false);
     });
+    win.on('show', () => this.deps.onVisibility?.(kind, true));
+    win.on('hide', () => {
+      if (kind === 'popover') this.popoverHiddenAt = this.now();
+      this.deps.onVisibility?.(kind, false);
+    });
+    // The settings page blocks unloading while it has unsaved edits: ask before dropping them.
+    if (kind === 'settings' && this.deps.confirmLeave) {
+      const confirmLeave = this.deps.confirmLeave;
+      win.webContents.on('will-prevent-unload', (event) => {
+        if (confirmLeave()) event.preventDefault();
+      });
+    }
+    // A popover goes away when the user looks elsewhere.
+    if (kind === 'popover') win.on('blur', () => !win.isDestroyed() && win.hide());
+    this.place(kind, win, trayBounds);
     win
       .loadFile(join(this.deps.rendererDir, PAGES[kind]))
       .then(() => {

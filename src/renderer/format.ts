@@ -60,3 +60,21 @@ export function baseName(path: string): string {
   const parts = path.split(/[\\/]/).filter(Boolean);
   return parts[parts.length - 1] ?? path;
 }
+
+/** "15:40", 24-hour, in this machine's zone. */
+export function clock(iso: string): string {
+  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+}
+
+/** "Mon 15:40" for times beyond today. */
+export function dayClock(iso: string, nowMs: number): string {
+  const sameDay = new Date(iso).toDateString() === new Date(nowMs).toDateString();
+  return sameDay ? clock(iso) : `${new Intl.DateTimeFormat('en-GB', { weekday: 'short' }).format(new Date(iso))} ${clock(iso)}`;
+}
+
+/** "40 s ago" for fresh official figures, else minutes and hours. */
+export function freshness(iso: string | null, nowMs: number): string {
+  if (!iso) return '';
+  const seconds = Math.max(0, Math.round((nowMs - Date.parse(iso)) / 1000));
+  return seconds < 60 ? `${seconds} s ago` : ago(iso, nowMs);
+}

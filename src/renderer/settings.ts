@@ -1,116 +1,47 @@
 // The settings page: edits a copy of the settings, validates it with the same
-// schema main uses (so mistakes show at once), and sends it with settings:set.
-// Main validates again; its answer is what counts.
+// schema main uses (so mistakes show at once, as sentences beside their
+// fields), and sends it with settings:set; main's answer (and what it could
+// not apply, such as a hotkey another app holds) is shown at once.
 // First: it must run before the shared schema is built.
 import './zod-jitless.js';
-import { PLAN_PRESET_IDS, type Settings, SettingsSchema, WEEKDAYS } from '../shared/ipc-contract.js';
-import { byId, element, breather } from './bridge.js';
+import { PLAN_PRESET_IDS, type Settings, SettingsSchema, type SettingsIssue, WEEKDAYS, settingsIssues } from '../shared/ipc-contract.js';
+import { breather, byId, element } from './bridge.js';
+import { FIELD_FOR_PATH, acceleratorOf, applyDisabled, candidate, fill, input } from './settings-form.js';
 
 let loaded: Settings | null = null;
-
-const input = (id: string) => byId<HTMLInputElement>(id);
-const select = (id: string) => byId<HTMLSelectElement>(id);
-
-/** "50, 75 ,90" → [50, 75, 90]; anything not a number stays NaN so the schema reports it. */
-function numberList(text: string): number[] {
-  const trimmed = text.trim();
-  return trimmed === '' ? [] : trimmed.split(/[\s,]+/).map((part) => (/^-?\d+(\.\d+)?$/.test(part) ? Number(part) : Number.NaN));
-}
-
-function numberOrNull(text: string): number | null {
-  const trimmed = text.trim();
-  return trimmed === '' ? null : /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : Number.NaN;
-}
-
-function zoneOrNull(text: string): string | null {
-  return text.trim() === '' ? null : text.trim();
-}
+let recording = false;
+const MAC = /Mac/.test(navigator.platform);
 
 function fillSelect(id: string, values: readonly string[], labels: Record<string, string> = {}): void {
-  select(id).replaceChildren(...values.map((value) => {
-    const option = element('option', { text: labels[value] ?? value });
-    option.value = value;
-    return option;
-  }));
+  byId<HTMLSelectElement>(id).replaceChildren(
+    ...values.map((value) => {
+      const option = element('option', { text: labels[value] ?? value });
+      option.value = value;
+      return option;
+    }),
+  );
 }
 
-function fill(settings: Settings): void {
-  const a = settings.alerts;
-  input('threshold-five-hour').value = a.thresholds.five_hour.join(', ');
-  input('threshold-seven-day').value = a.thresholds.seven_day.join(', ');
-  input('predictive-minutes').value = String(a.predictiveMinutes);
-  input('snooze-minutes').value = String(a.snoozeDefaultMinutes);
-  input('reset-notice').checked = a.resetNotice;
-  input('quiet-enabled').checked = a.quietHours !== null;
-  input('quiet-start').value = a.quietHours?.start ?? '22:00';
-  input('quiet-end').value = a.quietHours?.end ?? '07:00';
-  input('quiet-zone').value = a.quietHours?.timeZone ?? '';
-  select('plan-preset').value = settings.plan.preset ?? '';
-  input('cap-five-hour').value = settings.plan.customCaps.five_hour === null ? '' : String(settings.plan.customCaps.five_hour);
-  input('cap-seven-day').value = settings.plan.customCaps.seven_day === null ? '' : String(settings.plan.customCaps.seven_day);
-  input('anchor-enabled').checked = settings.weeklyResetAnchor !== null;
-  select('anchor-weekday').value = settings.weeklyResetAnchor?.weekday ?? 'mon';
-  input('anchor-time').value = settings.weeklyResetAnchor?.time ?? '09:00';
-  input('anchor-zone').value = settings.weeklyResetAnchor?.timeZone ?? '';
-  input('notifications-enabled').checked = settings.notifications.enabled;
-  input('notifications-sound').checked = settings.notifications.sound;
-  input('notifications-actions').checked = settings.notifications.actions;
-  input('auto-limit-hit').checked = settings.checkpoint.autoOnLimitHit;
-  input('auto-threshold').value = settings.checkpoint.autoOnThresholdPercent === null ? '' : String(settings.checkpoint.autoOnThresholdPercent);
-  input('active-minutes').value = String(settings.checkpoint.activeMinutes);
-  input('prompt-into-repo').checked = settings.checkpoint.writePromptIntoRepo;
-  input('hotkey').value = settings.globalHotkey ?? '';
-}
-
-/** The loaded settings with the form's values applied (not yet validated). */
-function candidate(base: Settings): unknown {
-  const next = structuredClone(base) as Settings;
-  next.alerts.thresholds.five_hour = numberList(input('threshold-five-hour').value);
-  next.alerts.thresholds.seven_day = numberList(input('threshold-seven-day').value);
-  next.alerts.predictiveMinutes = numberOrNull(input('predictive-minutes').value) ?? Number.NaN;
-  next.alerts.snoozeDefaultMinutes = numberOrNull(input('snooze-minutes').value) ?? Number.NaN;
-  next.alerts.resetNotice = input('reset-notice').checked;
-  next.alerts.quietHours = input('quiet-enabled').checked ? { start: input('quiet-start').value, end: input('quiet-end').value, timeZone: zoneOrNull(input('quiet-zone').value) } : null;
-  const preset = select('plan-preset').value;
-  next.plan.preset = preset === '' ? null : (preset as Settings['plan']['preset']);
-  next.plan.customCaps = { five_hour: numberOrNull(input('cap-five-hour').value), seven_day: numberOrNull(input('cap-seven-day').value) };
-  next.weeklyResetAnchor = input('anchor-enabled').checked
-    ? { weekday: select('anchor-weekday').value as NonNullable<Settings['weeklyResetAnchor']>['weekday'], time: input('anchor-time').value, timeZone: zoneOrNull(input('anchor-zone').value) }
-    : null;
-  next.notifications = { enabled: input('notifications-enabled').checked, sound: input('notifications-sound').checked, actions: input('notifications-actions').checked };
-  next.checkpoint.autoOnLimitHit = input('auto-limit-hit').checked;
-  next.checkpoint.autoOnThresholdPercent = numberOrNull(input('auto-threshold').value);
-  next.checkpoint.activeMinutes = numberOrNull(input('active-minutes').value) ?? Number.NaN;
-  next.checkpoint.writePromptIntoRepo = input('prompt-into-repo').checked;
-  next.globalHotkey = input('hotkey').value.trim() === '' ? null : input('hotkey').value.trim();
-  return next;
-}
-
-/** Which form field shows an issue at a schema path. */
-const FIELD_FOR_PATH: [RegExp, string][] = [
-  [/^alerts\.thresholds\.five_hour/, 'threshold-five-hour'],
-  [/^alerts\.thresholds\.seven_day/, 'threshold-seven-day'],
-  [/^alerts\.predictiveMinutes/, 'predictive-minutes'],
-  [/^alerts\.snoozeDefaultMinutes/, 'snooze-minutes'],
-  [/^alerts\.quietHours\.start/, 'quiet-start'],
-  [/^alerts\.quietHours\.end/, 'quiet-end'],
-  [/^alerts\.quietHours\.timeZone/, 'quiet-zone'],
-  [/^plan\.customCaps\.five_hour/, 'cap-five-hour'],
-  [/^plan\.customCaps\.seven_day/, 'cap-seven-day'],
-  [/^weeklyResetAnchor\.time/, 'anchor-time'],
-  [/^weeklyResetAnchor\.timeZone/, 'anchor-zone'],
-  [/^checkpoint\.autoOnThresholdPercent/, 'auto-threshold'],
-  [/^checkpoint\.activeMinutes/, 'active-minutes'],
-  [/^globalHotkey/, 'hotkey'],
-];
-
-function showIssues(issues: string[]): void {
+/** Shows each issue under its field (aria-describedby points there) and focuses the first. */
+function showIssues(issues: SettingsIssue[]): void {
   for (const field of Array.from(document.querySelectorAll('[aria-invalid="true"]'))) field.removeAttribute('aria-invalid');
+  for (const error of Array.from(document.querySelectorAll('.field-error'))) error.textContent = '';
+  const unplaced: string[] = [];
+  let first: HTMLElement | null = null;
   for (const issue of issues) {
-    const match = FIELD_FOR_PATH.find(([pattern]) => pattern.test(issue));
-    if (match) input(match[1]).setAttribute('aria-invalid', 'true');
+    const id = FIELD_FOR_PATH.find(([pattern]) => pattern.test(issue.path))?.[1];
+    if (!id) {
+      unplaced.push(issue.message);
+      continue;
+    }
+    const field = byId(id);
+    field.setAttribute('aria-invalid', 'true');
+    const error = byId(`${id === 'quiet-end' ? 'quiet-start' : id}-error`);
+    if (!error.textContent?.includes(issue.message)) error.textContent = `${error.textContent ? `${error.textContent} ` : ''}${issue.message}`;
+    first ??= field;
   }
-  byId('errors').replaceChildren(...issues.map((issue) => element('li', { text: issue })));
+  byId('notices').replaceChildren(...unplaced.map((message) => element('li', { text: message })));
+  first?.focus();
 }
 
 function saved(text: string, ok: boolean): void {
@@ -119,38 +50,38 @@ function saved(text: string, ok: boolean): void {
   line.classList.toggle('warn', !ok);
 }
 
-async function save(event: Event): Promise<void> {
-  event.preventDefault();
-  if (!loaded) return;
+function dirty(): boolean {
+  return loaded !== null && JSON.stringify(candidate(loaded)) !== JSON.stringify(loaded);
+}
+
+async function save(): Promise<boolean> {
+  if (!loaded) return false;
   const result = SettingsSchema.safeParse(candidate(loaded));
   if (!result.success) {
-    showIssues(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-    saved('Not saved: fix the fields marked in red.', false);
-    return;
+    showIssues(settingsIssues(result.error.issues as Parameters<typeof settingsIssues>[0]));
+    saved('Not saved: see the fields marked in red.', false);
+    return false;
   }
   showIssues([]);
   saved('Saving…', true);
   try {
     const answer = await breather().invoke('settings:set', result.data);
-    if (answer.ok) {
-      loaded = answer.settings;
-      fill(loaded);
-      saved('Saved.', true);
-    } else {
+    if (!answer.ok) {
       showIssues(answer.issues);
       saved('Not saved: Breather refused these values.', false);
+      return false;
     }
+    loaded = answer.settings;
+    fill(loaded);
+    const hotkeyNotice = answer.notices.find((n) => /hotkey/i.test(n));
+    byId('hotkey-status').textContent = hotkeyNotice ?? (loaded.globalHotkey ? `${loaded.globalHotkey} is registered.` : 'No global hotkey.');
+    byId('notices').replaceChildren(...answer.notices.filter((n) => n !== hotkeyNotice).map((n) => element('li', { text: n })));
+    saved(answer.notices.length > 0 ? 'Saved, with a problem shown above.' : 'Saved.', answer.notices.length === 0);
+    return true;
   } catch (error) {
     saved(`Not saved: ${(error as Error).message}`, false);
+    return false;
   }
-}
-
-async function start(): Promise<void> {
-  fillSelect('plan-preset', ['', ...PLAN_PRESET_IDS], { '': 'Unknown / not set', pro: 'Pro', max_5x: 'Max 5×', max_20x: 'Max 20×', custom: 'Custom caps' });
-  fillSelect('anchor-weekday', WEEKDAYS);
-  byId<HTMLFormElement>('settings-form').addEventListener('submit', (event) => void save(event));
-  byId('reload').addEventListener('click', () => void load());
-  await load();
 }
 
 async function load(): Promise<void> {
@@ -161,9 +92,92 @@ async function load(): Promise<void> {
     byId('settings-path').textContent = view.path;
     byId('notices').replaceChildren(...view.notices.map((notice) => element('li', { text: notice })));
     showIssues([]);
+    saved('', true);
   } catch (error) {
     saved(`Could not load the settings: ${(error as Error).message}`, false);
   }
 }
 
-void start();
+async function loadWslRoots(): Promise<void> {
+  const roots = await breather().invoke('roots:discovered').catch(() => []);
+  byId('wsl-roots').replaceChildren(...(roots.length > 0 ? roots.map((r) => element('li', { text: `${r.label}: ${r.path}` })) : [element('li', { text: 'No WSL distribution with Claude Code data found (Windows only).' })]));
+}
+
+function record(): void {
+  recording = true;
+  const button = byId<HTMLButtonElement>('hotkey-record');
+  button.textContent = 'Press the keys…';
+  byId('hotkey-status').textContent = 'Press the new shortcut, or Escape to cancel.';
+  input('hotkey').focus();
+}
+
+function onRecordKey(event: KeyboardEvent): void {
+  if (!recording) return;
+  event.preventDefault();
+  event.stopPropagation();
+  if (event.key === 'Escape') {
+    recording = false;
+    byId('hotkey-record').textContent = 'Record…';
+    byId('hotkey-status').textContent = '';
+    return;
+  }
+  const accelerator = acceleratorOf(event, MAC);
+  if (!accelerator) return;
+  recording = false;
+  input('hotkey').value = accelerator;
+  byId('hotkey-record').textContent = 'Record…';
+  // Register it at once, so a shortcut another app holds is reported now, not after a restart.
+  void save();
+}
+
+function askToLeave(): void {
+  if (!dirty()) {
+    void breather().invoke('window:close');
+    return;
+  }
+  byId<HTMLDialogElement>('leave-dialog').showModal();
+}
+
+function start(): void {
+  fillSelect('plan-preset', ['', ...PLAN_PRESET_IDS], { '': 'Unknown / not set', pro: 'Pro', max_5x: 'Max 5×', max_20x: 'Max 20×', custom: 'Custom caps' });
+  fillSelect('anchor-weekday', WEEKDAYS);
+  const form = byId<HTMLFormElement>('settings-form');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void save();
+  });
+  form.addEventListener('change', applyDisabled);
+  byId('reload').addEventListener('click', () => void load());
+  byId('hotkey-record').addEventListener('click', record);
+  byId('hotkey-clear').addEventListener('click', () => {
+    input('hotkey').value = '';
+  });
+  document.addEventListener('keydown', onRecordKey, true);
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || recording || byId<HTMLDialogElement>('leave-dialog').open) return;
+    // The same Escape would otherwise close the dialog it opens.
+    event.preventDefault();
+    askToLeave();
+  });
+  const dialog = byId<HTMLDialogElement>('leave-dialog');
+  byId('leave-stay').addEventListener('click', () => dialog.close());
+  byId('leave-discard').addEventListener('click', () => {
+    dialog.close();
+    if (loaded) fill(loaded);
+    void breather().invoke('window:close');
+  });
+  byId('leave-save').addEventListener('click', () => {
+    dialog.close();
+    void save().then((ok) => {
+      if (ok) void breather().invoke('window:close');
+    });
+  });
+  // Closing the window with unsaved edits: main asks before it lets the page go.
+  window.addEventListener('beforeunload', (event) => {
+    if (dirty()) event.preventDefault();
+  });
+  void load();
+  void loadWslRoots();
+}
+
+start();

@@ -141,8 +141,22 @@ export const SettingsSchema = z.object({
       endsAt: z.enum(PAUSE_END_MODES).default('reset'),
     })
     .prefault({}),
-  /** Electron accelerator that takes a checkpoint at once; null: no global hotkey. */
-  globalHotkey: z.string().min(1).nullable().default('CommandOrControl+Shift+H'),
+  /**
+   * Electron accelerator that takes a checkpoint at once; null: no global hotkey.
+   * Three modifiers and B: no default binding on macOS, Windows or GNOME/KDE, nor in
+   * VS Code, browsers or common terminals (README, "The global hotkey").
+   */
+  globalHotkey: z.string().min(1).nullable().default('CommandOrControl+Alt+Shift+B'),
+  /** Start the tray app at login (login item on macOS/Windows, XDG autostart entry on Linux). */
+  launchAtLogin: z.boolean().default(false),
+  /** Windows: also read Claude Code data inside WSL distributions (\\wsl.localhost\<distro>\home\<user>\.claude). */
+  wsl: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Distribution names left out. */
+      excluded: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -9,6 +9,7 @@ import type { Status } from '../../src/shared/status.js';
 import { type CheckpointWorld, makeWorld } from '../support/checkpoint-world.js';
 import { installFakeElectron, waitFor } from '../support/fake-electron.js';
 import { runHook } from '../support/run-hook.js';
+import { NO_SESSION_BUS } from './boot-harness.js';
 import { removeTempDirs } from '../support/temp-repo.js';
 
 const MAIN = join(resolve(import.meta.dirname, '../..'), 'dist/main/main.cjs');
@@ -28,6 +29,7 @@ beforeAll(async () => {
   world = makeWorld();
   for (const [name, value] of Object.entries(world.cliEnv)) setEnv(name, value === '' ? undefined : value);
   setEnv('CLAUDE_CONFIG_DIR', world.claudeRoot);
+  for (const [name, value] of Object.entries(NO_SESSION_BUS)) setEnv(name, value);
   installed = installFakeElectron();
   createRequire(import.meta.url)(MAIN);
   installed.fake.ready();
@@ -58,7 +60,8 @@ describe('the built tray app, connected to Claude Code', () => {
       { BREATHER_HOME: world.breatherHome },
     );
     expect(bridge.code).toBe(0);
-    await waitFor(() => (tray.toolTip.includes('58% (statusline)') ? true : undefined), 'the tooltip to show the official figure', 15_000);
+    await waitFor(() => (tray.toolTip.includes('5-hour 58%') ? true : undefined), 'the tooltip to show the official figure', 15_000);
+    expect(tray.menu!.items.some((i) => i.label?.startsWith('5-hour: 58% (official)'))).toBe(true);
     // Over IPC, as the dashboard asks for it.
     const menuItems = (items: { label?: string; click?: () => void; submenu?: unknown[] }[]): { label?: string; click?: () => void }[] =>
       items.flatMap((item) => [item, ...menuItems((item.submenu ?? []) as never)]);

@@ -37,7 +37,7 @@ describe('openElectronSettings', () => {
     expect(onDisk.windowBounds).toEqual({ x: 1 });
     expect(onDisk.globalHotkey).toBe('Alt+F9');
     expect(openSettings(dir).settings.globalHotkey).toBe('Alt+F9');
-    expect(changes).toEqual(['CommandOrControl+Shift+H -> Alt+F9']);
+    expect(changes).toEqual(['CommandOrControl+Alt+Shift+B -> Alt+F9']);
   });
 
   it('refuses invalid settings and changes nothing', () => {

@@ -65,6 +65,14 @@ function setup() {
       settings,
       hotkey: () => ({ status: 'taken', accelerator: 'Alt+F1', message: 'The hotkey Alt+F1 is already used by another application.', kept: null }),
       showWindow: (kind) => asked.push(`show:${kind}`),
+      dashboard: async () => null,
+      resume: async () => (asked.push('resume'), ['/work/shop']),
+      checkpoints: async () => [],
+      copyText: (text) => asked.push(`copy:${text}`),
+      openPath: async (path) => (asked.push(`open:${path}`), ''),
+      closeWindowOf: (id) => asked.push(`close:${id}`),
+      applySettings: async (next, previous) => (next.globalHotkey !== previous.globalHotkey ? [`The hotkey ${next.globalHotkey} is already used by another application.`] : []),
+      discoveredRoots: () => [],
     }),
   });
   return { ipcMain, settings, asked, refused, status, dispose };
@@ -102,9 +110,10 @@ describe('IPC handlers', () => {
     const { ipcMain, settings } = setup();
     const bad = defaultSettings() as unknown as { alerts: { thresholds: { five_hour: unknown } } };
     bad.alerts.thresholds.five_hour = [50, 150];
-    const answer = (await ipcMain.call('settings:set', OURS, bad)) as { ok: boolean; issues: string[] };
+    const answer = (await ipcMain.call('settings:set', OURS, bad)) as { ok: boolean; issues: { path: string; message: string }[] };
     expect(answer.ok).toBe(false);
-    expect(answer.issues).toEqual([expect.stringMatching(/^alerts\.thresholds\.five_hour\.1: /)]);
+    // A sentence for a person, tied to the field's path.
+    expect(answer.issues).toEqual([{ path: 'alerts.thresholds.five_hour.1', message: '5-hour thresholds must be whole percentages from 1 to 100, separated by commas.' }]);
     expect(await ipcMain.call('settings:set', OURS, { version: 99 })).toMatchObject({ ok: false });
     expect(await ipcMain.call('settings:set', OURS, 'not settings')).toMatchObject({ ok: false });
     expect(settings.written).toEqual([]);
@@ -114,8 +123,17 @@ describe('IPC handlers', () => {
     const { ipcMain, settings } = setup();
     const answer = await ipcMain.call('settings:set', OURS, { version: 1, globalHotkey: 'Alt+F9' });
     const expected = { ...defaultSettings(), globalHotkey: 'Alt+F9' };
-    expect(answer).toEqual({ ok: true, settings: expected });
+    // What main could not apply comes back at once with the answer.
+    expect(answer).toEqual({ ok: true, settings: expected, notices: ['The hotkey Alt+F9 is already used by another application.'] });
     expect(settings.written).toEqual([expected]);
+  });
+
+  it('resume, window close and a prompt that is not in the index', async () => {
+    const { ipcMain, asked } = setup();
+    expect(await ipcMain.call('pause:resume', OURS)).toEqual({ resumed: ['/work/shop'] });
+    await ipcMain.call('window:close', OURS);
+    expect(await ipcMain.call('checkpoint:open-prompt', OURS, { checkpointId: 'cp', projectDir: '/etc' })).toMatchObject({ ok: false });
+    expect(asked).toEqual(['resume', 'close:1']);
   });
 
   it('rejects malformed payloads on the other channels', async () => {
@@ -126,6 +144,8 @@ describe('IPC handlers', () => {
     await expect(ipcMain.call('checkpoint:now', OURS, { pause: true, projectDir: '/etc' })).rejects.toThrow(/checkpoint:now takes/);
     await expect(ipcMain.call('status:get', OURS, { sneaky: true })).rejects.toThrow(/no payload/);
     await expect(ipcMain.call('status:get', OURS, 1, 2)).rejects.toThrow(/one payload/);
+    await expect(ipcMain.call('checkpoint:open-prompt', OURS, { checkpointId: 'x', path: '/etc/passwd' })).rejects.toThrow(/takes \{ checkpointId/);
+    await expect(ipcMain.call('checkpoint:copy-restore', OURS, { checkpointId: 1, projectDir: '/p' })).rejects.toThrow(/takes \{ checkpointId/);
     expect(asked).toEqual([]);
   });
 });

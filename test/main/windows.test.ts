@@ -34,28 +34,52 @@ class FakeWindow implements BrowserWindowPort {
   readonly webContents = new FakeContents();
   loaded: string | null = null;
   shows = 0;
+  visible = false;
   destroyed = false;
-  closed: (() => void) | null = null;
+  position: [number, number] | null = null;
+  readonly listeners = new Map<string, () => void>();
   constructor(readonly options: WindowOptions) {}
+  get closed() {
+    return this.listeners.get('closed') ?? null;
+  }
   async loadFile(path: string): Promise<void> {
     this.loaded = path;
   }
   show(): void {
     this.shows++;
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+    this.listeners.get('hide')?.();
+  }
+  isVisible(): boolean {
+    return this.visible;
+  }
+  setPosition(x: number, y: number): void {
+    this.position = [x, y];
   }
   focus(): void {}
   isDestroyed(): boolean {
     return this.destroyed;
   }
-  on(_event: 'closed', listener: () => void): void {
-    this.closed = listener;
+  on(event: 'closed' | 'blur' | 'show' | 'hide', listener: () => void): void {
+    this.listeners.set(event, listener);
   }
 }
 
-function setup() {
+function setup(clock = { now: 0 }) {
   const created: FakeWindow[] = [];
-  const manager = new WindowManager({ createWindow: (options) => (created.push(new FakeWindow(options)), created.at(-1)!), preloadPath: '/app/dist/preload/preload.cjs', rendererDir: '/app/dist/renderer' });
-  return { manager, created };
+  const manager = new WindowManager(
+    {
+      createWindow: (options) => (created.push(new FakeWindow(options)), created.at(-1)!),
+      preloadPath: '/app/dist/preload/preload.cjs',
+      rendererDir: '/app/dist/renderer',
+      placePopover: (size, bounds) => ({ x: bounds ? bounds.x - size.width / 2 : 10, y: 20 }),
+    },
+    () => clock.now,
+  );
+  return { manager, created, clock };
 }
 
 describe('WindowManager', () => {
@@ -110,6 +134,50 @@ describe('WindowManager', () => {
     expect(manager.isTrusted({ sender: { id: id + 1000 }, senderFrame: { url: page } })).toBe(false);
     expect(manager.isTrusted({ sender: { id }, senderFrame: { url: 'https://evil.example/' } })).toBe(false);
     expect(manager.isTrusted({ sender: { id }, senderFrame: { url: 'file:///app/dist/renderer-evil/x.html' } })).toBe(false);
+  });
+
+  it('the popover is frameless and fixed; the settings window is an ordinary one', () => {
+    const { manager, created } = setup();
+    manager.show('popover');
+    manager.show('settings');
+    expect(created[0]!.options).toMatchObject({ frame: false, resizable: false, skipTaskbar: true, alwaysOnTop: true });
+    expect(created[1]!.options).toMatchObject({ frame: true, resizable: true, skipTaskbar: false });
+  });
+
+  it('toggles the popover by the icon, hides it on blur, and a click right after the blur does not reopen it', async () => {
+    const { manager, created, clock } = setup();
+    manager.togglePopover({ x: 500, y: 0, width: 20, height: 20 });
+    const win = created[0]!;
+    expect(win.position).toEqual([300, 20]);
+    await Promise.resolve();
+    expect(win.visible).toBe(true);
+    manager.togglePopover(null);
+    expect(win.visible).toBe(false);
+    clock.now = 1000;
+    manager.togglePopover(null);
+    expect(win.visible).toBe(true);
+    expect(win.position).toEqual([10, 20]);
+    win.listeners.get('blur')!();
+    expect(win.visible).toBe(false);
+    clock.now += 100;
+    manager.togglePopover(null);
+    expect(win.visible).toBe(false);
+    clock.now += 1000;
+    manager.togglePopover(null);
+    expect(win.visible).toBe(true);
+    expect(manager.kindOf(win.webContents.id)).toBe('popover');
+  });
+
+  it('closing the settings window with unsaved edits asks first; the answer decides', () => {
+    let answer = false;
+    const created: FakeWindow[] = [];
+    const manager = new WindowManager({ createWindow: (options) => (created.push(new FakeWindow(options)), created.at(-1)!), preloadPath: '/p', rendererDir: '/r', confirmLeave: () => answer });
+    manager.show('settings');
+    const contents = created[0]!.webContents;
+    // preventDefault on will-prevent-unload means "ignore the page's beforeunload and close".
+    expect(contents.fire('will-prevent-unload', '')).toBe(false);
+    answer = true;
+    expect(contents.fire('will-prevent-unload', '')).toBe(true);
   });
 
   it('pushes events to every open window', () => {

@@ -1,29 +1,16 @@
-// The built popover and settings pages in real Chromium, talking to a fake
-// `window.breather` bridge: what they show, what they ask main for, and the CSP.
+// The built pages in real Chromium, talking to a fake `window.breather`
+// bridge: the popover's CSP and live updates, and the settings page (every
+// setting reachable, errors beside their fields, the hotkey recorder, disabled
+// fields, Save always visible, leaving with unsaved edits, accessibility).
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WINDOW_SIZES } from '../../src/main/windows.js';
 import { defaultSettings } from '../../src/shared/settings.js';
-import type { Status } from '../../src/shared/status.js';
-import { calls, launchChromium, serveRenderer, violations, withFakeBridge } from '../support/renderer-harness.js';
+import { POPOVER_STATES } from '../support/popover-states.js';
+import { type BridgeData, calls, launchChromium, openPage, serveRenderer, violations } from '../support/renderer-harness.js';
 
-const NOW = Date.now();
-const iso = (offsetMinutes: number) => new Date(NOW + offsetMinutes * 60_000).toISOString();
-
-function cannedStatus(fiveHourPercent: number): Status {
-  return {
-    now: iso(0),
-    windows: {
-      five_hour: { id: 'five_hour', usedPercent: fiveHourPercent, source: 'statusline', asOf: iso(-1), startsAt: iso(-175), resetsAt: iso(125), anchor: 'statusline', tokens: 1_234_567, costUSD: 12.5, burnRate: { tokensPerMinute: 4200, costPerHour: 3.1 }, runsOutAt: null, minutesLeft: null, confidence: 1 },
-      seven_day: { id: 'seven_day', usedPercent: 40, source: 'learned', asOf: iso(-1), startsAt: iso(-3 * 1440), resetsAt: iso(4 * 1440 + 60), anchor: 'limit-hit', tokens: 9_000_000, costUSD: 80, burnRate: null, runsOutAt: null, minutesLeft: null, confidence: 0.6 },
-    },
-    lastLimitHit: { at: iso(-2 * 1440), window: 'five_hour', resetsAt: iso(-2 * 1440 + 60), text: "You've hit your session limit · resets 3pm", sessionId: 's-0', cwd: '/work/shop' },
-    activeSessions: [
-      { sessionId: 's-1', cwd: '/home/dev/projects/shop', lastActivity: iso(-3) },
-      { sessionId: 's-2', cwd: '/home/dev/projects/blog', lastActivity: iso(-20) },
-    ],
-    health: { roots: [{ path: '/home/dev/.claude', exists: true }], files: 12, bytesIndexed: 5 * 1024 * 1024, skippedLines: { garbage: 2 }, unfinishedLines: 0, index: 'updated', diagnostics: [] },
-  };
-}
+const AXE_SOURCE: string = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
 
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serveRenderer>>;
@@ -43,52 +30,37 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function open(path: string, status: Status | null = cannedStatus(62.4)): Promise<Page> {
-  const page = await browser.newPage();
+async function open(path: 'popover.html' | 'settings.html', data: Partial<BridgeData> = {}, dark = false): Promise<Page> {
+  const page = await openPage(browser, `${server.url}/${path}`, { status: null, settingsView: { settings: defaultSettings(), path: '/state/settings.json', notices: [] }, ...data }, { ...WINDOW_SIZES[path === 'popover.html' ? 'popover' : 'settings'], dark });
   pages.push(page);
-  await withFakeBridge(page, { status, settingsView: { settings: defaultSettings(), path: '/state/settings.json', notices: [] } });
-  await page.goto(`${server.url}/${path}`);
+  if (path === 'settings.html') await expect.poll(() => page.locator('#threshold-five-hour').inputValue(), { timeout: 15_000 }).toBe('50, 75, 90, 95');
   return page;
 }
 
+const sent = async (page: Page) => (await calls(page)).filter(([channel]) => channel === 'settings:set').map(([, payload]) => payload);
+
 describe('popover', () => {
-  it('shows each window with its percentage, source, reset countdown and burn rate, the sessions, the last hit and data health', async () => {
+  it('a pushed status:changed and dashboard:changed update the page', async () => {
     const page = await open('popover.html');
-    const five = page.getByTestId('window-five_hour');
-    await expect.poll(() => five.getByTestId('percent').textContent(), { timeout: 15_000 }).toBe('62%');
-    expect(await five.getByTestId('source').textContent()).toBe('Source: official (statusline)');
-    expect(await five.getByTestId('reset').textContent()).toMatch(/^Resets in 2 h (4|5) min$/);
-    expect(await five.getByTestId('burn').textContent()).toContain('4.2k tokens/min');
-    const weekly = page.getByTestId('window-seven_day');
-    expect(await weekly.getByTestId('percent').textContent()).toBe('40%');
-    expect(await weekly.getByTestId('source').textContent()).toBe('Source: estimate (learned from limit hits), 60% confidence');
-    expect(await weekly.getByTestId('reset').textContent()).toMatch(/^Resets in 4 d (0|1) h$/);
-    expect(await page.getByTestId('session').allTextContents()).toEqual(['shop 3 min ago', 'blog 20 min ago']);
-    expect(await page.locator('#last-hit').textContent()).toContain('Last limit hit 2 d ago, since reset');
-    expect(await page.locator('#health').textContent()).toBe('Data: 12 files, 5.0 MB indexed, 2 skipped lines, index updated');
-    expect((await calls(page)).map(([channel]) => channel)).toEqual(['status:get']);
-  });
-
-  it('"Checkpoint now" asks main for checkpoint:now and shows the answer', async () => {
-    const page = await open('popover.html');
-    await page.getByRole('button', { name: 'Checkpoint now' }).click();
-    await expect.poll(() => page.locator('#message').textContent(), { timeout: 15_000 }).toBe('Checkpointed 1 project (1 stashed).');
-    expect(await calls(page)).toContainEqual(['checkpoint:now', { pause: false }]);
-  });
-
-  it('a pushed status:changed updates the page', async () => {
-    const page = await open('popover.html', null);
     await expect.poll(() => page.locator('#windows').textContent(), { timeout: 15_000 }).toContain('Reading Claude Code usage');
-    await page.evaluate((status) => (window as unknown as { __push: (c: string, s: unknown) => void }).__push('status:changed', status), cannedStatus(91));
-    await expect.poll(() => page.getByTestId('window-five_hour').getByTestId('percent').textContent(), { timeout: 15_000 }).toBe('91%');
+    const { status, dashboard } = POPOVER_STATES.critical!();
+    await page.evaluate(([s, d]) => {
+      const w = window as unknown as { __push: (c: string, p: unknown) => void };
+      w.__push('status:changed', s);
+      w.__push('dashboard:changed', d);
+    }, [status, dashboard] as const);
+    await expect.poll(() => page.getByTestId('window-five_hour').getByTestId('percent').textContent(), { timeout: 15_000 }).toBe('94%');
+    expect(await page.getByTestId('headline').textContent()).toBe(dashboard!.headline);
   });
 
   it('has a strict CSP that blocks an injected inline script', async () => {
-    const page = await open('popover.html');
+    const { status, dashboard } = POPOVER_STATES.ok!();
+    const page = await open('popover.html', { status, dashboard });
     await page.getByTestId('window-five_hour').waitFor();
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
     expect(csp).toContain("connect-src 'none'");
     expect(await violations(page)).toEqual([]);
     const ran = await page.evaluate(async () => {
@@ -103,36 +75,104 @@ describe('popover', () => {
   });
 });
 
+/** Every leaf path of a settings object ("alerts.thresholds.five_hour", …). */
+function leaves(value: unknown, prefix = ''): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [prefix];
+  return Object.entries(value).flatMap(([key, child]) => leaves(child, prefix ? `${prefix}.${key}` : key));
+}
+
+function valueAt(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | null)?.[key], value);
+}
+
 describe('settings page', () => {
-  it('rejects an invalid threshold in the page, without asking main', async () => {
+  it('puts a human sentence beside the field, linked by aria-describedby, focuses it, and asks main nothing', async () => {
     const page = await open('settings.html');
     const field = page.locator('#threshold-five-hour');
-    await expect.poll(() => field.inputValue(), { timeout: 15_000 }).toBe('50, 75, 90, 95');
     await field.fill('50, 150');
+    await page.locator('#snooze-minutes').fill('0');
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.locator('#errors li').allTextContents(), { timeout: 10_000 }).toEqual([expect.stringMatching(/^alerts\.thresholds\.five_hour\.1: /)]);
+    await expect.poll(() => page.locator('#threshold-five-hour-error').textContent(), { timeout: 10_000 }).toBe('5-hour thresholds must be whole percentages from 1 to 100, separated by commas.');
+    expect(await page.locator('#snooze-minutes-error').textContent()).toBe('The snooze length must be at least 1.');
     expect(await field.getAttribute('aria-invalid')).toBe('true');
-    expect((await calls(page)).map(([channel]) => channel)).toEqual(['settings:get']);
-    // The schema runs without eval: no CSP violation from loading zod.
+    expect(await field.getAttribute('aria-describedby')).toContain('threshold-five-hour-error');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('threshold-five-hour');
+    expect((await calls(page)).map(([channel]) => channel)).not.toContain('settings:set');
     expect(await violations(page)).toEqual([]);
   });
 
-  it('sends valid settings with settings:set', async () => {
+  it('reaches every setting of the schema', async () => {
     const page = await open('settings.html');
-    const field = page.locator('#threshold-five-hour');
-    await expect.poll(() => field.inputValue(), { timeout: 15_000 }).toBe('50, 75, 90, 95');
-    await field.fill('60, 80');
-    await page.locator('#plan-preset').selectOption('max_5x');
-    await page.locator('#hotkey').fill('CommandOrControl+Alt+K');
+    const edits: [string, string][] = [
+      ['#threshold-five-hour', '60, 80'], ['#threshold-seven-day', '70'], ['#threshold-opus', '85'], ['#threshold-sonnet', '86'],
+      ['#predictive-minutes', '30'], ['#snooze-minutes', '45'], ['#cap-five-hour', '12'], ['#cap-seven-day', '80'],
+      ['#data-roots', '/data/claude'], ['#account-poll', '15'], ['#wsl-excluded', 'Ubuntu'], ['#auto-threshold', '90'],
+      ['#active-minutes', '20'], ['#untracked-cap', '5'], ['#hotkey', 'Alt+F9'], ['#working-stretch', '8'], ['#prompt-budget', '12'], ['#statusline-timeout', '3000'], ['#max-line-mb', '32'],
+    ];
+    for (const id of ['#quiet-enabled', '#anchor-enabled', '#account-enabled', '#launch-at-login', '#prompt-into-repo', '#limit-notice', '#reset-notice', '#notifications-sound', '#notifications-actions', '#auto-limit-hit', '#skip-secrets', '#session-start-context', '#wsl-enabled']) await page.locator(id).click();
+    await page.locator('#wsl-enabled').click(); // back on, so its list is editable
+    await page.locator('#plan-preset').selectOption('custom');
+    await page.locator('#anchor-weekday').selectOption('fri');
+    await page.locator('#pause-ends').selectOption('manual');
+    for (const [id, value] of edits) await page.locator(id).fill(value);
+    await page.locator('#quiet-zone').fill('Europe/Berlin');
+    await page.locator('#anchor-zone').fill('Europe/Berlin');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.locator('#saved').textContent(), { timeout: 10_000 }).toBe('Saved.');
-    const sent = (await calls(page)).filter(([channel]) => channel === 'settings:set');
-    expect(sent).toHaveLength(1);
-    const expected = defaultSettings();
-    expected.alerts.thresholds.five_hour = [60, 80];
-    expected.plan.preset = 'max_5x';
-    expected.globalHotkey = 'CommandOrControl+Alt+K';
-    expect(sent[0]![1]).toEqual(expected);
-    expect(await page.locator('#errors li').count()).toBe(0);
+    const [saved] = (await sent(page)) as Record<string, unknown>[];
+    const defaults = defaultSettings();
+    // Leaves the page can't change by design: the schema version, the notifications master switch (checked below).
+    const untouched = leaves(defaults).filter((path) => JSON.stringify(valueAt(saved, path)) === JSON.stringify(valueAt(defaults, path)));
+    expect(untouched).toEqual(['version', 'notifications.enabled', 'wsl.enabled']);
+    await page.locator('#notifications-enabled').click();
+    expect(await page.locator('#notifications-sound').isDisabled()).toBe(true);
+  });
+
+  it('disables the fields of a switched-off feature', async () => {
+    const page = await open('settings.html');
+    for (const id of ['#quiet-start', '#quiet-zone', '#cap-five-hour', '#anchor-time', '#account-poll']) expect(await page.locator(id).isDisabled(), id).toBe(true);
+    await page.locator('#quiet-enabled').click();
+    expect(await page.locator('#quiet-start').isDisabled()).toBe(false);
+    await page.locator('#plan-preset').selectOption('custom');
+    expect(await page.locator('#cap-five-hour').isDisabled()).toBe(false);
+  });
+
+  it('records a hotkey from the keys pressed and shows main\'s registration result at once', async () => {
+    const notice = 'The hotkey CommandOrControl+Alt+Shift+K is already used by another application.';
+    const page = await open('settings.html', { setNotices: [notice] });
+    await page.getByRole('button', { name: 'Record…' }).click();
+    await page.keyboard.press('Control+Alt+Shift+KeyK');
+    await expect.poll(() => page.locator('#hotkey').inputValue(), { timeout: 10_000 }).toBe('CommandOrControl+Alt+Shift+K');
+    await expect.poll(() => page.locator('#hotkey-status').textContent(), { timeout: 10_000 }).toBe(notice);
+    expect(((await sent(page))[0] as { globalHotkey: string }).globalHotkey).toBe('CommandOrControl+Alt+Shift+K');
+  });
+
+  it('keeps Save visible at the window size, marks settings that apply after a restart', async () => {
+    const page = await open('settings.html');
+    const inView = () => page.getByRole('button', { name: 'Save' }).evaluate((b) => b.getBoundingClientRect().bottom <= window.innerHeight);
+    expect(await inView()).toBe(true);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    expect(await inView()).toBe(true);
+    expect(await page.locator('.restart').count()).toBeGreaterThanOrEqual(3);
+  });
+
+  it('Escape closes at once when nothing changed, and asks first when something did', async () => {
+    const page = await open('settings.html');
+    await page.keyboard.press('Escape');
+    expect((await calls(page)).map(([c]) => c)).toContain('window:close');
+    const edited = await open('settings.html');
+    await edited.locator('#snooze-minutes').fill('25');
+    await edited.keyboard.press('Escape');
+    expect(await edited.locator('#leave-dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
+    expect((await calls(edited)).map(([c]) => c)).not.toContain('window:close');
+    await edited.getByRole('button', { name: 'Keep editing' }).click();
+    expect(await edited.locator('#snooze-minutes').inputValue()).toBe('25');
+  });
+
+  it.each([false, true])('has no serious accessibility violation (dark: %s)', async (dark) => {
+    const page = await open('settings.html', {}, dark);
+    await page.evaluate(AXE_SOURCE);
+    const result = await page.evaluate(() => (window as unknown as { axe: { run: (d: Document) => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run(document));
+    expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   });
 });

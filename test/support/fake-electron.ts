@@ -29,9 +29,26 @@ export interface FakeMenu {
 export interface FakeMenuItem {
   id?: string;
   label?: string;
+  type?: string;
   enabled?: boolean;
+  checked?: boolean;
   click?: () => void;
   submenu?: FakeMenuItem[];
+}
+
+/** A nativeImage made from PNG buffers, one per scale factor. */
+export class FakeImage {
+  readonly representations: { scaleFactor: number; buffer: Buffer }[] = [];
+  template = false;
+  constructor(buffer?: Buffer, scaleFactor = 1) {
+    if (buffer) this.representations.push({ scaleFactor, buffer });
+  }
+  addRepresentation(options: { scaleFactor: number; buffer: Buffer }): void {
+    this.representations.push({ scaleFactor: options.scaleFactor, buffer: options.buffer });
+  }
+  setTemplateImage(template: boolean): void {
+    this.template = template;
+  }
 }
 
 export class FakeTray extends Emitter {
@@ -39,9 +56,22 @@ export class FakeTray extends Emitter {
   title = '';
   menu: FakeMenu | null = null;
   destroyed = false;
+  images: unknown[] = [];
+  popups: FakeMenu[] = [];
+  bounds = { x: 1200, y: 0, width: 22, height: 22 };
   constructor(readonly image: unknown) {
     super();
+    this.images.push(image);
     fake.trays.push(this);
+  }
+  setImage(image: unknown): void {
+    this.images.push(image);
+  }
+  popUpContextMenu(menu?: FakeMenu): void {
+    if (menu) this.popups.push(menu);
+  }
+  getBounds() {
+    return this.bounds;
   }
   setToolTip(text: string): void {
     this.toolTip = text;
@@ -78,6 +108,7 @@ export class FakeBrowserWindow extends Emitter {
   readonly webContents = new FakeWebContents();
   loaded: string | null = null;
   shown = false;
+  position: [number, number] | null = null;
   constructor(readonly options: Record<string, any>) {
     super();
     fake.windows.push(this);
@@ -87,6 +118,17 @@ export class FakeBrowserWindow extends Emitter {
   }
   show(): void {
     this.shown = true;
+    this.emit('show');
+  }
+  hide(): void {
+    this.shown = false;
+    this.emit('hide');
+  }
+  isVisible(): boolean {
+    return this.shown;
+  }
+  setPosition(x: number, y: number): void {
+    this.position = [x, y];
   }
   focus(): void {}
   isDestroyed(): boolean {
@@ -102,6 +144,15 @@ function createFake() {
     name: 'electron',
     exitCode: null as number | null,
     quitCalls: 0,
+    isPackaged: false,
+    appUserModelId: null as string | null,
+    loginItems: [] as Record<string, unknown>[],
+    setAppUserModelId(id: string) {
+      app.appUserModelId = id;
+    },
+    setLoginItemSettings(settings: Record<string, unknown>) {
+      app.loginItems.push(settings);
+    },
     setName(name: string) {
       app.name = name;
     },
@@ -138,6 +189,13 @@ function createFake() {
     shortcuts: new Map<string, () => void>(),
     handlers: new Map<string, Listener>(),
     permissionHandler: null as Listener | null,
+    /** Menu.setApplicationMenu calls. */
+    applicationMenus: [] as (FakeMenu | null)[],
+    clipboard: [] as string[],
+    openedPaths: [] as string[],
+    powerMonitor: new Emitter(),
+    /** What main handed to node-notifier. */
+    notifications: [] as Record<string, unknown>[],
   };
 }
 
@@ -148,7 +206,17 @@ function electronModule() {
     app: fake.app,
     Tray: FakeTray,
     BrowserWindow: FakeBrowserWindow,
-    Menu: { buildFromTemplate: (items: FakeMenuItem[]): FakeMenu => ({ items }) },
+    Menu: {
+      buildFromTemplate: (items: FakeMenuItem[]): FakeMenu => ({ items }),
+      setApplicationMenu: (menu: FakeMenu | null) => void fake.applicationMenus.push(menu),
+    },
+    clipboard: { writeText: (text: string) => void fake.clipboard.push(text) },
+    dialog: { showMessageBoxSync: () => 0 },
+    powerMonitor: fake.powerMonitor,
+    screen: {
+      getPrimaryDisplay: () => ({ bounds: { x: 0, y: 0, width: 1600, height: 900 }, workArea: { x: 0, y: 28, width: 1600, height: 872 } }),
+      getDisplayMatching: () => ({ bounds: { x: 0, y: 0, width: 1600, height: 900 }, workArea: { x: 0, y: 28, width: 1600, height: 872 } }),
+    },
     globalShortcut: {
       register(accelerator: string, callback: () => void): boolean {
         if (fake.shortcuts.has(accelerator)) return false;
@@ -173,8 +241,21 @@ function electronModule() {
       },
     }),
     session: { defaultSession: { setPermissionRequestHandler: (handler: Listener) => (fake.permissionHandler = handler) } },
-    shell: { openPath: async () => '' },
-    nativeImage: { createFromPath: (path: string) => ({ path }) },
+    shell: { openPath: async (path: string) => (fake.openedPaths.push(path), '') },
+    nativeImage: {
+      createFromPath: (path: string) => ({ path }),
+      createFromBuffer: (buffer: Buffer, options?: { scaleFactor?: number }) => new FakeImage(buffer, options?.scaleFactor ?? 1),
+    },
+  };
+}
+
+/** node-notifier, recording: main's notifications land in fake.notifications. */
+function nodeNotifierModule() {
+  return {
+    notify(options: Record<string, unknown>, callback?: (error: Error | null, response: string) => void) {
+      fake.notifications.push(options);
+      callback?.(null, '');
+    },
   };
 }
 
@@ -185,9 +266,11 @@ const moduleInternals = Module as unknown as { _load: LoadFn };
 export function installFakeElectron(): { fake: ReturnType<typeof createFake>; restore: () => void } {
   fake = createFake();
   const exports = electronModule();
+  const notifier = nodeNotifierModule();
   const original = moduleInternals._load;
   moduleInternals._load = function load(this: unknown, request, parent, isMain) {
     if (request === 'electron') return exports;
+    if (request === 'node-notifier') return notifier;
     return original.call(this, request, parent, isMain);
   };
   return { fake, restore: () => void (moduleInternals._load = original) };

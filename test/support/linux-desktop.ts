@@ -147,8 +147,9 @@ export class PrivateDesktop {
   }
 
   /** dunst on our display and bus; ready once it owns org.freedesktop.Notifications. */
-  async startDunst(): Promise<Tracked> {
-    const dunst = this.start('dunst', 'dunst', [], this.env);
+  /** args: e.g. ['-config', path] for a dunstrc (a scripted dmenu for the context menu). */
+  async startDunst(args: string[] = []): Promise<Tracked> {
+    const dunst = this.start('dunst', 'dunst', args, this.env);
     await pollUntil(async () => {
       if (dunst.exited) throw new Error(`dunst did not start: ${dunst.describe()}`);
       return this.notificationsOwned();

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import type { SettingsView, Status } from '../../src/shared/ipc-contract.js';
+import type { DashboardData, SettingsView, Status } from '../../src/shared/ipc-contract.js';
 
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
 
@@ -30,6 +30,19 @@ export async function serveRenderer(): Promise<{ url: string; close: () => Promi
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((done) => server.close(() => done())) };
 }
 
+/** Opens a page at the window's real size, in light or dark mode. */
+export async function openPage(browser: Browser, url: string, data: BridgeData, options: { width: number; height: number; dark?: boolean; errors?: string[] }): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: options.width, height: options.height }, colorScheme: options.dark ? 'dark' : 'light' });
+  const errors = options.errors;
+  if (errors) {
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    page.on('pageerror', (e) => void errors.push(e.message));
+  }
+  await withFakeBridge(page, data);
+  await page.goto(url);
+  return page;
+}
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -40,7 +53,10 @@ export function launchChromium(): Promise<Browser> {
 
 export interface BridgeData {
   status: Status | null;
+  dashboard?: DashboardData | null;
   settingsView?: SettingsView;
+  /** Notices main returns from settings:set (e.g. a hotkey another app holds). */
+  setNotices?: string[];
 }
 
 /** Installs the fake bridge before any page script; calls land in window.__calls. */
@@ -59,6 +75,16 @@ export async function withFakeBridge(page: Page, data: BridgeData): Promise<void
         switch (channel) {
           case 'status:get':
             return Promise.resolve(canned.status);
+          case 'dashboard:get':
+            return Promise.resolve(canned.dashboard ?? null);
+          case 'pause:resume':
+            return Promise.resolve({ resumed: ['/home/dev/projects/shop'] });
+          case 'checkpoint:copy-restore':
+            return Promise.resolve({ ok: true, command: 'breather restore x --apply' });
+          case 'checkpoint:open-prompt':
+            return Promise.resolve({ ok: true, message: 'Opened the resume prompt.' });
+          case 'roots:discovered':
+            return Promise.resolve([]);
           case 'checkpoint:now':
             return Promise.resolve({ ok: true, id: 'cp-1', paused: false, projects: [{ projectDir: '/work/shop', status: 'stashed', promptPath: '/state/checkpoints/x.md' }], message: 'Checkpointed 1 project (1 stashed).' });
           case 'alerts:snooze':
@@ -67,7 +93,7 @@ export async function withFakeBridge(page: Page, data: BridgeData): Promise<void
             return Promise.resolve({ ...canned.settingsView, settings });
           case 'settings:set':
             settings = request as typeof settings;
-            return Promise.resolve({ ok: true, settings: request });
+            return Promise.resolve({ ok: true, settings: request, notices: canned.setNotices ?? [] });
           default:
             return Promise.resolve(undefined);
         }

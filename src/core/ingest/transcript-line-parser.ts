@@ -54,8 +54,9 @@ export interface FileContext {
 
 const USAGE_NEEDLE = Buffer.from('"usage"');
 const ASSISTANT_NEEDLE = Buffer.from('"type":"assistant"');
-// Every limit text since 1.0.88 says "resets"; 1.0.30–1.0.64 wrote "usage limit reached|<unix>".
-const LIMIT_NEEDLES = [Buffer.from('resets'), Buffer.from('limit reached|')];
+// Nearly every limit text since 1.0.88 says "resets"; 1.0.30–1.0.64 wrote "usage limit reached|<unix>";
+// 2026 model-scoped limits ("You've reached your Fable 5 limit. Run /usage-credits…") name no reset.
+const LIMIT_NEEDLES = [Buffer.from('resets'), Buffer.from('limit reached|'), Buffer.from('reached your')];
 // A subagent's limit message comes back as a short tool_result (the limit text and a
 // little metadata); longer lines are file contents and are not searched.
 const LIMIT_SCAN_MAX_LINE = 4 * 1024;

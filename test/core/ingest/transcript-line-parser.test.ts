@@ -51,6 +51,12 @@ describe('parseTranscriptLine', () => {
     expect(parse(line).limitCandidates).toHaveLength(1);
   });
 
+  it('passes a subagent model-scoped limit with no reset time to limit detection', () => {
+    const text = "You've reached your Fable 5 limit. Run /usage-credits to keep going.";
+    const line = userLine('2026-11-01T10:00:00.000Z', 'x', { message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: text }] } });
+    expect(parse(line).limitCandidates).toHaveLength(1);
+  });
+
   it.each<[string, string | Buffer, SkipReason]>([
     ['garbage bytes', Buffer.from([0x00, 0x13, 0x37, 0xff, 0x41]), 'garbage'],
     ['plain text', 'hello world', 'garbage'],

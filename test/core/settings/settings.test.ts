@@ -43,7 +43,7 @@ describe('settings schema', () => {
       writePromptIntoRepo: false,
       skipSecretLookingFiles: true,
     });
-    expect(settings.globalHotkey).toBe('CommandOrControl+Shift+H');
+    expect(settings.globalHotkey).toBe('CommandOrControl+Alt+Shift+B');
   });
 
   it('fills a partial object and returns a fresh copy each time', () => {
@@ -180,7 +180,7 @@ describe('settings file', () => {
     await store.reset();
     expect(store.settings).toEqual(defaultSettings());
     const onDisk = await readJson();
-    expect(onDisk.globalHotkey).toBe('CommandOrControl+Shift+H');
+    expect(onDisk.globalHotkey).toBe('CommandOrControl+Alt+Shift+B');
     expect(onDisk.windowBounds).toEqual({ x: 1 });
   });
 

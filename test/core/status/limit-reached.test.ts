@@ -58,8 +58,9 @@ describe('a limit hit in the current window', () => {
 
   it('tray, checkpoint and alerts agree', () => {
     const s = status();
-    expect(trayModel(s)).toMatchObject({ title: 'limit', level: 'limited' });
-    expect(trayModel(s).summaryLines[0]).toBe('5-hour: limit reached, resets in 1 h 20 min');
+    // The tray's title carries the countdown; its lines give the reset as a clock time too.
+    expect(trayModel(s)).toMatchObject({ title: 'limit · 1 h 20 min', level: 'limited' });
+    expect(trayModel(s).summaryLines[0]).toMatch(/^5-hour: limit reached, resets \d\d:\d\d \(in 1 h 20 min\)$/);
     expect(trayModel(s).summaryLines.filter((line) => /limit reached/i.test(line))).toHaveLength(1);
     expect(currentLimit(s)).toMatchObject({ window: 'five_hour', resetsAt: iso(reset) });
     const evaluation = evaluateAlerts(s, defaultAlertSettings(), emptyAlertState(), new Date(NOW));
