@@ -18,17 +18,12 @@ const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{
  * Fractions beyond milliseconds are truncated, as Date.parse does.
  */
 export function parseStrictTimestamp(text: string): number | null {
+  // What Claude Code writes (toISOString) is read digit by digit: this runs on every response line.
+  if (text.length === 24 && isToIsoStringShape(text)) {
+    return instantOf(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2), digits(text, 11, 2), digits(text, 14, 2), digits(text, 17, 2), digits(text, 20, 3), 0);
+  }
   const m = ISO_TIMESTAMP.exec(text);
   if (!m) return null;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = Number(m[6]);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const midnight = Date.UTC(year, month - 1, day);
-  if (new Date(midnight).getUTCDate() !== day) return null; // 2026-02-30 rolls over to March
   const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
   let offsetMinutes = 0;
   if (m[8] !== undefined) {
@@ -37,6 +32,29 @@ export function parseStrictTimestamp(text: string): number | null {
     if (offsetHours > 23 || offsetMins > 59) return null;
     offsetMinutes = (m[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
+  return instantOf(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), millis, offsetMinutes);
+}
+
+/** `dddd-dd-ddTdd:dd:dd.dddZ` */
+function isToIsoStringShape(text: string): boolean {
+  for (let i = 0; i < 24; i++) {
+    const c = text.charCodeAt(i);
+    const expected = i === 4 || i === 7 ? 0x2d : i === 10 ? 0x54 : i === 13 || i === 16 ? 0x3a : i === 19 ? 0x2e : i === 23 ? 0x5a : -1;
+    if (expected === -1 ? c < 0x30 || c > 0x39 : c !== expected) return false;
+  }
+  return true;
+}
+
+function digits(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) n = n * 10 + text.charCodeAt(i) - 0x30;
+  return n;
+}
+
+function instantOf(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number, offsetMinutes: number): number | null {
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const midnight = Date.UTC(year, month - 1, day);
+  if (new Date(midnight).getUTCDate() !== day) return null; // 2026-02-30 rolls over to March
   return midnight + ((hour * 60 + minute) * 60 + second) * 1000 + millis - offsetMinutes * 60_000;
 }
 

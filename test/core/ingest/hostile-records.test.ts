@@ -47,6 +47,21 @@ describe('timestamps (issue #10 item 6)', () => {
     }
     expect(parseStrictTimestamp('2023-01-01T00:00:00Z')).toBe(EARLIEST_TIMESTAMP_MS);
   });
+
+  it('reads toISOString shapes digit by digit exactly as the general parser reads them', () => {
+    // The same instant written "+00:00" takes the general (regular expression) path.
+    let seed = 7;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    let valid = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const fast = `${pad(next(10_000), 4)}-${pad(next(14), 2)}-${pad(next(33), 2)}T${pad(next(26), 2)}:${pad(next(62), 2)}:${pad(next(62), 2)}.${pad(next(1000), 3)}Z`;
+      const general = parseStrictTimestamp(fast.replace('Z', '+00:00'));
+      expect(parseStrictTimestamp(fast)).toBe(general);
+      if (general !== null) valid++;
+    }
+    expect(valid).toBeGreaterThan(5_000);
+  });
 });
 
 describe('token counts (issue #10 item 7)', () => {
