@@ -7,7 +7,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 
 export const FINGERPRINT_BYTES = 4096;
 
-function hashRange(fd: number, buffer: Buffer, from: number, to: number): string {
+function readRange(fd: number, buffer: Buffer, from: number, to: number): Buffer {
   const length = to - from;
   let got = 0;
   while (got < length) {
@@ -15,7 +15,29 @@ function hashRange(fd: number, buffer: Buffer, from: number, to: number): string
     if (n === 0) break;
     got += n;
   }
-  return createHash('sha1').update(buffer.subarray(0, got)).digest('base64url').slice(0, 16);
+  return buffer.subarray(0, got);
+}
+
+const hash = (bytes: Buffer): string => createHash('sha1').update(bytes).digest('base64url').slice(0, 16);
+
+/** File bytes already in memory: `bytes` holds the file from byte `from` on. */
+export interface HeldBytes {
+  bytes: Buffer;
+  from: number;
+}
+
+/** The fingerprint from an open file read up to `offset`; bytes in `held` are not read again. Throws when a read fails. */
+export function fingerprintOfOpenFile(fd: number, offset: number, held?: HeldBytes): string {
+  let scratch: Buffer | null = null;
+  const range = (from: number, to: number): Buffer => {
+    if (held && from >= held.from && to <= held.from + held.bytes.length) return held.bytes.subarray(from - held.from, to - held.from);
+    scratch ??= Buffer.allocUnsafe(FINGERPRINT_BYTES);
+    return readRange(fd, scratch, from, to);
+  };
+  // Each range is hashed before the next read reuses the scratch buffer.
+  const head = hash(range(0, Math.min(FINGERPRINT_BYTES, offset)));
+  const tail = hash(range(Math.max(0, offset - FINGERPRINT_BYTES), offset));
+  return `${offset}:${head}:${tail}`;
 }
 
 /** The fingerprint of a file read up to `offset`; null when it can't be read. */
@@ -27,10 +49,7 @@ export function fingerprintAt(path: string, offset: number): string | null {
     return null;
   }
   try {
-    const buffer = Buffer.allocUnsafe(FINGERPRINT_BYTES);
-    const head = hashRange(fd, buffer, 0, Math.min(FINGERPRINT_BYTES, offset));
-    const tail = hashRange(fd, buffer, Math.max(0, offset - FINGERPRINT_BYTES), offset);
-    return `${offset}:${head}:${tail}`;
+    return fingerprintOfOpenFile(fd, offset);
   } catch {
     return null;
   } finally {

@@ -3,7 +3,6 @@
 // function runs in-process and inside scan workers.
 import { basename, dirname } from 'node:path';
 import { costOfResponse } from '../usage/pricing.js';
-import { fingerprintAt } from './file-fingerprint.js';
 import type { PackedEvents } from './packed-events.js';
 import { readLinesFrom } from './line-reader.js';
 import { FUTURE_SLACK_MS } from './record-fields.js';
@@ -72,9 +71,10 @@ export function scanFile(request: FileScanRequest): FileScanResult {
     const read = readLinesFrom(request.path, request.fromOffset, request.toOffset, (buffer, start, end) => parseTranscriptLine(buffer, start, end, context, sink), {
       ...(request.maxLineBytes ? { maxLineBytes: request.maxLineBytes } : {}),
       onOversized: (head, tail) => parseOversizedLine(head, tail, context, sink),
+      fingerprint: true,
     });
     for (const event of events) event.costUSD = costOfEvent(event);
-    return { path: request.path, ...read, events, skipped, limitCandidates, fingerprint: fingerprintAt(request.path, read.offset) };
+    return { path: request.path, offset: read.offset, unfinishedBytes: read.unfinishedBytes, bytesRead: read.bytesRead, events, skipped, limitCandidates, fingerprint: read.fingerprint ?? null };
   } catch (error) {
     // Vanished or unreadable between stat and read: the caller keeps what it had and retries later.
     const err = error as NodeJS.ErrnoException;

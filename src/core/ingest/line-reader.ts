@@ -6,6 +6,7 @@
 // Synchronous on purpose: one big read at a time is the fastest path in Node,
 // and callers that must stay responsive run the scan off their main thread.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { fingerprintOfOpenFile } from './file-fingerprint.js';
 
 export type LineHandler = (buffer: Buffer, start: number, end: number) => void;
 /** An over-long line: its first and last `OVERSIZED_EDGE_BYTES` and its full length. */
@@ -16,6 +17,8 @@ export interface LineReadOptions {
   /** Lines longer than this go to `onOversized` instead (default 64 MB). */
   maxLineBytes?: number;
   onOversized?: OversizedLineHandler;
+  /** Also fingerprint the bytes up to the returned offset (file-fingerprint.ts), from the open file and the last chunk. */
+  fingerprint?: boolean;
 }
 
 export interface LineReadResult {
@@ -24,6 +27,8 @@ export interface LineReadResult {
   /** Bytes after `offset` that form an unfinished line. */
   unfinishedBytes: number;
   bytesRead: number;
+  /** With `fingerprint`: of the bytes before `offset`; null when they could not be read. */
+  fingerprint?: string | null;
 }
 
 export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -76,6 +81,7 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
     const chunk = chunkBuffer(chunkBytes);
     let position = fromOffset;
     let lineStartOffset = fromOffset;
+    let lastRead = 0;
     // Pieces of a line that spans chunks; joined once its newline arrives.
     let carry: Buffer[] = [];
     let carryBytes = 0;
@@ -98,6 +104,7 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
       const bytesRead = readSync(fd, chunk, 0, want, position);
       if (bytesRead === 0) break; // the file shrank under us; stop at what exists
       position += bytesRead;
+      lastRead = bytesRead;
       const view = chunk.subarray(0, bytesRead);
       let start = 0;
       let newline = view.indexOf(NEWLINE, 0);
@@ -130,7 +137,16 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
       if (start < bytesRead) hold(view.subarray(start));
     }
     const pending = oversized ? (oversized as OversizedLine).bytes : carryBytes;
-    return { offset: lineStartOffset, unfinishedBytes: pending, bytesRead: position - fromOffset };
+    const result: LineReadResult = { offset: lineStartOffset, unfinishedBytes: pending, bytesRead: position - fromOffset };
+    if (options.fingerprint) {
+      // Most files fit in one chunk: both fingerprinted ranges are then still in memory.
+      try {
+        result.fingerprint = fingerprintOfOpenFile(fd, lineStartOffset, { bytes: chunk.subarray(0, lastRead), from: position - lastRead });
+      } catch {
+        result.fingerprint = null;
+      }
+    }
+    return result;
   } finally {
     closeSync(fd);
   }

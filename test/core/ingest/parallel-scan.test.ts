@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type FileScanResult, scanFile } from '../../../src/core/ingest/file-scan.js';
+import { fingerprintAt } from '../../../src/core/ingest/file-fingerprint.js';
+import { readLinesFrom } from '../../../src/core/ingest/line-reader.js';
 import { eventsOf } from '../../../src/core/ingest/packed-events.js';
 import { scanFiles } from '../../../src/core/ingest/parallel-scan.js';
 import { tempDir, usageLine, writeTranscript } from '../../support/usage-lines.js';
@@ -33,6 +35,22 @@ describe('scanFile', () => {
     ]);
     const result = scanFile({ path, fromOffset: 0, toOffset: 10_000_000 });
     expect(result.events.map((e) => [e.key, e.output, e.ms])).toEqual([['a:r', 9, Date.parse('2026-11-01T10:00:01Z')]]);
+  });
+
+  it('fingerprints what it read as fingerprintAt does, whether the bytes are still in memory or not', () => {
+    const [request] = corpus(30).slice(-1);
+    const { path, toOffset } = request!;
+    expect(toOffset).toBeGreaterThan(20_000);
+    for (const chunkBytes of [1000, 7000, 1 << 20]) {
+      for (const fromOffset of [0, 5000]) {
+        // Stop inside a line too: the fingerprint covers the complete lines only.
+        for (const end of [toOffset, toOffset - 40]) {
+          const read = readLinesFrom(path, fromOffset, end, () => undefined, { chunkBytes, fingerprint: true });
+          expect(read.fingerprint).toBe(fingerprintAt(path, read.offset));
+        }
+      }
+    }
+    expect(scanFile(request!).fingerprint).toBe(fingerprintAt(path, toOffset));
   });
 
   it('reports a vanished file as an error result instead of throwing', () => {
