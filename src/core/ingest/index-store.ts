@@ -106,14 +106,16 @@ export class IndexStore {
       for (const f of data.files) {
         const buckets = new Map<string, UsageBucket>();
         const strings = f.strings;
+        // Indexed reads, not array destructuring: this runs once per start, mostly
+        // in the interpreter, where destructuring walks an iterator per row.
         for (const row of f.buckets) {
-          const [quarterMs, modelAt, cwdAt, sessionAt, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD, entries, firstMs, lastMs, unpriced] = row;
-          const model = strings[modelAt]!;
-          const cwd = strings[cwdAt]!;
-          const sessionId = strings[sessionAt]!;
+          const quarterMs = row[0];
+          const model = strings[row[1]]!;
+          const cwd = strings[row[2]]!;
+          const sessionId = strings[row[3]]!;
           buckets.set(bucketKeyOf(quarterMs, model, cwd, sessionId), {
-            quarterMs, model, cwd, sessionId, input, output, cacheCreation, cacheCreation1h, cacheRead, costUSD, entries, firstMs, lastMs,
-            unpriced: unpriced === 1,
+            quarterMs, model, cwd, sessionId, input: row[4], output: row[5], cacheCreation: row[6], cacheCreation1h: row[7], cacheRead: row[8],
+            costUSD: row[9], entries: row[10], firstMs: row[11], lastMs: row[12], unpriced: row[13] === 1,
           });
         }
         index.addFile({

@@ -64,6 +64,14 @@ function classifyWithContent(known: IndexedFile | undefined, current: Transcript
   return fingerprintAt(current.path, known.offset) === known.fingerprint ? 'grown' : 'replaced';
 }
 
+/** A field-by-field copy (a spread is slower where code runs once, as at each start). */
+function copyBucket(b: UsageBucket): UsageBucket {
+  return {
+    quarterMs: b.quarterMs, model: b.model, cwd: b.cwd, sessionId: b.sessionId, input: b.input, output: b.output, cacheCreation: b.cacheCreation,
+    cacheCreation1h: b.cacheCreation1h, cacheRead: b.cacheRead, costUSD: b.costUSD, entries: b.entries, firstMs: b.firstMs, lastMs: b.lastMs, unpriced: b.unpriced,
+  };
+}
+
 export class UsageEngine {
   private index = new UsageIndex();
   private store: IndexStore | null;
@@ -280,7 +288,7 @@ export class UsageEngine {
       for (const [key, b] of file.buckets) {
         const m = merged.get(key);
         if (!m) {
-          merged.set(key, { ...b });
+          merged.set(key, copyBucket(b));
           continue;
         }
         m.input += b.input;

@@ -96,13 +96,21 @@ export class UsageIndex {
   addFile(init: Omit<IndexedFile, 'id' | 'buckets' | 'skipped' | 'limitHits'> & Partial<Pick<IndexedFile, 'id' | 'buckets' | 'skipped' | 'limitHits'>>): IndexedFile {
     const id = init.id ?? this.nextFileId;
     this.nextFileId = Math.max(this.nextFileId, id + 1);
+    // Fields named one by one (no spread): this runs for every file at each start.
     const file: IndexedFile = {
-      ...init,
       id,
+      path: init.path,
+      dev: init.dev,
+      ino: init.ino,
+      size: init.size,
+      mtimeMs: init.mtimeMs,
+      offset: init.offset,
+      unfinishedBytes: init.unfinishedBytes,
       buckets: init.buckets ?? new Map(),
       skipped: init.skipped ?? {},
       limitHits: init.limitHits ?? [],
     };
+    if (init.fingerprint !== undefined) file.fingerprint = init.fingerprint;
     this.files.set(file.path, file);
     this.filesById.set(id, file);
     return file;
