@@ -203,31 +203,27 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-/** The response file as one buffer (see PersistedResponsesHead). */
+/** The response file as one buffer (see PersistedResponsesHead), the rows written straight into it. */
 function responsesFile(index: UsageIndex, generation: string): Buffer {
   const responses = index.responses;
-  const rows = responses.packedRows();
   const keys: string[] = [];
   for (const [key] of responses.entries()) keys.push(key);
-  // Only the buckets still referenced, renumbered from 0.
+  // Only the buckets still referenced, renumbered from 0 (read before the rows are packed).
   const bucketKeys: string[] = [];
   const savedId = new Map<number, number>();
-  for (let o = ROW.bucketId; o < rows.length; o += ROW_FIELDS) {
-    const id = rows[o]!;
-    let saved = savedId.get(id);
-    if (saved === undefined) {
-      saved = bucketKeys.push(index.bucketKeyById(id) ?? '') - 1;
-      savedId.set(id, saved);
-    }
-    rows[o] = saved;
+  for (const [, row] of responses.entries()) {
+    const id = responses.get(row, ROW.bucketId);
+    if (!savedId.has(id)) savedId.set(id, bucketKeys.push(index.bucketKeyById(id) ?? '') - 1);
   }
   const head: PersistedResponsesHead = { format: FORMAT, version: INDEX_FORMAT_VERSION, generation, bucketKeys, keys, copies: responses.savedCopies() };
   const headText = JSON.stringify(head);
   const headBytes = Buffer.byteLength(headText);
   const rowsAt = align8(4 + headBytes);
-  const out = Buffer.alloc(rowsAt + rows.byteLength);
+  // Its own (not pooled) memory, so the rows' view below starts 8-byte aligned.
+  const out = Buffer.from(new ArrayBuffer(rowsAt + keys.length * ROW_FIELDS * 8));
   out.writeUInt32LE(headBytes, 0);
   out.write(headText, 4, 'utf8');
-  out.set(new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength), rowsAt);
+  const rows = responses.packedRows(new Float64Array(out.buffer, rowsAt, keys.length * ROW_FIELDS));
+  for (let o = ROW.bucketId; o < rows.length; o += ROW_FIELDS) rows[o] = savedId.get(rows[o]!)!;
   return out;
 }

@@ -37,7 +37,7 @@ const BATCHES_AHEAD = 2;
  * start, a 1 GB first scan peaks about 25 MB lower for the same CPU. The flag
  * is process-wide, so only for a process that is this run's (scanOnCallingThread);
  * a warm start never gets here (there it would cost time: more minor collections).
- * Starting a worker resets it: it is set again when each worker is up.
+ * Starting a worker resets it: it is set again once workers are starting.
  */
 function keepYoungGenerationSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
@@ -73,9 +73,10 @@ function runWorker(script: URL | string, next: () => FileScanRequest[], onResult
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The calling thread as one more scanner: a file at a time (it balances the end), letting worker messages in between. */
-async function scanHere(next: () => FileScanRequest | undefined, onResult: (r: FileScanResult) => void): Promise<void> {
+async function scanHere(next: () => FileScanRequest | undefined, onResult: (r: FileScanResult) => void, beforeEach: () => void): Promise<void> {
   await yieldToEvents(); // the workers take their first batches first
   for (let request = next(); request !== undefined; request = next()) {
+    beforeEach();
     onResult(scanFile(request));
     await yieldToEvents();
   }
@@ -124,8 +125,10 @@ export async function scanFiles(
     return batch;
   };
   const workers = options.scanOnCallingThread ? threads - 1 : threads;
-  const running = Array.from({ length: workers }, () => runWorker(script, takeNext, deliver, smallNursery ? keepYoungGenerationSmall : () => undefined));
-  const here = options.scanOnCallingThread ? scanHere(() => pending.shift(), deliver) : Promise.resolve();
+  const afterWorkerStart = smallNursery ? keepYoungGenerationSmall : () => undefined;
+  const running = Array.from({ length: workers }, () => runWorker(script, takeNext, deliver, afterWorkerStart));
+  // Also before each file here: a worker's start resets the flag before its 'online' event gets through.
+  const here = options.scanOnCallingThread ? scanHere(() => pending.shift(), deliver, afterWorkerStart) : Promise.resolve();
   try {
     await Promise.all([here, ...running]);
   } catch {
