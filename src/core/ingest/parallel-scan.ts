@@ -1,8 +1,7 @@
 // Spreads a large first scan over worker threads (one per core, at most a few).
 // Results are handed back in request order, so counting stays deterministic.
 import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { Worker } from 'node:worker_threads';
+// node:v8 and node:worker_threads are imported when a big scan starts: a warm start never loads them.
 import { type FileScanRequest, type FileScanResult, scanFile } from './file-scan.js';
 
 export interface ParallelScanOptions {
@@ -39,12 +38,20 @@ const BATCHES_AHEAD = 2;
  * a warm start never gets here (there it would cost time: more minor collections).
  * Starting a worker resets it: it is set again once workers are starting.
  */
-function keepYoungGenerationSmall(): void {
-  setFlagsFromString('--semi-space-growth-factor=1');
+function keepYoungGenerationSmall(v8: typeof import('node:v8')): () => void {
+  const apply = () => v8.setFlagsFromString('--semi-space-growth-factor=1');
+  apply();
+  return apply;
 }
 
 /** One worker pulls files from the shared queue until it is empty: the busiest core never waits on a bad split. */
-function runWorker(script: URL | string, next: () => FileScanRequest[], onResult: (r: FileScanResult) => void, onOnline: () => void): Promise<void> {
+function runWorker(
+  Worker: typeof import('node:worker_threads').Worker,
+  script: URL | string,
+  next: () => FileScanRequest[],
+  onResult: (r: FileScanResult) => void,
+  onOnline: () => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     worker.once('online', onOnline);
@@ -90,8 +97,7 @@ export async function scanFiles(
   const totalBytes = requests.reduce((sum, r) => sum + (r.toOffset - r.fromOffset), 0);
   const threads = Math.min(options.maxWorkers ?? 4, availableParallelism(), requests.length);
   const big = totalBytes >= (options.minParallelBytes ?? 48 * 1024 * 1024);
-  const smallNursery = options.scanOnCallingThread === true && big;
-  if (smallNursery) keepYoungGenerationSmall();
+  const nurseryFlag = options.scanOnCallingThread === true && big ? keepYoungGenerationSmall(await import('node:v8')) : () => undefined;
   if (!options.workerScript || threads < 2 || !big) {
     requests.forEach((request, i) => onResult(scanFile(request), i));
     return;
@@ -125,10 +131,10 @@ export async function scanFiles(
     return batch;
   };
   const workers = options.scanOnCallingThread ? threads - 1 : threads;
-  const afterWorkerStart = smallNursery ? keepYoungGenerationSmall : () => undefined;
-  const running = Array.from({ length: workers }, () => runWorker(script, takeNext, deliver, afterWorkerStart));
+  const { Worker } = await import('node:worker_threads');
+  const running = Array.from({ length: workers }, () => runWorker(Worker, script, takeNext, deliver, nurseryFlag));
   // Also before each file here: a worker's start resets the flag before its 'online' event gets through.
-  const here = options.scanOnCallingThread ? scanHere(() => pending.shift(), deliver, afterWorkerStart) : Promise.resolve();
+  const here = options.scanOnCallingThread ? scanHere(() => pending.shift(), deliver, nurseryFlag) : Promise.resolve();
   try {
     await Promise.all([here, ...running]);
   } catch {
