@@ -4,6 +4,7 @@
 import type { CheckpointOutcome, CheckpointTrigger } from '../core/checkpoint/checkpoint-service.js';
 import type { CheckpointRecord } from '../core/checkpoint/checkpoint-store.js';
 import { restoreCommandFor } from '../core/app/tray-dashboard.js';
+import { checkpointNotice } from '../core/app/tray-feedback.js';
 import type { CheckpointProjectRef, CheckpointSummary, DashboardData, DiscoveredRoot, SettingsView } from '../shared/ipc-contract.js';
 import type { Settings } from '../shared/settings.js';
 import type { Status } from '../shared/status.js';
@@ -36,11 +37,17 @@ export function summarize(outcome: CheckpointOutcome, pause: boolean): Checkpoin
   const record = outcome.record;
   if (!record) return { ok: false, id: null, paused: false, projects: [], message: outcome.skipped ?? 'Nothing to checkpoint: no Claude Code session was active recently.' };
   const stashed = record.projects.filter((p) => p.status === 'stashed').length;
+  const projects = record.projects.map((p) => ({ projectDir: p.projectDir, status: p.status, promptPath: p.promptPath }));
+  if (outcome.storageError) {
+    // Same words as the notification: the stash exists, the record does not.
+    const notice = checkpointNotice(outcome, 'menu', pause);
+    return { ok: false, id: record.id, paused: pause, projects, message: `${notice.title}. ${notice.body.replace(/\n/g, ' ')}` };
+  }
   return {
     ok: true,
     id: record.id,
     paused: pause,
-    projects: record.projects.map((p) => ({ projectDir: p.projectDir, status: p.status, promptPath: p.promptPath })),
+    projects,
     message: `${pause ? 'Paused and checkpointed' : 'Checkpointed'} ${record.projects.length} project${record.projects.length === 1 ? '' : 's'} (${stashed} stashed).`,
   };
 }
