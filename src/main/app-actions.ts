@@ -5,11 +5,12 @@ import type { CheckpointOutcome, CheckpointTrigger } from '../core/checkpoint/ch
 import type { CheckpointRecord } from '../core/checkpoint/checkpoint-store.js';
 import { restoreCommandFor } from '../core/app/tray-dashboard.js';
 import { checkpointNotice } from '../core/app/tray-feedback.js';
-import type { CheckpointProjectRef, CheckpointSummary, DashboardData, DiscoveredRoot, SettingsView } from '../shared/ipc-contract.js';
+import type { CheckpointProjectRef, CheckpointSummary, DashboardData, DiscoveredRoot, SettingsSection, SettingsView } from '../shared/ipc-contract.js';
 import type { Settings } from '../shared/settings.js';
 import type { Status } from '../shared/status.js';
 import type { AppSettingsStore } from './electron-settings-store.js';
 import type { HotkeyResult } from './hotkey.js';
+import { type IntegrationPort, integrationView, runIntegrationAction } from './integration-actions.js';
 import type { InvokeHandlers } from './ipc.js';
 import type { WindowKind } from './windows.js';
 
@@ -31,6 +32,10 @@ export interface AppActionDeps {
   /** Applies a saved settings change at once; returns what could not be applied. */
   applySettings(next: Settings, previous: Settings): Promise<string[]>;
   discoveredRoots(): DiscoveredRoot[];
+  /** Claude Code's settings.json, through the same core calls as `breather integrate`. */
+  integration: IntegrationPort;
+  /** Shows the Settings window scrolled to one section. */
+  showSettingsSection(section: SettingsSection): void;
 }
 
 export function summarize(outcome: CheckpointOutcome, pause: boolean): CheckpointSummary {
@@ -112,5 +117,9 @@ export function invokeHandlers(deps: AppActionDeps): InvokeHandlers {
     },
     'window:close': (_request, sender) => deps.closeWindowOf(sender.sender.id),
     'roots:discovered': () => deps.discoveredRoots(),
+    'integration:status': async () => integrationView(await deps.integration.status()),
+    'integration:install': () => runIntegrationAction(deps.integration, 'install'),
+    'integration:uninstall': () => runIntegrationAction(deps.integration, 'uninstall'),
+    'integration:open-settings': () => deps.showSettingsSection('integration'),
   };
 }
