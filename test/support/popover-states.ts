@@ -165,7 +165,7 @@ export const POPOVER_STATES: Record<string, () => PopoverState> = {
   'no-data': () => state(status([], { activeSessions: [] }), { buckets: [], checkpoints: [] }),
   // The busiest popover with the nudge: limit banner, paused banner, estimates only.
   'paused-estimate': () =>
-    state(status([win('five_hour', 100, { source: 'limit-hit', asOf: null }), win('seven_day', 74, { source: 'plan', confidence: 0.3, asOf: null })], { lastLimitHit: limitHit }), { pauses: [pause] }),
+    state(status([win('five_hour', 100, { source: 'learned', confidence: 0.6, asOf: null }), win('seven_day', 74, { source: 'plan', confidence: 0.3, asOf: null })], { lastLimitHit: limitHit }), { pauses: [pause] }),
   estimate: () => state(status([win('five_hour', 58, { source: 'learned', confidence: 0.6, asOf: null }), win('seven_day', 33, { source: 'plan', confidence: 0.3, asOf: null })])),
   'four-windows': () =>
     state(
