@@ -5,39 +5,23 @@
 // changed), the popover's "show this section"; nothing wider than the window,
 // no console errors, axe clean, light and dark.
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WINDOW_SIZES } from '../../src/main/windows.js';
 import type { IntegrationView } from '../../src/shared/ipc-contract.js';
 import { defaultSettings } from '../../src/shared/settings.js';
 import { integrationFixture } from '../support/popover-states.js';
-import { type BridgeData, calls, launchChromium, openPage, serveRenderer, violations } from '../support/renderer-harness.js';
+import { type BridgeData, calls, chromiumSuite, openPage, violations } from '../support/renderer-harness.js';
 
 const AXE_SOURCE: string = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-const pages: Page[] = [];
+const chromium = chromiumSuite({ beforeAll, afterEach, afterAll });
 let errors: string[] = [];
-
-beforeAll(async () => {
-  server = await serveRenderer();
-  browser = await launchChromium();
-}, 120_000);
-
-afterEach(async () => {
-  for (const page of pages.splice(0)) await page.close().catch(() => undefined);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 async function open(data: Partial<BridgeData>, dark = false): Promise<Page> {
   errors = [];
-  const page = await openPage(browser, `${server.url}/settings.html`, { status: null, settingsView: { settings: defaultSettings(), path: '/state/settings.json', notices: [] }, ...data }, { ...WINDOW_SIZES.settings, dark, errors });
-  pages.push(page);
+  const page = await openPage(chromium.browser, `${chromium.url}/settings.html`, { status: null, settingsView: { settings: defaultSettings(), path: '/state/settings.json', notices: [] }, ...data }, { ...WINDOW_SIZES.settings, dark, errors });
+  chromium.keep(page);
   await page.getByTestId('integration-state').waitFor({ timeout: 15_000 });
   return page;
 }

@@ -127,3 +127,26 @@ export function calls(page: Page): Promise<[string, unknown][]> {
 export function violations(page: Page): Promise<{ directive: string; blocked: string; sample: string }[]> {
   return page.evaluate(() => (window as unknown as { __violations: { directive: string; blocked: string; sample: string }[] }).__violations);
 }
+
+/**
+ * A suite's Chromium and page server: started before its tests, closed after;
+ * every page passed to `keep` is closed after each test.
+ */
+export function chromiumSuite(hooks: { beforeAll: (fn: () => Promise<void>, timeout?: number) => void; afterEach: (fn: () => Promise<void>) => void; afterAll: (fn: () => Promise<void>) => void }) {
+  const suite = { browser: null as unknown as Browser, url: '', keep: (page: Page) => (open.push(page), page) };
+  const open: Page[] = [];
+  let server: Awaited<ReturnType<typeof serveRenderer>> | null = null;
+  hooks.beforeAll(async () => {
+    server = await serveRenderer();
+    suite.url = server.url;
+    suite.browser = await launchChromium();
+  }, 120_000);
+  hooks.afterEach(async () => {
+    for (const page of open.splice(0)) await page.close().catch(() => undefined);
+  });
+  hooks.afterAll(async () => {
+    await suite.browser?.close();
+    await server?.close();
+  });
+  return suite;
+}
