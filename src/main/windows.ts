@@ -186,6 +186,7 @@ export class WindowManager {
     lockDown(win.webContents);
     this.open.set(kind, win);
     win.on('closed', () => {
+      this.loaded.delete(win);
       if (this.open.get(kind) === win) this.open.delete(kind);
       this.deps.onVisibility?.(kind, false);
     });
@@ -214,7 +215,6 @@ export class WindowManager {
       })
       .catch((error: Error) => this.deps.onError?.(error));
     this.loaded.set(win, loading);
-    win.on('closed', () => this.loaded.delete(win));
     return win;
   }
 
