@@ -3,8 +3,8 @@
 // notifications, IPC, pause marks shared with the CLI, the minute ticker,
 // power events and the login item. Electron comes in as one object, so this
 // is the only place besides main.ts that knows the real API.
-import { copyFileSync, existsSync, mkdirSync, watch, type FSWatcher } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
 import type * as Electron from 'electron';
 import { APP_ID } from '../core/alerts/desktop-notifier.js';
 import { BreatherService } from '../core/app/breather-service.js';
@@ -22,7 +22,7 @@ import type { Settings } from '../shared/settings.js';
 import { type AppActionDeps, checkpointSummary, hotkeyNotice, invokeHandlers } from './app-actions.js';
 import { openElectronSettings, type KeyValueStoreOptions, type KeyValueStorePort } from './electron-settings-store.js';
 import { HotkeyController } from './hotkey.js';
-import { hookLocation, integrationPort } from './integration-actions.js';
+import { integrationPort } from './integration-actions.js';
 import { registerIpc } from './ipc.js';
 import { applyLaunchAtLogin } from './login-item.js';
 import type { MenuItemSpec, Rectangle, TrayPort } from './menu-types.js';
@@ -242,17 +242,6 @@ export async function startApp(options: StartAppOptions): Promise<void> {
     if (!applyingFromPage) void applySettings(next, previous).then((notices) => notices.forEach(log));
   });
 
-  // Claude Code runs the hook bundle as its own process: the real file beside app.asar (an AppImage: a stable copy).
-  const hook = hookLocation({ bundle: app.isPackaged ? unpackedPath(options.paths.hook) : options.paths.hook, runtime: process.execPath, stateDir, appImage: app.isPackaged && platform === 'linux' ? process.env.APPIMAGE : undefined });
-  if (hook.copyFrom) {
-    try {
-      mkdirSync(dirname(hook.script), { recursive: true });
-      copyFileSync(hook.copyFrom, hook.script);
-    } catch (error) {
-      log(`cannot copy the Claude Code hook to ${hook.script}: ${(error as Error).message}`);
-    }
-  }
-
   const actionDeps: AppActionDeps = {
     status: () => service.status,
     checkpoint: (trigger, checkpointOptions) => runCheckpoint(trigger, Boolean(checkpointOptions.pause)),
@@ -287,7 +276,8 @@ export async function startApp(options: StartAppOptions): Promise<void> {
     },
     applySettings,
     discoveredRoots: () => wslRoots.map((r) => ({ path: r.path, label: `WSL ${r.distro} (${r.user})` })),
-    integration: integrationPort({ stateDir, settings: () => settings.settings, hook }),
+    // Claude Code runs the hook bundle as its own process: the real file beside app.asar.
+    integration: integrationPort({ stateDir, settings: () => settings.settings, hookScript: app.isPackaged ? unpackedPath(options.paths.hook) : options.paths.hook }),
     showSettingsSection: (section) => windows.showSettingsSection(section),
   };
   registerIpc({ ipcMain: e.ipcMain, isTrusted: (event) => windows.isTrusted(event), handlers: invokeHandlers(actionDeps), onRefused: (channel) => log(`refused ${channel} from a foreign sender`) });

@@ -2,7 +2,6 @@
 // same core calls the CLI makes (src/core/integration), with the commands
 // pointing at the hook bundle this app ships, and their results turned into
 // what the Settings window shows and says.
-import { basename, join } from 'node:path';
 import { HOOK_EVENTS, SettingsFileError } from '../core/integration/claude-settings-merge.js';
 import { breatherCommands, hookEntryPoint } from '../core/integration/hook-commands.js';
 import { type InstallResult, type IntegrationStatus, type UninstallResult, installIntegration, integrationStatus, uninstallIntegration } from '../core/integration/integration-service.js';
@@ -16,35 +15,18 @@ export interface IntegrationPort {
   uninstall(): Promise<UninstallResult>;
 }
 
-/** The file Claude Code runs and the executable that runs it; copyFrom: refresh `script` from there at start. */
-export interface HookLocation {
-  script: string;
-  runtime: string;
-  copyFrom: string | null;
-}
-
-/**
- * Where the commands point. From a checkout or an installed app: the bundle
- * itself (unpacked beside app.asar), run by this executable. An AppImage runs
- * from a mount whose path changes at every launch, so Claude Code gets a copy
- * in the state folder, run by the AppImage file itself ($APPIMAGE).
- */
-export function hookLocation(options: { bundle: string; runtime: string; stateDir: string; appImage?: string | undefined }): HookLocation {
-  if (!options.appImage) return { script: options.bundle, runtime: options.runtime, copyFrom: null };
-  return { script: join(options.stateDir, 'hook', basename(options.bundle)), runtime: options.appImage, copyFrom: options.bundle };
-}
-
 export interface IntegrationPortOptions {
   stateDir: string;
   settings: () => Settings;
-  hook: Pick<HookLocation, 'script' | 'runtime'>;
+  /** dist/cli/breather-hook.mjs as a real file (in the packaged app: the copy unpacked beside app.asar). */
+  hookScript: string;
   env?: NodeJS.ProcessEnv;
 }
 
 /** The CLI's calls, with this app's commands (the SessionStart opt-in read at each call). */
 export function integrationPort(options: IntegrationPortOptions): IntegrationPort {
   const target = { stateDir: options.stateDir, ...(options.env ? { env: options.env } : {}) };
-  const commands = () => breatherCommands(hookEntryPoint(options.hook.script, options.hook.runtime), { sessionStart: options.settings().integration.sessionStartContext });
+  const commands = () => breatherCommands(hookEntryPoint(options.hookScript), { sessionStart: options.settings().integration.sessionStartContext });
   return {
     status: () => integrationStatus(target, commands()),
     install: () => installIntegration(target, commands()),

@@ -2,17 +2,10 @@
 // it, Install / Uninstall answered with a sentence and the state afterwards, a
 // settings.json Breather must not touch refused with its message (nothing
 // changed), the popover's nudge opening Settings at that section.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SettingsFileError } from '../../src/core/integration/claude-settings-merge.js';
-import { hookLocation, integrationPort } from '../../src/main/integration-actions.js';
-import { defaultSettings } from '../../src/shared/settings.js';
-import { makeTempDir, removeTempDirs } from '../support/temp-repo.js';
 import type { IntegrationActionResult, IntegrationView } from '../../src/shared/ipc-contract.js';
 import { FAKE_COMMANDS, FOREIGN, OURS, ipcWorld } from '../support/fake-ipc.js';
-
-afterAll(() => removeTempDirs());
 
 describe('integration IPC handlers', () => {
   it('status lists each command with its path, the bridge report and auto-continue', async () => {
@@ -72,36 +65,5 @@ describe('integration IPC handlers', () => {
     }
     expect(integration.installed).toBe(false);
     expect(asked).toEqual(['show:settings#integration']);
-  });
-});
-
-describe('where the app points Claude Code', () => {
-  const bundle = '/opt/Breather/resources/app.asar.unpacked/dist/cli/breather-hook.mjs';
-
-  it('an installed app: the unpacked bundle, run by the app; an AppImage: a stable copy in the state folder, run by $APPIMAGE', () => {
-    expect(hookLocation({ bundle, runtime: '/opt/Breather/breather', stateDir: '/state' })).toEqual({ script: bundle, runtime: '/opt/Breather/breather', copyFrom: null });
-    // The AppImage's own files move with every launch (/tmp/.mount_…): nothing may point there.
-    const mounted = '/tmp/.mount_BreathXyz/resources/app.asar.unpacked/dist/cli/breather-hook.mjs';
-    expect(hookLocation({ bundle: mounted, runtime: '/tmp/.mount_BreathXyz/breather', stateDir: '/state', appImage: '/home/dev/Apps/Breather.AppImage' })).toEqual({
-      script: join('/state', 'hook', 'breather-hook.mjs'),
-      runtime: '/home/dev/Apps/Breather.AppImage',
-      copyFrom: mounted,
-    });
-  });
-
-  it('the port installs commands with that script and runtime into CLAUDE_CONFIG_DIR, with the SessionStart opt-in read at each call', async () => {
-    const base = makeTempDir('breather-port-');
-    const settings = defaultSettings();
-    const port = integrationPort({ stateDir: join(base, 'state'), settings: () => settings, hook: { script: '/opt/B/breather-hook.mjs', runtime: '/opt/B/runtime' }, env: { CLAUDE_CONFIG_DIR: join(base, 'claude') } });
-    await port.install();
-    const written = JSON.parse(readFileSync(join(base, 'claude', 'settings.json'), 'utf8')) as { statusLine: { command: string }; hooks: Record<string, unknown> };
-    expect(written.statusLine.command).toBe('/opt/B/runtime /opt/B/breather-hook.mjs statusline');
-    expect(Object.keys(written.hooks).sort()).toEqual(['PreToolUse', 'StopFailure']);
-    expect(await port.status()).toMatchObject({ installed: 'yes', upToDate: true });
-    settings.integration.sessionStartContext = true;
-    expect((await port.status()).upToDate).toBe(false);
-    await port.install();
-    const after = await port.status();
-    expect(after.upToDate).toBe(true);
   });
 });
