@@ -2,10 +2,17 @@
 // it, Install / Uninstall answered with a sentence and the state afterwards, a
 // settings.json Breather must not touch refused with its message (nothing
 // changed), the popover's nudge opening Settings at that section.
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SettingsFileError } from '../../src/core/integration/claude-settings-merge.js';
+import { integrationPort } from '../../src/main/integration-actions.js';
+import { defaultSettings } from '../../src/shared/settings.js';
+import { makeTempDir, removeTempDirs } from '../support/temp-repo.js';
 import type { IntegrationActionResult, IntegrationView } from '../../src/shared/ipc-contract.js';
 import { FAKE_COMMANDS, FOREIGN, OURS, ipcWorld } from '../support/fake-ipc.js';
+
+afterAll(() => removeTempDirs());
 
 describe('integration IPC handlers', () => {
   it('status lists each command with its path, the bridge report and auto-continue', async () => {
@@ -65,5 +72,23 @@ describe('integration IPC handlers', () => {
     }
     expect(integration.installed).toBe(false);
     expect(asked).toEqual(['show:settings#integration']);
+  });
+});
+
+describe("the app's integration port", () => {
+  it('installs commands running the given hook bundle into CLAUDE_CONFIG_DIR, with the SessionStart opt-in read at each call', async () => {
+    const base = makeTempDir('breather-port-');
+    const settings = defaultSettings();
+    const hookScript = join(base, 'app', 'dist', 'cli', 'breather-hook.mjs');
+    const port = integrationPort({ stateDir: join(base, 'state'), settings: () => settings, hookScript, env: { CLAUDE_CONFIG_DIR: join(base, 'claude') } });
+    await port.install();
+    const written = JSON.parse(readFileSync(join(base, 'claude', 'settings.json'), 'utf8')) as { statusLine: { command: string }; hooks: Record<string, unknown> };
+    expect(written.statusLine.command).toBe(`${process.execPath} ${hookScript} statusline`);
+    expect(Object.keys(written.hooks).sort()).toEqual(['PreToolUse', 'StopFailure']);
+    expect(await port.status()).toMatchObject({ installed: 'yes', upToDate: true });
+    settings.integration.sessionStartContext = true;
+    expect(await port.status()).toMatchObject({ installed: 'partly', upToDate: false });
+    await port.install();
+    expect(await port.status()).toMatchObject({ installed: 'yes', upToDate: true });
   });
 });
