@@ -2,7 +2,7 @@
 // shown while Breather has never had an official (statusline) figure and the
 // integration is not installed. It opens Settings at the Claude Code section
 // (installing changes the user's Claude Code settings: that is done there,
-// seen). "Not now" hides it on this machine until the user asks again.
+// seen). "Not now" hides it for good; the Settings window keeps Install.
 import type { IntegrationView, Status } from '../shared/ipc-contract.js';
 import { breather, byId } from './bridge.js';
 
