@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { type TrayIconSpec, iconSizes, renderTrayIcon } from '../src/core/app/tray-icon.js';
 import { encodePng } from '../src/core/app/tray-png.js';
 import { defaultSettings } from '../src/shared/settings.js';
-import { POPOVER_STATES } from '../test/support/popover-states.js';
+import { POPOVER_STATES, integrationFixture } from '../test/support/popover-states.js';
 import { launchChromium, openPage, serveRenderer } from '../test/support/renderer-harness.js';
 import { WINDOW_SIZES } from '../src/main/windows.js';
 
@@ -69,8 +69,8 @@ async function main(): Promise<void> {
     for (const dark of [false, true]) {
       const theme = dark ? 'dark' : 'light';
       for (const [name, make] of Object.entries(POPOVER_STATES)) {
-        const { status, dashboard } = make();
-        const page = await openPage(browser, `${server.url}/popover.html`, { status, dashboard, settingsView: { settings: defaultSettings(), path: '/state/settings.json', notices: [] } }, { ...WINDOW_SIZES.popover, dark });
+        const { status, dashboard, integration } = make();
+        const page = await openPage(browser, `${server.url}/popover.html`, { status, dashboard, integration, settingsView: { settings: defaultSettings(), path: '/state/settings.json', notices: [] } }, { ...WINDOW_SIZES.popover, dark });
         await page.waitForSelector('#chart-window canvas');
         await page.screenshot({ path: join(OUT, `popover-${name}-${theme}.png`) });
         for (const tab of ['breakdown', 'checkpoints'] as const) {
@@ -80,7 +80,19 @@ async function main(): Promise<void> {
         }
         await page.close();
       }
-      const settings = await openPage(browser, `${server.url}/settings.html`, { status: null, settingsView: { settings: defaultSettings(), path: '/home/dev/.config/Breather/settings.json', notices: [] } }, { ...WINDOW_SIZES.settings, dark });
+      const settingsView = { settings: defaultSettings(), path: '/home/dev/.config/Breather/settings.json', notices: [] };
+      // The Claude Code section as the popover's nudge opens it: not installed, then installed and reporting.
+      // The page counts "ago" from the real clock: a report from a minute ago reads as one.
+      const recent = new Date(Date.now() - 60_000).toISOString();
+      const reporting = integrationFixture(true, { bridge: { lastReportAt: recent, claudeCodeVersion: '2.1.90', figuresReceivedAt: recent } });
+      for (const [integration, file] of [[integrationFixture(false), 'settings-integration-off'], [reporting, 'settings-integration']] as const) {
+        const page = await openPage(browser, `${server.url}/settings.html`, { status: null, settingsView, integration }, { ...WINDOW_SIZES.settings, dark });
+        await page.waitForSelector('[data-testid="integration-state"]');
+        await page.evaluate(() => document.getElementById('integration')!.scrollIntoView({ block: 'start' }));
+        await page.screenshot({ path: join(OUT, `${file}-${theme}.png`) });
+        await page.close();
+      }
+      const settings = await openPage(browser, `${server.url}/settings.html`, { status: null, settingsView, integration: reporting }, { ...WINDOW_SIZES.settings, dark });
       await settings.waitForSelector('#threshold-five-hour');
       await settings.waitForFunction(() => (document.getElementById('threshold-five-hour') as HTMLInputElement).value !== '');
       await settings.screenshot({ path: join(OUT, `settings-${theme}.png`) });

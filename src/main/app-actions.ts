@@ -4,11 +4,13 @@
 import type { CheckpointOutcome, CheckpointTrigger } from '../core/checkpoint/checkpoint-service.js';
 import type { CheckpointRecord } from '../core/checkpoint/checkpoint-store.js';
 import { restoreCommandFor } from '../core/app/tray-dashboard.js';
-import type { CheckpointProjectRef, CheckpointSummary, DashboardData, DiscoveredRoot, SettingsView } from '../shared/ipc-contract.js';
+import { checkpointNotice } from '../core/app/tray-feedback.js';
+import type { CheckpointProjectRef, CheckpointSummary, DashboardData, DiscoveredRoot, SettingsSection, SettingsView } from '../shared/ipc-contract.js';
 import type { Settings } from '../shared/settings.js';
 import type { Status } from '../shared/status.js';
 import type { AppSettingsStore } from './electron-settings-store.js';
 import type { HotkeyResult } from './hotkey.js';
+import { type IntegrationPort, integrationView, runIntegrationAction } from './integration-actions.js';
 import type { InvokeHandlers } from './ipc.js';
 import type { WindowKind } from './windows.js';
 
@@ -30,17 +32,27 @@ export interface AppActionDeps {
   /** Applies a saved settings change at once; returns what could not be applied. */
   applySettings(next: Settings, previous: Settings): Promise<string[]>;
   discoveredRoots(): DiscoveredRoot[];
+  /** Claude Code's settings.json, through the same core calls as `breather integrate`. */
+  integration: IntegrationPort;
+  /** Shows the Settings window scrolled to one section. */
+  showSettingsSection(section: SettingsSection): void;
 }
 
 export function summarize(outcome: CheckpointOutcome, pause: boolean): CheckpointSummary {
   const record = outcome.record;
   if (!record) return { ok: false, id: null, paused: false, projects: [], message: outcome.skipped ?? 'Nothing to checkpoint: no Claude Code session was active recently.' };
   const stashed = record.projects.filter((p) => p.status === 'stashed').length;
+  const projects = record.projects.map((p) => ({ projectDir: p.projectDir, status: p.status, promptPath: p.promptPath }));
+  if (outcome.storageError) {
+    // Same words as the notification: the stash exists, the record does not.
+    const notice = checkpointNotice(outcome, 'menu', pause);
+    return { ok: false, id: record.id, paused: pause, projects, message: `${notice.title}. ${notice.body.replace(/\n/g, ' ')}` };
+  }
   return {
     ok: true,
     id: record.id,
     paused: pause,
-    projects: record.projects.map((p) => ({ projectDir: p.projectDir, status: p.status, promptPath: p.promptPath })),
+    projects,
     message: `${pause ? 'Paused and checkpointed' : 'Checkpointed'} ${record.projects.length} project${record.projects.length === 1 ? '' : 's'} (${stashed} stashed).`,
   };
 }
@@ -105,5 +117,9 @@ export function invokeHandlers(deps: AppActionDeps): InvokeHandlers {
     },
     'window:close': (_request, sender) => deps.closeWindowOf(sender.sender.id),
     'roots:discovered': () => deps.discoveredRoots(),
+    'integration:status': async () => integrationView(await deps.integration.status()),
+    'integration:install': () => runIntegrationAction(deps.integration, 'install'),
+    'integration:uninstall': () => runIntegrationAction(deps.integration, 'uninstall'),
+    'integration:open-settings': () => deps.showSettingsSection('integration'),
   };
 }

@@ -22,6 +22,7 @@ import type { Settings } from '../shared/settings.js';
 import { type AppActionDeps, checkpointSummary, hotkeyNotice, invokeHandlers } from './app-actions.js';
 import { openElectronSettings, type KeyValueStoreOptions, type KeyValueStorePort } from './electron-settings-store.js';
 import { HotkeyController } from './hotkey.js';
+import { integrationPort } from './integration-actions.js';
 import { registerIpc } from './ipc.js';
 import { applyLaunchAtLogin } from './login-item.js';
 import type { MenuItemSpec, Rectangle, TrayPort } from './menu-types.js';
@@ -52,7 +53,8 @@ export interface StartAppOptions {
   platform: NodeJS.Platform;
   electron: ElectronApi;
   createStore: (options: KeyValueStoreOptions) => KeyValueStorePort;
-  paths: { assets: string; preload: string; renderer: string; worker: string };
+  /** hook: dist/cli/breather-hook.mjs, which Claude Code runs for the statusline bridge and the hooks. */
+  paths: { assets: string; preload: string; renderer: string; worker: string; hook: string };
   log: (message: string) => void;
 }
 
@@ -274,6 +276,9 @@ export async function startApp(options: StartAppOptions): Promise<void> {
     },
     applySettings,
     discoveredRoots: () => wslRoots.map((r) => ({ path: r.path, label: `WSL ${r.distro} (${r.user})` })),
+    // Claude Code runs the hook bundle as its own process: the real file beside app.asar.
+    integration: integrationPort({ stateDir, settings: () => settings.settings, hookScript: app.isPackaged ? unpackedPath(options.paths.hook) : options.paths.hook }),
+    showSettingsSection: (section) => windows.showSettingsSection(section),
   };
   registerIpc({ ipcMain: e.ipcMain, isTrusted: (event) => windows.isTrusted(event), handlers: invokeHandlers(actionDeps), onRefused: (channel) => log(`refused ${channel} from a foreign sender`) });
 

@@ -46,6 +46,10 @@ export const validators: { [C in InvokeChannel]: (raw: unknown) => Parsed<C> } =
   'pause:resume': (raw) => (noPayload(raw), { ok: true, request: undefined }),
   'window:close': (raw) => (noPayload(raw), { ok: true, request: undefined }),
   'roots:discovered': (raw) => (noPayload(raw), { ok: true, request: undefined }),
+  'integration:status': (raw) => (noPayload(raw), { ok: true, request: undefined }),
+  'integration:install': (raw) => (noPayload(raw), { ok: true, request: undefined }),
+  'integration:uninstall': (raw) => (noPayload(raw), { ok: true, request: undefined }),
+  'integration:open-settings': (raw) => (noPayload(raw), { ok: true, request: undefined }),
   'checkpoint:copy-restore': (raw) => ({ ok: true, request: projectRef(raw, 'checkpoint:copy-restore') }),
   'checkpoint:open-prompt': (raw) => ({ ok: true, request: projectRef(raw, 'checkpoint:open-prompt') }),
   'checkpoint:now': (raw) => {

@@ -31,7 +31,7 @@ if (!app.requestSingleInstanceLock()) {
         platform: process.platform,
         electron: { app, BrowserWindow, Menu, Tray, clipboard, dialog, globalShortcut, ipcMain, nativeImage, powerMonitor, screen, session, shell },
         createStore: (options) => new ElectronStore<Record<string, unknown>>(options),
-        paths: { assets: here('../../assets/'), preload: here('../preload/preload.cjs'), renderer: here('../renderer/'), worker: here('./scan-worker.mjs') },
+        paths: { assets: here('../../assets/'), preload: here('../preload/preload.cjs'), renderer: here('../renderer/'), worker: here('./scan-worker.mjs'), hook: here('../cli/breather-hook.mjs') },
         log,
       }),
     )

@@ -4,7 +4,7 @@
 // webContents are ours, for the IPC sender check, and pushes events to them.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { EventChannel, EventMap } from '../shared/ipc-contract.js';
+import type { EventChannel, EventMap, SettingsSection } from '../shared/ipc-contract.js';
 import type { Rectangle } from './menu-types.js';
 
 export type WindowKind = 'popover' | 'settings';
@@ -132,6 +132,8 @@ export interface IpcSenderInfo {
 
 export class WindowManager {
   private readonly open = new Map<WindowKind, BrowserWindowPort>();
+  /** Settles when the window's page has loaded (its scripts listen from then on). */
+  private readonly loaded = new Map<BrowserWindowPort, Promise<void>>();
   private popoverHiddenAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -184,6 +186,7 @@ export class WindowManager {
     lockDown(win.webContents);
     this.open.set(kind, win);
     win.on('closed', () => {
+      this.loaded.delete(win);
       if (this.open.get(kind) === win) this.open.delete(kind);
       this.deps.onVisibility?.(kind, false);
     });
@@ -202,7 +205,7 @@ export class WindowManager {
     // A popover goes away when the user looks elsewhere.
     if (kind === 'popover') win.on('blur', () => !win.isDestroyed() && win.hide());
     this.place(kind, win, trayBounds);
-    win
+    const loading = win
       .loadFile(join(this.deps.rendererDir, PAGES[kind]))
       .then(() => {
         if (!win.isDestroyed()) {
@@ -211,7 +214,16 @@ export class WindowManager {
         }
       })
       .catch((error: Error) => this.deps.onError?.(error));
+    this.loaded.set(win, loading);
     return win;
+  }
+
+  /** Shows the Settings window at one section: told once its page listens (at once when already open). */
+  showSettingsSection(section: SettingsSection): void {
+    const win = this.show('settings');
+    void (this.loaded.get(win) ?? Promise.resolve()).then(() => {
+      if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send('settings:show-section', section);
+    });
   }
 
   get(kind: WindowKind): BrowserWindowPort | null {

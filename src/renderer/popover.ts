@@ -8,6 +8,7 @@ import { breather, byId, element } from './bridge.js';
 import { bytes, countdown, dayClock } from './format.js';
 import { drawCharts } from './popover-chart.js';
 import { renderBreakdown, renderCheckpoints } from './popover-details.js';
+import { renderNudge, startNudge } from './popover-nudge.js';
 import { WINDOW_ORDER, windowCard } from './popover-windows.js';
 
 let status: Status | null = null;
@@ -98,6 +99,7 @@ function render(): void {
   byId('headline').hidden = Boolean(dashboard?.limit);
   renderWindows();
   renderBanners();
+  renderNudge(status);
   renderHealth();
   renderDetails();
 }
@@ -155,6 +157,7 @@ function start(): void {
     );
   });
   byId('open-settings').addEventListener('click', () => void bridge.invoke('app:open-settings'));
+  startNudge(() => status);
   for (const tab of Array.from(document.querySelectorAll<HTMLButtonElement>('[role="tab"]'))) {
     tab.addEventListener('click', () => selectTab(tab.id));
     tab.addEventListener('keydown', (event) => {

@@ -6,6 +6,7 @@
 import './zod-jitless.js';
 import { PLAN_PRESET_IDS, type Settings, SettingsSchema, type SettingsIssue, WEEKDAYS, settingsIssues } from '../shared/ipc-contract.js';
 import { breather, byId, element } from './bridge.js';
+import { loadIntegration, showIntegrationSection } from './settings-integration.js';
 import { FIELD_FOR_PATH, acceleratorOf, applyDisabled, candidate, fill, input } from './settings-form.js';
 
 let loaded: Settings | null = null;
@@ -176,8 +177,13 @@ function start(): void {
   window.addEventListener('beforeunload', (event) => {
     if (dirty()) event.preventDefault();
   });
+  // The popover's "Connect Claude Code" opens this window at that section.
+  breather().on('settings:show-section', (section) => {
+    if (section === 'integration') showIntegrationSection();
+  });
   void load();
   void loadWslRoots();
+  void loadIntegration();
 }
 
 start();

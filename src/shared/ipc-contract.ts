@@ -93,6 +93,44 @@ export interface DiscoveredRoot {
   label: string;
 }
 
+/** One command Breather puts in Claude Code's settings.json, as the Settings window lists it. */
+export interface IntegrationCommandView {
+  /** "statusLine", "PreToolUse", "StopFailure", "SessionStart". */
+  name: string;
+  /** The command installed now; null when this part is not installed. */
+  command: string | null;
+  /** Why it is absent or different, in a few words (opt-in, another program's statusLine, an older path). */
+  note: string | null;
+}
+
+/** What `breather integrate status` says, in a shape the Settings window and the popover show. */
+export interface IntegrationView {
+  settingsPath: string;
+  settingsExists: boolean;
+  /** A settings.json Breather must not change (invalid JSON, read-only), as a sentence; null when fine. */
+  problem: string | null;
+  installed: 'yes' | 'partly' | 'no';
+  /** Installed with exactly the commands this Breather would write. */
+  upToDate: boolean;
+  commands: IntegrationCommandView[];
+  /** The user's own statusLine command Breather wraps (uninstall puts it back). */
+  wrappedStatusLine: string | null;
+  bridge: { lastReportAt: string | null; claudeCodeVersion: string | null; figuresReceivedAt: string | null };
+  autoContinue: { state: 'on' | 'off' | 'unknown'; where: string | null };
+}
+
+/** The answer to Install / Uninstall: a sentence for a person, and the state afterwards. */
+export interface IntegrationActionResult {
+  ok: boolean;
+  /** Whether settings.json was written. */
+  changed: boolean;
+  message: string;
+  view: IntegrationView | null;
+}
+
+/** A section of the Settings window main can scroll to. */
+export type SettingsSection = 'integration';
+
 /** Request/response per invoke channel (renderer → main, answered). */
 export interface InvokeMap {
   'status:get': { request: void; response: Status | null };
@@ -110,6 +148,14 @@ export interface InvokeMap {
   /** Hides the calling window (Escape). */
   'window:close': { request: void; response: void };
   'roots:discovered': { request: void; response: DiscoveredRoot[] };
+  /** What is installed in Claude Code's settings.json and when the bridge last reported. */
+  'integration:status': { request: void; response: IntegrationView };
+  /** Adds Breather's statusLine and hooks (a backup first; nothing changed on a file it must not touch). */
+  'integration:install': { request: void; response: IntegrationActionResult };
+  /** Takes them out again (the original bytes when the file is as install left it). */
+  'integration:uninstall': { request: void; response: IntegrationActionResult };
+  /** Opens the Settings window at its Claude Code section (the popover's nudge). */
+  'integration:open-settings': { request: void; response: void };
 }
 
 /** Payload per push channel (main → renderer). */
@@ -117,6 +163,8 @@ export interface EventMap {
   'status:changed': Status;
   /** Checkpoints or pause marks changed (from any face, the CLI included). */
   'dashboard:changed': DashboardData;
+  /** Scroll the Settings window to this section (sent to the settings page only). */
+  'settings:show-section': SettingsSection;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -138,12 +186,16 @@ export const INVOKE_CHANNELS = [
   'checkpoint:open-prompt',
   'window:close',
   'roots:discovered',
+  'integration:status',
+  'integration:install',
+  'integration:uninstall',
+  'integration:open-settings',
 ] as const satisfies readonly InvokeChannel[];
 type MissingInvoke = Exclude<InvokeChannel, (typeof INVOKE_CHANNELS)[number]>;
 const _allInvoke: MissingInvoke extends never ? true : never = true;
 void _allInvoke;
 
-export const EVENT_CHANNELS = ['status:changed', 'dashboard:changed'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['status:changed', 'dashboard:changed', 'settings:show-section'] as const satisfies readonly EventChannel[];
 
 export function isInvokeChannel(value: unknown): value is InvokeChannel {
   return typeof value === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(value);

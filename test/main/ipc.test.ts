@@ -1,82 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { invokeHandlers } from '../../src/main/app-actions.js';
-import type { AppSettingsStore } from '../../src/main/electron-settings-store.js';
-import { type IpcMainPort, registerIpc } from '../../src/main/ipc.js';
-import type { IpcSenderInfo } from '../../src/main/windows.js';
 import { INVOKE_CHANNELS } from '../../src/shared/ipc-contract.js';
-import { defaultSettings, type Settings } from '../../src/shared/settings.js';
-import { statusWith, windowStatus } from '../support/status-fixture.js';
+import { defaultSettings } from '../../src/shared/settings.js';
+import { FOREIGN, OURS, ipcWorld } from '../support/fake-ipc.js';
 
-type Handler = (event: IpcSenderInfo, ...args: unknown[]) => unknown;
-
-class FakeIpcMain implements IpcMainPort {
-  readonly handlers = new Map<string, Handler>();
-  handle(channel: string, listener: Handler): void {
-    this.handlers.set(channel, listener);
-  }
-  removeHandler(channel: string): void {
-    this.handlers.delete(channel);
-  }
-  call(channel: string, event: IpcSenderInfo, ...args: unknown[]): Promise<unknown> {
-    return Promise.resolve().then(() => this.handlers.get(channel)!(event, ...args));
-  }
-}
-
-function fakeSettings(): AppSettingsStore & { written: Settings[] } {
-  let current = defaultSettings();
-  const written: Settings[] = [];
-  return {
-    written,
-    get settings() {
-      return current;
-    },
-    notice: undefined,
-    path: '/state/settings.json',
-    replace(next) {
-      written.push(next);
-      current = next;
-      return next;
-    },
-    reload: () => current,
-    onChange: () => () => undefined,
-  };
-}
-
-const OURS: IpcSenderInfo = { sender: { id: 1 }, senderFrame: { url: 'file:///app/dist/renderer/popover.html' } };
-const FOREIGN: IpcSenderInfo = { sender: { id: 2 }, senderFrame: { url: 'https://evil.example/' } };
-
-function setup() {
-  const ipcMain = new FakeIpcMain();
-  const settings = fakeSettings();
-  const asked: string[] = [];
-  const refused: string[] = [];
-  const status = statusWith([windowStatus({ id: 'five_hour', usedPercent: 40, source: 'plan' })]);
-  const dispose = registerIpc({
-    ipcMain,
-    isTrusted: (event) => event.sender.id === 1,
-    onRefused: (channel) => refused.push(channel),
-    handlers: invokeHandlers({
-      status: () => status,
-      checkpoint: async (trigger, options) => {
-        asked.push(`checkpoint:${trigger}:${Boolean(options.pause)}`);
-        return { record: null, skipped: 'nothing to checkpoint', prompts: [] };
-      },
-      snooze: async (minutes) => (asked.push(`snooze:${minutes}`), null),
-      settings,
-      hotkey: () => ({ status: 'taken', accelerator: 'Alt+F1', message: 'The hotkey Alt+F1 is already used by another application.', kept: null }),
-      showWindow: (kind) => asked.push(`show:${kind}`),
-      dashboard: async () => null,
-      resume: async () => (asked.push('resume'), ['/work/shop']),
-      checkpoints: async () => [],
-      copyText: (text) => asked.push(`copy:${text}`),
-      openPath: async (path) => (asked.push(`open:${path}`), ''),
-      closeWindowOf: (id) => asked.push(`close:${id}`),
-      applySettings: async (next, previous) => (next.globalHotkey !== previous.globalHotkey ? [`The hotkey ${next.globalHotkey} is already used by another application.`] : []),
-      discoveredRoots: () => [],
-    }),
-  });
-  return { ipcMain, settings, asked, refused, status, dispose };
-}
+const setup = () => ipcWorld();
 
 describe('IPC handlers', () => {
   it('registers exactly the contract channels, and removes them', () => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AUTOSTART_FILE, autostartDir, autostartEntry, setLinuxAutostart } from '../../src/core/app/tray-autostart.js';
 import { checkpointNotice } from '../../src/core/app/tray-feedback.js';
 import type { CheckpointOutcome } from '../../src/core/checkpoint/checkpoint-service.js';
+import { summarize } from '../../src/main/app-actions.js';
 import { MinuteTicker, shouldTick } from '../../src/main/minute-ticker.js';
 import { popoverPosition } from '../../src/main/popover-position.js';
 import { makeTempDir, removeTempDirs } from '../support/temp-repo.js';
@@ -65,7 +66,7 @@ function outcome(projects: { dir: string; status: 'stashed' | 'nothing-to-stash'
       trigger: 'hotkey',
       paused,
       limit: null,
-      projects: projects.map((p) => ({ projectDir: p.dir, repoRoot: p.dir, isGitRepo: true, branch: 'main', head: 'abc', status: p.status, stashSha: p.status === 'stashed' ? 'f00' : null, privateRef: null, refusal: p.refusal ?? null, promptPath: `/state/checkpoints/${p.dir.split('/').pop()}.md`, sessionIds: [], notCaptured: [], skippedFiles: [], submodules: [], changedFiles: p.files ?? 0 })),
+      projects: projects.map((p) => ({ projectDir: p.dir, repoRoot: p.dir, isGitRepo: true, branch: 'main', head: 'abc', status: p.status, stashSha: p.status === 'stashed' ? '0f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4' : null, privateRef: null, refusal: p.refusal ?? null, promptPath: `/state/checkpoints/${p.dir.split('/').pop()}.md`, sessionIds: [], notCaptured: [], skippedFiles: [], submodules: [], changedFiles: p.files ?? 0 })),
     },
   } as unknown as CheckpointOutcome;
 }
@@ -81,6 +82,31 @@ describe('checkpointNotice', () => {
       title: 'Paused and checkpointed 2 projects automatically at the limit',
       body: expect.stringContaining('Not saved in /w/b: a merge is in progress.'),
     });
+  });
+
+  it('says the stash was made (short SHA) and that the record could not be written when the state folder refuses it', () => {
+    const made = { ...outcome([{ dir: '/w/shop', status: 'stashed', files: 2 }]), storageError: 'the checkpoint record could not be added to /state/checkpoints/index.json (EACCES)' };
+    const sha = made.record!.projects[0]!.stashSha!;
+    const notice = checkpointNotice(made, 'hotkey', false);
+    expect(notice.title).toBe('Stash made from the hotkey, record not saved');
+    expect(notice.title).not.toMatch(/^Checkpointed/);
+    expect(notice.body).toContain(`shop ${sha.slice(0, 7)}`);
+    expect(notice.body).not.toContain(sha.slice(0, 8));
+    expect(notice.body).toContain(`could not be written: ${made.storageError}.`);
+    // Nothing to stash, record lost: no claim of a stash.
+    const bare = checkpointNotice({ ...outcome([{ dir: '/w/shop', status: 'nothing-to-stash' }]), storageError: 'disk full' }, 'menu', false);
+    expect(bare.title).toBe('Checkpoint not recorded');
+    expect(bare.body).toMatch(/^No stash was needed/);
+    expect(bare.body).toContain('disk full');
+  });
+
+  it('the popover summary of an unrecorded checkpoint is a failure that still names the stash', () => {
+    const made = { ...outcome([{ dir: '/w/shop', status: 'stashed', files: 2 }]), storageError: 'disk full' };
+    const summary = summarize(made, false);
+    expect(summary.ok).toBe(false);
+    expect(summary.message).toContain(made.record!.projects[0]!.stashSha!.slice(0, 7));
+    expect(summary.message).toContain('could not be written: disk full');
+    expect(summarize(outcome([{ dir: '/w/shop', status: 'stashed', files: 2 }]), false)).toMatchObject({ ok: true, message: 'Checkpointed 1 project (1 stashed).' });
   });
 
   it('says why nothing was saved', () => {

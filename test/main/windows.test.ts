@@ -38,12 +38,17 @@ class FakeWindow implements BrowserWindowPort {
   destroyed = false;
   position: [number, number] | null = null;
   readonly listeners = new Map<string, () => void>();
-  constructor(readonly options: WindowOptions) {}
+  constructor(
+    readonly options: WindowOptions,
+    /** Settles when the page "has loaded" (at once unless a test holds it back). */
+    private readonly pageLoad?: Promise<void>,
+  ) {}
   get closed() {
     return this.listeners.get('closed') ?? null;
   }
   async loadFile(path: string): Promise<void> {
     this.loaded = path;
+    if (this.pageLoad) await this.pageLoad;
   }
   show(): void {
     this.shows++;
@@ -68,11 +73,11 @@ class FakeWindow implements BrowserWindowPort {
   }
 }
 
-function setup(clock = { now: 0 }) {
+function setup(clock = { now: 0 }, pageLoad?: Promise<void>) {
   const created: FakeWindow[] = [];
   const manager = new WindowManager(
     {
-      createWindow: (options) => (created.push(new FakeWindow(options)), created.at(-1)!),
+      createWindow: (options) => (created.push(new FakeWindow(options, pageLoad)), created.at(-1)!),
       preloadPath: '/app/dist/preload/preload.cjs',
       rendererDir: '/app/dist/renderer',
       placePopover: (size, bounds) => ({ x: bounds ? bounds.x - size.width / 2 : 10, y: 20 }),
@@ -178,6 +183,25 @@ describe('WindowManager', () => {
     expect(contents.fire('will-prevent-unload', '')).toBe(false);
     answer = true;
     expect(contents.fire('will-prevent-unload', '')).toBe(true);
+  });
+
+  it('opens Settings at a section: told after its page loaded, at once when already open, never the popover', async () => {
+    let finishLoad!: () => void;
+    const { manager, created } = setup(undefined, new Promise<void>((done) => (finishLoad = done)));
+    manager.show('popover');
+    manager.showSettingsSection('integration');
+    const settings = created.at(-1)!;
+    await Promise.resolve();
+    // Before the page has loaded nobody listens yet: nothing sent.
+    expect(settings.webContents.sent).toEqual([]);
+    finishLoad();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(settings.webContents.sent).toEqual([['settings:show-section', ['integration']]]);
+    manager.showSettingsSection('integration');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(settings.webContents.sent).toHaveLength(2);
+    expect(created).toHaveLength(2);
+    expect(created[0]!.webContents.sent).toEqual([]);
   });
 
   it('pushes events to every open window', () => {

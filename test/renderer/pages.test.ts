@@ -3,36 +3,20 @@
 // setting reachable, errors beside their fields, the hotkey recorder, disabled
 // fields, Save always visible, leaving with unsaved edits, accessibility).
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WINDOW_SIZES } from '../../src/main/windows.js';
 import { defaultSettings } from '../../src/shared/settings.js';
 import { POPOVER_STATES } from '../support/popover-states.js';
-import { type BridgeData, calls, launchChromium, openPage, serveRenderer, violations } from '../support/renderer-harness.js';
+import { type BridgeData, calls, chromiumSuite, openPage, violations } from '../support/renderer-harness.js';
 
 const AXE_SOURCE: string = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  server = await serveRenderer();
-  browser = await launchChromium();
-}, 120_000);
-
-afterEach(async () => {
-  for (const page of pages.splice(0)) await page.close().catch(() => undefined);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const chromium = chromiumSuite({ beforeAll, afterEach, afterAll });
 
 async function open(path: 'popover.html' | 'settings.html', data: Partial<BridgeData> = {}, dark = false): Promise<Page> {
-  const page = await openPage(browser, `${server.url}/${path}`, { status: null, settingsView: { settings: defaultSettings(), path: '/state/settings.json', notices: [] }, ...data }, { ...WINDOW_SIZES[path === 'popover.html' ? 'popover' : 'settings'], dark });
-  pages.push(page);
+  const page = await openPage(chromium.browser, `${chromium.url}/${path}`, { status: null, settingsView: { settings: defaultSettings(), path: '/state/settings.json', notices: [] }, ...data }, { ...WINDOW_SIZES[path === 'popover.html' ? 'popover' : 'settings'], dark });
+  chromium.keep(page);
   if (path === 'settings.html') await expect.poll(() => page.locator('#threshold-five-hour').inputValue(), { timeout: 15_000 }).toBe('50, 75, 90, 95');
   return page;
 }

@@ -26,9 +26,9 @@ afterAll(async () => {
 });
 
 async function openState(name: string, dark: boolean): Promise<{ page: Page; errors: string[] }> {
-  const { status, dashboard } = POPOVER_STATES[name]!();
+  const { status, dashboard, integration } = POPOVER_STATES[name]!();
   const errors: string[] = [];
-  const opened = await openPage(browser, `${server.url}/popover.html`, { status, dashboard, settingsView: { settings: defaultSettings(), path: '/s.json', notices: [] } }, { ...WINDOW_SIZES.popover, dark, errors });
+  const opened = await openPage(browser, `${server.url}/popover.html`, { status, dashboard, integration, settingsView: { settings: defaultSettings(), path: '/s.json', notices: [] } }, { ...WINDOW_SIZES.popover, dark, errors });
   await opened.waitForSelector('#chart-window canvas', { timeout: 15_000 });
   return { page: opened, errors };
 }
@@ -82,6 +82,10 @@ describe.each([false, true])('popover (dark: %s)', (dark) => {
     else expect(await page.getByTestId('headline').textContent()).toBe(state.dashboard!.headline);
     if (state.dashboard?.lead) expect(await page.getByTestId(`window-${state.dashboard.lead}`).getAttribute('class')).toContain('lead');
     expect(await page.getByTestId('paused-banner').isVisible()).toBe(state.dashboard!.paused.length > 0);
+    // Without any official figure (and nothing installed) the popover offers to connect Claude Code.
+    const official = Object.values(state.status?.windows ?? {}).some((w) => w?.source === 'statusline');
+    await expect.poll(() => page.getByTestId('connect-nudge').isVisible(), { timeout: 10_000 }).toBe(!official);
+    expect(await overflow(page)).toEqual({ scroll: 0, wide: 0, outside: [] });
     expect(await seriousA11y(page)).toEqual([]);
 
     await page.click('#tab-breakdown');
@@ -105,6 +109,32 @@ describe.each([false, true])('popover (dark: %s)', (dark) => {
 });
 
 describe('popover behaviour', () => {
+  it('the connect nudge opens Settings at the Claude Code section, "Not now" hides it, and it stays away once installed', async () => {
+    const { page } = await openState('estimate', false);
+    const nudge = page.getByTestId('connect-nudge');
+    await nudge.waitFor();
+    await page.getByRole('button', { name: 'Connect Claude Code for official figures' }).click();
+    const sent = await page.evaluate(() => (window as unknown as { __calls: [string, unknown][] }).__calls);
+    expect(sent).toContainEqual(['integration:open-settings', null]);
+    // Nothing is installed from the popover itself: that is done in Settings, seen.
+    expect(sent.map(([c]) => c)).not.toContain('integration:install');
+    await page.getByRole('button', { name: 'Not now' }).click();
+    expect(await nudge.isVisible()).toBe(false);
+    await page.reload();
+    await page.waitForSelector('#chart-window canvas');
+    await expect.poll(async () => (await page.evaluate(() => (window as unknown as { __calls: [string, unknown][] }).__calls)).some(([c]) => c === 'integration:status')).toBe(true);
+    expect(await nudge.isVisible()).toBe(false);
+    await page.close();
+
+    // Installed but no figure yet (an older Claude Code): no nudge either.
+    const estimate = POPOVER_STATES.estimate!();
+    const installed = await openPage(browser, `${server.url}/popover.html`, { ...estimate, integration: { ...estimate.integration, installed: 'yes', upToDate: true } }, { ...WINDOW_SIZES.popover });
+    await installed.waitForSelector('#chart-window canvas');
+    await expect.poll(async () => (await installed.evaluate(() => (window as unknown as { __calls: [string, unknown][] }).__calls)).some(([c]) => c === 'integration:status')).toBe(true);
+    expect(await installed.getByTestId('connect-nudge').isVisible()).toBe(false);
+    await installed.close();
+  });
+
   it('official vs estimate sources read differently, with freshness', async () => {
     const official = await openState('ok', false);
     expect(await official.page.getByTestId('window-five_hour').getByTestId('source').textContent()).toBe('official · 42 s ago');

@@ -4,7 +4,7 @@
 import { dashboardData } from '../../src/core/app/tray-dashboard.js';
 import type { CheckpointRecord, PauseMark } from '../../src/core/checkpoint/checkpoint-store.js';
 import type { UsageBucket } from '../../src/core/ingest/usage-index.js';
-import type { DashboardData } from '../../src/shared/ipc-contract.js';
+import type { DashboardData, IntegrationView } from '../../src/shared/ipc-contract.js';
 import type { Status, WindowStatus } from '../../src/shared/status.js';
 
 export const STATE_NOW = Date.parse('2026-03-02T14:20:00.000Z');
@@ -117,6 +117,28 @@ function status(windows: WindowStatus[], extra: Partial<Status> = {}): Status {
 export interface PopoverState {
   status: Status | null;
   dashboard: DashboardData | null;
+  /** What main says is installed in Claude Code (the popover nudges when nothing is, and no official figure came). */
+  integration: IntegrationView;
+}
+
+const HOOK = '/opt/Breather/resources/app.asar.unpacked/dist/cli/breather-hook.mjs';
+const hookCommand = (sub: string) => `ELECTRON_RUN_AS_NODE=1 /opt/Breather/breather ${HOOK} ${sub}`;
+
+/** Claude Code's settings as the Settings window shows them: Breather installed (and reporting) or not. */
+export function integrationFixture(installed: boolean, extra: Partial<IntegrationView> = {}): IntegrationView {
+  const names: [string, string | null][] = [['statusLine', 'statusline'], ['PreToolUse', 'pre-tool-use'], ['StopFailure', 'stop-failure'], ['SessionStart', null]];
+  return {
+    settingsPath: '/home/dev/.claude/settings.json',
+    settingsExists: true,
+    problem: null,
+    installed: installed ? 'yes' : 'no',
+    upToDate: installed,
+    commands: names.map(([name, sub]) => ({ name, command: installed && sub ? hookCommand(sub) : null, note: sub ? null : 'opt-in, off' })),
+    wrappedStatusLine: null,
+    bridge: installed ? { lastReportAt: at(-0.7), claudeCodeVersion: '2.1.90', figuresReceivedAt: at(-0.7) } : { lastReportAt: null, claudeCodeVersion: null, figuresReceivedAt: null },
+    autoContinue: { state: 'unknown', where: null },
+    ...extra,
+  };
 }
 
 function state(s: Status, options: { pauses?: PauseMark[]; checkpoints?: CheckpointRecord[]; buckets?: UsageBucket[] } = {}): PopoverState {
@@ -126,7 +148,9 @@ function state(s: Status, options: { pauses?: PauseMark[]; checkpoints?: Checkpo
     if (w?.startsAt) w.costUSD = buckets.filter((b) => b.lastMs >= Date.parse(w.startsAt!) && b.firstMs <= STATE_NOW).reduce((sum, b) => sum + b.costUSD, 0);
   }
   const dashboard = dashboardData({ status: s, buckets, checkpoints: options.checkpoints ?? CHECKPOINTS, pauses: options.pauses ?? [], timeZone: 'UTC' });
-  return { status: s, dashboard };
+  // Official figures come from the installed bridge; without any, the integration is not installed.
+  const official = Object.values(s.windows).some((w) => w?.source === 'statusline');
+  return { status: s, dashboard, integration: integrationFixture(official) };
 }
 
 const limitHit = { at: at(-12), window: 'five_hour' as const, resetsAt: at(120), text: "You've hit your session limit · resets 4:20pm", sessionId: 's-1', cwd: PROJECTS[0]! };
@@ -139,6 +163,9 @@ export const POPOVER_STATES: Record<string, () => PopoverState> = {
   'limit-reached': () => state(status([win('five_hour', 100), win('seven_day', 74)], { lastLimitHit: limitHit })),
   paused: () => state(status([win('five_hour', 100), win('seven_day', 74)], { lastLimitHit: limitHit }), { pauses: [pause] }),
   'no-data': () => state(status([], { activeSessions: [] }), { buckets: [], checkpoints: [] }),
+  // The busiest popover with the nudge: limit banner, paused banner, estimates only.
+  'paused-estimate': () =>
+    state(status([win('five_hour', 100, { source: 'learned', confidence: 0.6, asOf: null }), win('seven_day', 74, { source: 'plan', confidence: 0.3, asOf: null })], { lastLimitHit: limitHit }), { pauses: [pause] }),
   estimate: () => state(status([win('five_hour', 58, { source: 'learned', confidence: 0.6, asOf: null }), win('seven_day', 33, { source: 'plan', confidence: 0.3, asOf: null })])),
   'four-windows': () =>
     state(

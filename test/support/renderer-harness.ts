@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import type { DashboardData, SettingsView, Status } from '../../src/shared/ipc-contract.js';
+import type { DashboardData, IntegrationActionResult, IntegrationView, SettingsView, Status } from '../../src/shared/ipc-contract.js';
 
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
 
@@ -57,6 +57,10 @@ export interface BridgeData {
   settingsView?: SettingsView;
   /** Notices main returns from settings:set (e.g. a hotkey another app holds). */
   setNotices?: string[];
+  /** What integration:status answers (null: no answer, as before main had the channel). */
+  integration?: IntegrationView | null;
+  /** What Install / Uninstall answer; their view becomes the new status. */
+  integrationActions?: { install?: IntegrationActionResult; uninstall?: IntegrationActionResult };
 }
 
 /** Installs the fake bridge before any page script; calls land in window.__calls. */
@@ -69,6 +73,7 @@ export async function withFakeBridge(page: Page, data: BridgeData): Promise<void
     const listeners: Record<string, (payload: unknown) => void> = {};
     w.__push = (channel: string, payload: unknown) => listeners[channel]?.(payload);
     let settings = canned.settingsView?.settings;
+    let integration = canned.integration ?? null;
     w.breather = {
       invoke(channel: string, request?: unknown) {
         w.__calls.push([channel, request ?? null]);
@@ -91,6 +96,15 @@ export async function withFakeBridge(page: Page, data: BridgeData): Promise<void
             return Promise.resolve({ ok: true, until: null });
           case 'settings:get':
             return Promise.resolve({ ...canned.settingsView, settings });
+          case 'integration:status':
+            return integration ? Promise.resolve(integration) : Promise.reject(new Error('no integration status in this test'));
+          case 'integration:install':
+          case 'integration:uninstall': {
+            const result = canned.integrationActions?.[channel === 'integration:install' ? 'install' : 'uninstall'];
+            if (!result) return Promise.reject(new Error(`${channel} was not expected`));
+            if (result.view) integration = result.view;
+            return Promise.resolve(result);
+          }
           case 'settings:set':
             settings = request as typeof settings;
             return Promise.resolve({ ok: true, settings: request, notices: canned.setNotices ?? [] });
@@ -112,4 +126,27 @@ export function calls(page: Page): Promise<[string, unknown][]> {
 
 export function violations(page: Page): Promise<{ directive: string; blocked: string; sample: string }[]> {
   return page.evaluate(() => (window as unknown as { __violations: { directive: string; blocked: string; sample: string }[] }).__violations);
+}
+
+/**
+ * A suite's Chromium and page server: started before its tests, closed after;
+ * every page passed to `keep` is closed after each test.
+ */
+export function chromiumSuite(hooks: { beforeAll: (fn: () => Promise<void>, timeout?: number) => void; afterEach: (fn: () => Promise<void>) => void; afterAll: (fn: () => Promise<void>) => void }) {
+  const suite = { browser: null as unknown as Browser, url: '', keep: (page: Page) => (open.push(page), page) };
+  const open: Page[] = [];
+  let server: Awaited<ReturnType<typeof serveRenderer>> | null = null;
+  hooks.beforeAll(async () => {
+    server = await serveRenderer();
+    suite.url = server.url;
+    suite.browser = await launchChromium();
+  }, 120_000);
+  hooks.afterEach(async () => {
+    for (const page of open.splice(0)) await page.close().catch(() => undefined);
+  });
+  hooks.afterAll(async () => {
+    await suite.browser?.close();
+    await server?.close();
+  });
+  return suite;
 }

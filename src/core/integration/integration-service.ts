@@ -190,7 +190,10 @@ export interface AutoContinueSetting {
  */
 export async function autoContinueSetting(files: readonly string[]): Promise<AutoContinueSetting> {
   for (const path of files) {
-    const value = await readFile(path, 'utf8').then((t) => JSON.parse(t) as unknown, () => null);
+    // An unreadable or invalid file names no setting (status reports the invalid JSON on its own).
+    const value = await readFile(path, 'utf8')
+      .then((t) => JSON.parse(t) as unknown)
+      .catch(() => null);
     if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
     for (const [key, setting] of Object.entries(value)) {
       if (/auto.?continue/i.test(key) && typeof setting === 'boolean') return { state: setting ? 'on' : 'off', where: path, key };

@@ -143,6 +143,9 @@ describe('integrate install / uninstall on real settings.json files', () => {
     expect((error as Error).message).toContain('no comments');
     expect(readFileSync(w.settingsPath, 'utf8')).toBe(original);
     expect(existsSync(w.stateDir) ? readdirSync(w.stateDir) : []).toEqual([]);
+    // Status reports the same problem instead of failing (the Settings window shows it).
+    const status = await integrationStatus(w.target, commands);
+    expect(status).toMatchObject({ problem: (error as Error).message, installed: 'no', autoContinue: { state: 'unknown' } });
   });
 
   it('a read-only file (no write bit for anyone) is refused and stays untouched', async () => {
