@@ -31,7 +31,7 @@ export interface LineReadResult {
   fingerprint?: string | null;
 }
 
-export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 export const OVERSIZED_EDGE_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
