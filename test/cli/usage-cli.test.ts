@@ -89,7 +89,7 @@ describe('breather status', () => {
     await runCli(['status', '--json', '--data-dir', root], env);
     expect(existsSync(join(home, 'index'))).toBe(true);
     const [indexDir] = readdirSync(join(home, 'index'));
-    expect(readdirSync(join(home, 'index', indexDir!)).sort()).toEqual(['usage-index.json', 'usage-responses.bin']);
+    expect(readdirSync(join(home, 'index', indexDir!)).sort()).toEqual(['usage-index.bin', 'usage-responses.bin']);
     const second = JSON.parse((await runCli(['status', '--json', '--data-dir', root], env)).stdout);
     expect(second.health.index).toBe('loaded');
   });

@@ -102,7 +102,7 @@ export class CountedResponses {
   }
 
   /** The live rows packed end to end (what the index file stores), in `entries()` order; into `out` when given. */
-  packedRows(out = new Float64Array(this.rowOf.size * ROW_FIELDS)): Float64Array {
+  packedRows(out: Float64Array = new Float64Array(this.rowOf.size * ROW_FIELDS)): Float64Array {
     let o = 0;
     for (const row of this.rowOf.values()) {
       out.set(this.rows.subarray(row * ROW_FIELDS, (row + 1) * ROW_FIELDS), o);

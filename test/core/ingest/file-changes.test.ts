@@ -112,7 +112,7 @@ describe('index housekeeping at start', () => {
     writeTranscript(root, '-work-a/s1.jsonl', lines('a', 1, 1));
     await engineOver(root, state);
     const dir = indexDirFor(state, [root]);
-    const stale = join(dir, 'usage-index.json.1a2b3c4d');
+    const stale = join(dir, 'usage-index.bin.1a2b3c4d');
     const fresh = join(dir, 'usage-responses.bin.99aa');
     writeFileSync(stale, 'partial');
     writeFileSync(fresh, 'partial');
@@ -121,6 +121,20 @@ describe('index housekeeping at start', () => {
     await engineOver(root, state);
     expect(existsSync(stale)).toBe(false);
     expect(existsSync(fresh)).toBe(true);
+  });
+
+  it('removes the JSON index files of versions before 7 at the next save', async () => {
+    const root = tempDir();
+    const state = tempDir();
+    writeTranscript(root, '-work-a/s1.jsonl', lines('a', 1, 1));
+    await engineOver(root, state);
+    const dir = indexDirFor(state, [root]);
+    for (const name of ['usage-index.json', 'usage-responses.json']) writeFileSync(join(dir, name), '{}');
+    writeTranscript(root, '-work-a/s2.jsonl', lines('b', 1, 1));
+    await engineOver(root, state);
+    expect(existsSync(join(dir, 'usage-index.json'))).toBe(false);
+    expect(existsSync(join(dir, 'usage-responses.json'))).toBe(false);
+    expect(existsSync(join(dir, 'usage-index.bin'))).toBe(true);
   });
 
   it('prunes index folders of data-dir sets unused for 30 days and keeps recently used ones', async () => {

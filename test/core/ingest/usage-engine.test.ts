@@ -2,6 +2,8 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, sy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageEngine } from '../../../src/core/ingest/usage-engine.js';
+import { INDEX_FORMAT_VERSION } from '../../../src/core/ingest/index-store.js';
+import { PRICE_TABLE_VERSION } from '../../../src/core/usage/pricing.js';
 import { sumGroups, groupBuckets } from '../../../src/core/usage/usage-reports.js';
 import { appendTo, tempDir, usageLine, writeTranscript } from '../../support/usage-lines.js';
 
@@ -183,7 +185,19 @@ describe('UsageEngine persistence', () => {
     expect(totals(again)).toMatchObject({ input: 10, output: 99, entries: 1 });
   });
 
-  it.each(['garbage{', '{"format":"breather-usage-index","version":-1,"files":[],"generation":"x","priceTable":"0"}'])('rebuilds a corrupt or old index instead of trusting it (%s)', async (content) => {
+  // A framed file (index-codec.ts) holding just a head.
+  const framed = (head: object): Buffer => {
+    const text = Buffer.from(JSON.stringify(head));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(text.length);
+    return Buffer.concat([length, text, Buffer.alloc((8 - ((4 + text.length) % 8)) % 8)]);
+  };
+
+  it.each([
+    ['garbage', Buffer.from('garbage{')],
+    ['an old version', framed({ format: 'breather-usage-index', version: -1, strings: [], notes: [], files: 0, buckets: 0, generation: 'x', priceTable: '0' })],
+    ['rows that do not add up', framed({ format: 'breather-usage-index', version: INDEX_FORMAT_VERSION, strings: [], notes: [], files: 3, buckets: 0, generation: 'x', priceTable: PRICE_TABLE_VERSION })],
+  ])('rebuilds a corrupt or old index instead of trusting it (%s)', async (_name, content) => {
     const root = tempDir();
     const state = tempDir();
     writeTranscript(root, '-work-a/s1.jsonl', [usageLine({ at: T0, input: 10 })]);
@@ -191,7 +205,7 @@ describe('UsageEngine persistence', () => {
     await engine.persist();
     const indexRoot = join(state, 'index');
     const dir = join(indexRoot, readdirSync(indexRoot)[0]!);
-    writeFileSync(join(dir, 'usage-index.json'), content);
+    writeFileSync(join(dir, 'usage-index.bin'), content);
     const again = new UsageEngine({ roots: [root], stateDir: state });
     expect(['corrupt', 'outdated']).toContain(await again.open());
     const result = await again.refresh();
@@ -199,7 +213,10 @@ describe('UsageEngine persistence', () => {
     expect(totals(again).input).toBe(10);
     expect(again.health().index).toBe('rebuilt');
     await again.persist();
-    expect(JSON.parse(readFileSync(join(dir, 'usage-index.json'), 'utf8')).format).toBe('breather-usage-index');
+    const third = new UsageEngine({ roots: [root], stateDir: state });
+    expect(await third.open()).toBe('loaded');
+    await third.refresh();
+    expect(totals(third).input).toBe(10);
   });
 
   it('rebuilds when the response keys do not match the aggregates', async () => {

@@ -1,0 +1,172 @@
+// The two index files as bytes. Each is one buffer: the head's length
+// (uint32), the head as JSON (strings and rare extras), zero padding to a
+// multiple of 8, then rows of numbers as little-endian float64s. A start reads
+// the aggregates: thousands of small JSON objects and arrays cost more to parse
+// and collect than the numbers are worth.
+import { ROW, ROW_FIELDS } from './counted-responses.js';
+import { type IndexedFile, type UsageBucket, UsageIndex, bucketKeyOf } from './usage-index.js';
+
+export const FORMAT = 'breather-usage-index';
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** Head, padding, then `floatCount` float64s that `fill` writes in place. */
+export function framedFile(head: unknown, floatCount: number, fill: (floats: Float64Array) => void): Buffer {
+  const headText = JSON.stringify(head);
+  const headBytes = Buffer.byteLength(headText);
+  const floatsAt = align8(4 + headBytes);
+  // Its own (not pooled) memory, so the float view starts 8-byte aligned.
+  const out = Buffer.from(new ArrayBuffer(floatsAt + floatCount * 8));
+  out.writeUInt32LE(headBytes, 0);
+  out.write(headText, 4, 'utf8');
+  fill(new Float64Array(out.buffer, floatsAt, floatCount));
+  return out;
+}
+
+/** The head and the numbers of a framed file; throws when it is not one. */
+export function readFramed<Head>(file: Buffer): { head: Head; floats: Float64Array } {
+  const headBytes = file.readUInt32LE(0);
+  if (4 + headBytes > file.length) throw new RangeError('truncated head');
+  const head = JSON.parse(file.toString('utf8', 4, 4 + headBytes)) as Head;
+  const floatsAt = align8(4 + headBytes);
+  const bytes = Math.max(0, file.length - floatsAt);
+  if (bytes % 8 !== 0) throw new RangeError('torn rows');
+  // Copied into a fresh (aligned) array: a read buffer may start at any byte.
+  const floats = new Float64Array(bytes / 8);
+  new Uint8Array(floats.buffer).set(file.subarray(floatsAt));
+  return { head, floats };
+}
+
+// ---------------------------------------------------------------------------
+// Aggregates (read at every start)
+
+/** Per file: id, path, dev, ino, size, mtimeMs, offset, unfinishedBytes, fingerprint (-1: none), bucket count. */
+const FILE_FIELDS = 10;
+/** Per bucket: quarterMs, model, cwd, session (string indexes), the six totals, entries, firstMs, lastMs, unpriced. */
+const BUCKET_FIELDS = 14;
+
+export interface AggregatesHead {
+  format: typeof FORMAT;
+  version: number;
+  priceTable: string;
+  generation: string;
+  roots: string[];
+  savedAt: string;
+  /** Paths, fingerprints, models, cwds and sessions, each once. */
+  strings: string[];
+  files: number;
+  buckets: number;
+  /** Files with skipped lines or limit hits, by file row: [row, skipped, limit hits]. */
+  notes: [number, IndexedFile['skipped'], IndexedFile['limitHits']][];
+}
+
+export function encodeAggregates(index: UsageIndex, meta: Omit<AggregatesHead, 'format' | 'strings' | 'files' | 'buckets' | 'notes'>): Buffer {
+  const strings: string[] = [];
+  const positions = new Map<string, number>();
+  const at = (text: string): number => {
+    let position = positions.get(text);
+    if (position === undefined) positions.set(text, (position = strings.push(text) - 1));
+    return position;
+  };
+  const files = [...index.files.values()];
+  let bucketCount = 0;
+  for (const f of files) bucketCount += f.buckets.size;
+  const notes: AggregatesHead['notes'] = [];
+  const numbers = new Float64Array(files.length * FILE_FIELDS + bucketCount * BUCKET_FIELDS);
+  let o = 0;
+  files.forEach((f, row) => {
+    if (Object.keys(f.skipped).length > 0 || f.limitHits.length > 0) notes.push([row, f.skipped, f.limitHits]);
+    numbers.set([f.id, at(f.path), f.dev, f.ino, f.size, f.mtimeMs, f.offset, f.unfinishedBytes, f.fingerprint ? at(f.fingerprint) : -1, f.buckets.size], o);
+    o += FILE_FIELDS;
+  });
+  for (const f of files) {
+    for (const b of f.buckets.values()) {
+      numbers.set([b.quarterMs, at(b.model), at(b.cwd), at(b.sessionId), b.input, b.output, b.cacheCreation, b.cacheCreation1h, b.cacheRead, b.costUSD, b.entries, b.firstMs, b.lastMs, b.unpriced ? 1 : 0], o);
+      o += BUCKET_FIELDS;
+    }
+  }
+  const head: AggregatesHead = { format: FORMAT, ...meta, strings, files: files.length, buckets: bucketCount, notes };
+  return framedFile(head, numbers.length, (floats) => floats.set(numbers));
+}
+
+/** The index the aggregates describe (no response keys); throws when the rows don't add up. */
+export function decodeAggregates(head: AggregatesHead, n: Float64Array): UsageIndex {
+  if (n.length !== head.files * FILE_FIELDS + head.buckets * BUCKET_FIELDS) throw new RangeError('rows do not match the head');
+  const strings = head.strings;
+  const text = (i: number): string => {
+    const s = strings[i];
+    if (s === undefined) throw new RangeError('no such string');
+    return s;
+  };
+  const notes = new Map(head.notes.map(([row, skipped, limitHits]) => [row, { skipped, limitHits }]));
+  const index = new UsageIndex();
+  let b = head.files * FILE_FIELDS;
+  for (let row = 0; row < head.files; row++) {
+    const o = row * FILE_FIELDS;
+    const buckets = new Map<string, UsageBucket>();
+    for (let k = 0; k < n[o + 9]!; k++, b += BUCKET_FIELDS) {
+      const quarterMs = n[b]!;
+      const model = text(n[b + 1]!);
+      const cwd = text(n[b + 2]!);
+      const sessionId = text(n[b + 3]!);
+      buckets.set(bucketKeyOf(quarterMs, model, cwd, sessionId), {
+        quarterMs, model, cwd, sessionId, input: n[b + 4]!, output: n[b + 5]!, cacheCreation: n[b + 6]!, cacheCreation1h: n[b + 7]!, cacheRead: n[b + 8]!,
+        costUSD: n[b + 9]!, entries: n[b + 10]!, firstMs: n[b + 11]!, lastMs: n[b + 12]!, unpriced: n[b + 13] === 1,
+      });
+    }
+    const note = notes.get(row);
+    index.addFile({
+      id: n[o]!, path: text(n[o + 1]!), dev: n[o + 2]!, ino: n[o + 3]!, size: n[o + 4]!, mtimeMs: n[o + 5]!, offset: n[o + 6]!, unfinishedBytes: n[o + 7]!,
+      fingerprint: n[o + 8]! < 0 ? null : text(n[o + 8]!), skipped: note?.skipped ?? {}, limitHits: note?.limitHits ?? [], buckets,
+    });
+  }
+  if (b !== n.length) throw new RangeError('bucket counts do not add up');
+  return index;
+}
+
+// ---------------------------------------------------------------------------
+// Response keys (read only when a transcript changed)
+
+/** `keys[i]` owns row i (counted-responses.ts); a row names its bucket by index into `bucketKeys`. */
+export interface ResponsesHead {
+  format: typeof FORMAT;
+  version: number;
+  generation: string;
+  bucketKeys: string[];
+  keys: string[];
+  /** Rows whose response has copies in other files: [row, file ids]. */
+  copies: [number, number[]][];
+}
+
+export function encodeResponses(index: UsageIndex, meta: Pick<ResponsesHead, 'version' | 'generation'>): Buffer {
+  const responses = index.responses;
+  const keys: string[] = [];
+  // Only the buckets still referenced, renumbered from 0.
+  const bucketKeys: string[] = [];
+  const savedId = new Map<number, number>();
+  for (const [key, row] of responses.entries()) {
+    keys.push(key);
+    const id = responses.get(row, ROW.bucketId);
+    if (!savedId.has(id)) savedId.set(id, bucketKeys.push(index.bucketKeyById(id) ?? '') - 1);
+  }
+  const head: ResponsesHead = { format: FORMAT, ...meta, bucketKeys, keys, copies: responses.savedCopies() };
+  return framedFile(head, keys.length * ROW_FIELDS, (floats) => {
+    const rows = responses.packedRows(floats);
+    for (let o = ROW.bucketId; o < rows.length; o += ROW_FIELDS) rows[o] = savedId.get(rows[o]!)!;
+  });
+}
+
+/** Loads the rows into `index`; false when they don't fit it. */
+export function decodeResponses(head: ResponsesHead, rows: Float64Array, index: UsageIndex): boolean {
+  if (rows.length !== head.keys.length * ROW_FIELDS) return false;
+  const bucketIds = head.bucketKeys.map((key) => index.bucketId(key));
+  for (let o = ROW.bucketId; o < rows.length; o += ROW_FIELDS) {
+    const id = bucketIds[rows[o]!];
+    if (id === undefined) return false;
+    rows[o] = id;
+  }
+  index.responses.load(head.keys, rows, head.copies);
+  return true;
+}
