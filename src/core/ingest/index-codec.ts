@@ -4,6 +4,7 @@
 // the aggregates: thousands of small JSON objects and arrays cost more to parse
 // and collect than the numbers are worth.
 import { ROW, ROW_FIELDS } from './counted-responses.js';
+import { StringTable } from './string-table.js';
 import { type IndexedFile, type UsageBucket, UsageIndex, bucketKeyOf } from './usage-index.js';
 
 export const FORMAT = 'breather-usage-index';
@@ -63,13 +64,8 @@ export interface AggregatesHead {
 }
 
 export function encodeAggregates(index: UsageIndex, meta: Omit<AggregatesHead, 'format' | 'strings' | 'files' | 'buckets' | 'notes'>): Buffer {
-  const strings: string[] = [];
-  const positions = new Map<string, number>();
-  const at = (text: string): number => {
-    let position = positions.get(text);
-    if (position === undefined) positions.set(text, (position = strings.push(text) - 1));
-    return position;
-  };
+  const table = new StringTable();
+  const at = (text: string): number => table.at(text);
   const files = [...index.files.values()];
   let bucketCount = 0;
   for (const f of files) bucketCount += f.buckets.size;
@@ -87,7 +83,7 @@ export function encodeAggregates(index: UsageIndex, meta: Omit<AggregatesHead, '
       o += BUCKET_FIELDS;
     }
   }
-  const head: AggregatesHead = { format: FORMAT, ...meta, strings, files: files.length, buckets: bucketCount, notes };
+  const head: AggregatesHead = { format: FORMAT, ...meta, strings: table.strings, files: files.length, buckets: bucketCount, notes };
   return framedFile(head, numbers.length, (floats) => floats.set(numbers));
 }
 

@@ -2,6 +2,7 @@
 // Float64Array (moved, not copied) and a table of strings, instead of tens of
 // thousands of small objects to serialise on one side and rebuild on the other.
 import type { FileScanResult } from './file-scan.js';
+import { StringTable } from './string-table.js';
 import type { UsageEvent } from './transcript-line-parser.js';
 
 export interface PackedEvents {
@@ -13,13 +14,9 @@ export interface PackedEvents {
 const FIELDS = 11;
 
 export function packEvents(events: readonly UsageEvent[]): PackedEvents {
-  const strings: string[] = [];
-  const at = new Map<string, number>();
-  const indexOf = (text: string): number => {
-    let i = at.get(text);
-    if (i === undefined) at.set(text, (i = strings.push(text) - 1));
-    return i;
-  };
+  const table = new StringTable();
+  const strings = table.strings;
+  const indexOf = (text: string): number => table.at(text);
   const numbers = new Float64Array(events.length * FIELDS);
   let o = 0;
   for (const e of events) {
