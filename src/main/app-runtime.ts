@@ -277,7 +277,7 @@ export async function startApp(options: StartAppOptions): Promise<void> {
     applySettings,
     discoveredRoots: () => wslRoots.map((r) => ({ path: r.path, label: `WSL ${r.distro} (${r.user})` })),
     // Claude Code runs the hook bundle as its own process: the real file beside app.asar.
-    integration: integrationPort({ stateDir, settings: () => settings.settings, hookScript: app.isPackaged ? unpackedPath(options.paths.hook) : options.paths.hook }),
+    integration: integrationPort({ stateDir, settings: () => settings.settings, hookScript: app.isPackaged ? unpackedPath(options.paths.hook) : options.paths.hook, appImage: app.isPackaged ? (process.env.APPIMAGE ?? null) : null }),
     showSettingsSection: (section) => windows.showSettingsSection(section),
   };
   registerIpc({ ipcMain: e.ipcMain, isTrusted: (event) => windows.isTrusted(event), handlers: invokeHandlers(actionDeps), onRefused: (channel) => log(`refused ${channel} from a foreign sender`) });

@@ -21,7 +21,17 @@ export interface IntegrationPortOptions {
   /** dist/cli/breather-hook.mjs as a real file (in the packaged app: the copy unpacked beside app.asar). */
   hookScript: string;
   env?: NodeJS.ProcessEnv;
+  /** Set when the app runs from an AppImage: its mount path, and so every path inside it, changes at each launch. */
+  appImage?: string | null;
 }
+
+/** A refusal whose message is already the sentence to show. */
+export class IntegrationRefused extends Error {}
+
+/** Why Claude Code's settings must not point into an AppImage, and what works instead. */
+export const APPIMAGE_REFUSAL =
+  'Claude Code cannot be connected from the AppImage: the files inside it move at every launch, so the commands would break after a restart. ' +
+  'Install the .deb package, or run `breather integrate install` from the npm package. Nothing was changed.';
 
 /** The CLI's calls, with this app's commands (the SessionStart opt-in read at each call). */
 export function integrationPort(options: IntegrationPortOptions): IntegrationPort {
@@ -29,7 +39,7 @@ export function integrationPort(options: IntegrationPortOptions): IntegrationPor
   const commands = () => breatherCommands(hookEntryPoint(options.hookScript), { sessionStart: options.settings().integration.sessionStartContext });
   return {
     status: () => integrationStatus(target, commands()),
-    install: () => installIntegration(target, commands()),
+    install: () => (options.appImage ? Promise.reject(new IntegrationRefused(APPIMAGE_REFUSAL)) : installIntegration(target, commands())),
     uninstall: () => uninstallIntegration(target),
   };
 }
@@ -100,7 +110,7 @@ export async function runIntegrationAction(port: IntegrationPort, action: 'insta
   } catch (error) {
     ok = false;
     const reason = (error as Error).message;
-    message = error instanceof SettingsFileError ? reason : `${action === 'install' ? 'Install' : 'Uninstall'} failed: ${reason}.`;
+    message = error instanceof SettingsFileError || error instanceof IntegrationRefused ? reason : `${action === 'install' ? 'Install' : 'Uninstall'} failed: ${reason}.`;
   }
   const view = await port.status().then(integrationView, () => null);
   return { ok, changed, message, view };

@@ -2,11 +2,11 @@
 // it, Install / Uninstall answered with a sentence and the state afterwards, a
 // settings.json Breather must not touch refused with its message (nothing
 // changed), the popover's nudge opening Settings at that section.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SettingsFileError } from '../../src/core/integration/claude-settings-merge.js';
-import { integrationPort } from '../../src/main/integration-actions.js';
+import { APPIMAGE_REFUSAL, integrationPort, runIntegrationAction } from '../../src/main/integration-actions.js';
 import { defaultSettings } from '../../src/shared/settings.js';
 import { makeTempDir, removeTempDirs } from '../support/temp-repo.js';
 import type { IntegrationActionResult, IntegrationView } from '../../src/shared/ipc-contract.js';
@@ -90,5 +90,20 @@ describe("the app's integration port", () => {
     expect(await port.status()).toMatchObject({ installed: 'partly', upToDate: false });
     await port.install();
     expect(await port.status()).toMatchObject({ installed: 'yes', upToDate: true });
+  });
+
+  it('from an AppImage, install refuses with a sentence and writes nothing (its paths move at every launch)', async () => {
+    const base = makeTempDir('breather-port-');
+    const port = integrationPort({
+      stateDir: join(base, 'state'),
+      settings: () => defaultSettings(),
+      hookScript: '/tmp/.mount_BreathXYZ/resources/app.asar.unpacked/dist/cli/breather-hook.mjs',
+      env: { CLAUDE_CONFIG_DIR: join(base, 'claude') },
+      appImage: '/home/me/Applications/Breather.AppImage',
+    });
+    const answer = await runIntegrationAction(port, 'install');
+    expect(answer).toMatchObject({ ok: false, changed: false, message: APPIMAGE_REFUSAL });
+    expect(existsSync(join(base, 'claude', 'settings.json'))).toBe(false);
+    expect(answer.view).toMatchObject({ installed: 'no' });
   });
 });

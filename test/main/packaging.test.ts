@@ -29,6 +29,23 @@ describe('electron-builder.yml', () => {
   it('unpacks the scan worker, the assets and node-notifier', () => {
     expect(builder.asarUnpack).toEqual(expect.arrayContaining(['dist/main/scan-worker.mjs', 'assets/**', 'node_modules/node-notifier/**']));
   });
+
+  it("unpacks the hook bundle Claude Code runs, with every package it loads at run time and theirs", () => {
+    expect(builder.asarUnpack).toContain('dist/cli/breather-hook.mjs');
+    // What the bundle leaves to run-time lookup (createRequire) must be findable from the unpacked folder.
+    const bundle = readFileSync(join(ROOT, 'dist/cli/breather-hook.mjs'), 'utf8');
+    const looked = ['write-file-atomic'].filter((name) => bundle.includes(`"${name}"`) || bundle.includes(`'${name}'`));
+    expect(looked).toEqual(['write-file-atomic']);
+    const closure = new Set<string>();
+    const visit = (name: string): void => {
+      if (closure.has(name)) return;
+      closure.add(name);
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+      for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep);
+    };
+    looked.forEach(visit);
+    for (const name of closure) expect(builder.asarUnpack).toContain(`node_modules/${name}/**`);
+  });
 });
 
 describe('the packaged layout', () => {
