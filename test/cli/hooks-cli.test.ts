@@ -10,11 +10,14 @@ import { type CheckpointWorld, cli, cliJson, makeWorld, stashEntries, worldRepo,
 import { CliProcess } from '../support/run-cli.js';
 import { HOOK_BUNDLE, runHook } from '../support/run-hook.js';
 import { HOOK_TIMEOUT_SECONDS } from '../../src/core/integration/claude-settings-merge.js';
+import { upcomingReset } from '../support/limit-reset.js';
 import { removeTempDirs, type TempRepo } from '../support/temp-repo.js';
 
 afterAll(removeTempDirs);
 
-const LIMIT_TEXT = "You've hit your session limit · resets 11pm (UTC)";
+// The reset is 30–90 min ahead at any hour the suite runs (a fixed "11pm" is past after 23:00 UTC).
+const RESET = upcomingReset();
+const LIMIT_TEXT = `You've hit your session limit · resets ${RESET.phrase}`;
 
 function hookEnv(world: CheckpointWorld): Record<string, string | undefined> {
   return { ...world.cliEnv, CLAUDE_CONFIG_DIR: world.claudeRoot };
@@ -136,7 +139,7 @@ describe('StopFailure with error "rate_limit"', () => {
     expect(mark).toMatchObject({ projectDir: repo.root, checkpointId: record.id, window: 'five_hour' });
     expect(mark.resetsAt).toBe(record.limit?.resetsAt);
     expect(Date.parse(mark.resetsAt!)).toBeGreaterThan(Date.now());
-    expect(new Date(mark.resetsAt!).getUTCHours()).toBe(23);
+    expect(mark.resetsAt).toBe(RESET.iso);
 
     // The same session and window again: no second checkpoint.
     await runHook('stop-failure', stopFailure(sessionId, transcript, repo.root), hookEnv(world));

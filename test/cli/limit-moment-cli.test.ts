@@ -10,6 +10,7 @@ import { CliProcess } from '../support/run-cli.js';
 import { type CheckpointWorld, cli, cliJson, makeWorld, worldRepo } from '../support/checkpoint-world.js';
 import { removeTempDirs, type TempRepo } from '../support/temp-repo.js';
 import { TranscriptBuilder } from '../support/transcript-builder.js';
+import { upcomingReset } from '../support/limit-reset.js';
 
 afterAll(removeTempDirs);
 
@@ -20,11 +21,6 @@ const PENDING = ['Write tests for the CSV export', 'Document the export in the R
 const CHANGED_FILE = 'src/report.ts';
 
 /** A reset time 30 to 90 minutes ahead, as Claude Code prints it ("10pm"), and the instant it means (UTC). */
-function upcomingReset(nowMs: number): { phrase: string; iso: string } {
-  const reset = new Date(Math.floor((nowMs + 90 * MINUTE) / 3_600_000) * 3_600_000);
-  const hour = reset.getUTCHours();
-  return { phrase: `${hour % 12 === 0 ? 12 : hour % 12}${hour < 12 ? 'am' : 'pm'} (UTC)`, iso: reset.toISOString() };
-}
 
 interface Scenario {
   world: CheckpointWorld;
