@@ -6,19 +6,11 @@
 // - several thresholds crossed at once (first run, a gap) fire only the highest;
 // - suppressed alerts (paused, snoozed, quiet hours) still count as fired, so
 //   they never arrive in a burst later.
-import { formatApproxDuration, formatDuration } from '../status/duration-format.js';
 import type { AlertSettings } from '../../shared/settings.js';
-import type {
-  Alert,
-  AlertAction,
-  LimitHit,
-  LimitSource,
-  Status,
-  WindowId,
-  WindowStatus,
-} from '../../shared/status.js';
+import type { Alert, LimitHit, Status, WindowId, WindowStatus } from '../../shared/status.js';
 import { WINDOW_IDS, WINDOW_OF_HIT } from '../limits/official-limits.js';
 import { machineTimeZone, minuteOfDay } from '../limits/zoned-time.js';
+import { limitReachedAlert, ms, predictiveAlert, resetAlert, thresholdAlert } from './alert-texts.js';
 
 export const ALERT_STATE_VERSION = 1;
 
@@ -80,40 +72,11 @@ const MIN_BLOCKED_MS = 5 * 60_000;
 /** A hit without a reset time still matters for this long. */
 const HIT_RELEVANCE_MS = 5 * 3_600_000;
 
-const WINDOW_LABELS: Record<WindowId, string> = {
-  five_hour: '5-hour limit',
-  seven_day: 'weekly limit',
-  seven_day_opus: 'weekly Opus limit',
-  seven_day_sonnet: 'weekly Sonnet limit',
-};
-
-const RESET_TITLES: Record<WindowId, string> = {
-  five_hour: 'Your 5-hour window has reset',
-  seven_day: 'Your weekly limit has reset',
-  seven_day_opus: 'Your weekly Opus limit has reset',
-  seven_day_sonnet: 'Your weekly Sonnet limit has reset',
-};
-
-const SOURCE_TEXT: Record<LimitSource, string> = {
-  statusline: 'official figure from Claude Code',
-  account: 'official figure from your account',
-  'limit-hit': 'Claude Code reported the limit',
-  learned: 'estimated from your past limit hits',
-  plan: 'rough estimate from your plan',
-  none: 'no cap known',
-};
-
 export function emptyAlertState(): AlertState {
   return { version: ALERT_STATE_VERSION, windows: {}, lastLimitHitAt: null, snoozes: [], mutedWindows: [] };
 }
 
 // ─── Small helpers ──────────────────────────────────────────────────────────
-
-function ms(iso: string | null | undefined): number | null {
-  if (!iso) return null;
-  const value = Date.parse(iso);
-  return Number.isFinite(value) ? value : null;
-}
 
 /** "2026-11-27T15:00Z": minute precision keeps ids short and stable. */
 export function instantKey(iso: string): string {
@@ -121,26 +84,9 @@ export function instantKey(iso: string): string {
   return value === null ? iso : new Date(value).toISOString().slice(0, 16) + 'Z';
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 // Shared with the tray and the CLI so every face rounds alike.
 export { formatDuration } from '../status/duration-format.js';
 
-function resetsInText(resetsAt: string | null, nowMs: number): string {
-  const reset = ms(resetsAt);
-  if (reset === null) return '';
-  return reset > nowMs ? ` It resets in ${formatDuration(reset - nowMs)}.` : '';
-}
-
-function basename(path: string | null): string | null {
-  if (!path) return null;
-  const parts = path.split(/[\\/]+/).filter(Boolean);
-  return parts[parts.length - 1] ?? null;
-}
-
-/** Boundaries that identify a window instance; rolling windows have none. */
 function boundariesOf(window: WindowStatus): { key: string | null; resetsAt: string | null; startsAt: string | null } {
   if (window.anchor === 'rolling') return { key: null, resetsAt: null, startsAt: null };
   const resetsAt = ms(window.resetsAt) === null ? null : window.resetsAt;
@@ -213,68 +159,6 @@ export function isWithinQuietHours(settings: AlertSettings, now: Date, fallbackZ
 
 function thresholdsFor(settings: AlertSettings, window: WindowId): number[] {
   return [...new Set(settings.thresholds[window] ?? [])].sort((a, b) => a - b);
-}
-
-// ─── Alert texts ────────────────────────────────────────────────────────────
-
-function thresholdAlert(id: WindowId, entry: WindowAlertState, window: WindowStatus, threshold: number, nowMs: number): Alert {
-  const label = WINDOW_LABELS[id];
-  const percent = Math.floor(window.usedPercent ?? threshold);
-  let body = `You've used ${percent}% of your ${label} (${SOURCE_TEXT[window.source]}).${resetsInText(window.resetsAt, nowMs)}`;
-  const runOut = ms(window.runsOutAt);
-  const reset = ms(window.resetsAt);
-  if (runOut !== null && runOut > nowMs && (reset === null || runOut < reset)) {
-    body += ` At this pace it runs out in ${formatDuration(runOut - nowMs)}.`;
-  }
-  const actions: AlertAction[] = threshold >= 90 ? ['checkpoint', 'snooze'] : ['snooze'];
-  return {
-    id: `${id}:${entry.instanceKey ?? 'rolling'}:threshold:${threshold}`,
-    kind: 'threshold',
-    window: id,
-    title: `${capitalise(label)}: ${percent}% used`,
-    body,
-    actions,
-  };
-}
-
-function predictiveAlert(id: WindowId, entry: WindowAlertState, window: WindowStatus, runOutMs: number, nowMs: number): Alert {
-  const label = WINDOW_LABELS[id];
-  const reset = ms(window.resetsAt);
-  const used = window.usedPercent === null ? '' : ` (${Math.floor(window.usedPercent)}% used, ${SOURCE_TEXT[window.source]})`;
-  const beforeReset = reset === null ? '' : `, ${formatDuration(reset - runOutMs)} before it resets`;
-  return {
-    id: `${id}:${entry.instanceKey ?? 'rolling'}:predictive`,
-    kind: 'predictive',
-    window: id,
-    title: `${capitalise(label)} runs out in ${formatApproxDuration(runOutMs - nowMs)}`,
-    body: `At the current pace you'll hit your ${label}${used} in ${formatApproxDuration(runOutMs - nowMs)}${beforeReset}. A checkpoint now saves your place.`,
-    actions: ['checkpoint', 'snooze'],
-  };
-}
-
-function limitReachedAlert(hit: LimitHit, window: WindowId | null, nowMs: number): Alert {
-  const title =
-    hit.window === 'overage' ? 'Out of extra usage' : window ? `${capitalise(WINDOW_LABELS[window])} reached` : 'Usage limit reached';
-  const project = basename(hit.cwd);
-  const where = project ? ` in ${project}` : '';
-  return {
-    id: `${window ?? hit.window}:${hit.at}:limit-reached`,
-    kind: 'limit-reached',
-    window,
-    title,
-    body: `Claude Code stopped${where}: "${hit.text}".${resetsInText(hit.resetsAt, nowMs)} Checkpoint your work to pick it up later.`,
-    actions: ['checkpoint'],
-  };
-}
-
-function resetAlert(id: WindowId, entry: WindowAlertState): Alert {
-  return {
-    id: `${id}:${entry.instanceKey ?? 'rolling'}:reset`,
-    kind: 'reset',
-    window: id,
-    title: RESET_TITLES[id],
-    body: `Your ${WINDOW_LABELS[id]} is available in full again.`,
-  };
 }
 
 // ─── Evaluation ─────────────────────────────────────────────────────────────
