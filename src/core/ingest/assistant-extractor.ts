@@ -81,18 +81,24 @@ class Scanner {
   keyStart = 0;
   keyEnd = 0;
 
+  /** Where a string starting at `start` closes, or -1 when it has an escape or a control byte (the full parser's case) or never closes. */
+  private plainStringEnd(start: number): number {
+    const line = this.line;
+    for (let i = start; i < line.length; i++) {
+      const b = line[i]!;
+      if (b === QUOTE) return i;
+      if (b === BACKSLASH || b < 0x20) return -1;
+    }
+    return -1;
+  }
+
   /** A key with no escapes, then a colon; its bytes are at [keyStart, keyEnd). */
   key(): boolean {
     const line = this.line;
     if (line[this.pos] !== QUOTE) return false;
     const start = this.pos + 1;
-    let i = start;
-    for (; i < line.length; i++) {
-      const b = line[i]!;
-      if (b === QUOTE) break;
-      if (b === BACKSLASH || b < 0x20) return false;
-    }
-    if (line[i + 1] !== COLON) return false;
+    const i = this.plainStringEnd(start);
+    if (i === -1 || line[i + 1] !== COLON) return false;
     this.keyStart = start;
     this.keyEnd = i;
     this.pos = i + 2;
@@ -119,13 +125,8 @@ class Scanner {
     const b = line[this.pos];
     if (b === QUOTE) {
       const start = this.pos + 1;
-      let i = start;
-      for (; i < line.length; i++) {
-        const c = line[i]!;
-        if (c === QUOTE) break;
-        if (c === BACKSLASH || c < 0x20) return FAIL;
-      }
-      if (i >= line.length) return FAIL;
+      const i = this.plainStringEnd(start);
+      if (i === -1) return FAIL;
       this.pos = i + 1;
       return keep ? line.toString('latin1', start, i) : '';
     }
