@@ -78,3 +78,9 @@ export function freshness(iso: string | null, nowMs: number): string {
   const seconds = Math.max(0, Math.round((nowMs - Date.parse(iso)) / 1000));
   return seconds < 60 ? `${seconds} s ago` : ago(iso, nowMs);
 }
+
+/** Dollar axis labels with the fewest decimals (0–2) that show every tick exactly: $0.25 stays $0.25, not $0.3. */
+export function dollarTicks(ticks: readonly number[]): string[] {
+  const decimals = [0, 1, 2].find((d) => ticks.every((v) => Math.abs(v * 10 ** d - Math.round(v * 10 ** d)) < 1e-6)) ?? 2;
+  return ticks.map((v) => `$${v.toFixed(decimals)}`);
+}

@@ -4,6 +4,7 @@
 // daily bars.
 import uPlot from 'uplot';
 import type { DashboardData } from '../shared/ipc-contract.js';
+import { dollarTicks } from './format.js';
 
 let windowChart: uPlot | null = null;
 let daysChart: uPlot | null = null;
@@ -65,7 +66,7 @@ export function drawCharts(data: DashboardData, width: number, panelHeight: numb
       legend: { show: false },
       cursor: { show: false },
       scales: { x: { time: true }, y: { range: [0, top] } },
-      axes: [axis(hhmm, 22), axis((_u, ticks) => ticks.map((v) => (percentUnit ? `${Math.round(v)}%` : `$${v.toFixed(v < 10 ? 1 : 0)}`)), 38)],
+      axes: [axis(hhmm, 22), axis((_u, ticks) => (percentUnit ? ticks.map((v) => `${Math.round(v)}%`) : dollarTicks(ticks)), 38)],
       series: [
         {},
         { label: percentUnit ? 'Used (%)' : 'Used (USD)', stroke: accent, width: 2, fill: `${accent}33`, spanGaps: true, points: { show: false } },
@@ -86,7 +87,7 @@ export function drawCharts(data: DashboardData, width: number, panelHeight: numb
       scales: { x: { time: false, range: [-0.6, days.length - 0.4] }, y: { range: [0, Math.max(1, ...days.map((d) => d.costUSD)) * 1.15] } },
       axes: [
         axis((_u, ticks) => ticks.map((i) => (Number.isInteger(i) && days[i] ? new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }).format(new Date(`${days[i]!.day}T12:00:00Z`)) : '')), 20),
-        axis((_u, ticks) => ticks.map((v) => (Math.max(...ticks) < 5 ? `$${v.toFixed(1)}` : `$${Math.round(v)}`)), 38),
+        axis((_u, ticks) => dollarTicks(ticks), 38),
       ],
       series: [{}, { label: 'USD', fill: accent, stroke: accent, paths: uPlot.paths.bars!({ size: [0.6, 40] }), points: { show: false } }],
     },
