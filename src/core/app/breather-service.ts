@@ -22,7 +22,6 @@ import { type CurrentLimit, currentLimit, windowToPause } from './current-limit.
 import { type LimitCheckpointRequest, RequestInbox } from '../integration/hook-requests.js';
 import { limitCheckpointPlan } from '../integration/limit-checkpoint.js';
 import { readStatuslineSnapshot } from '../limits/statusline-snapshot.js';
-import { resolveHitResets } from '../limits/reset-resolution.js';
 
 export interface BreatherServiceOptions {
   stateDir: string;
@@ -213,8 +212,7 @@ export class BreatherService {
     // The limit record was just written: read it before deciding which limit stopped the session.
     if (request.transcriptPath) await this.engine.refreshPaths([request.transcriptPath]).catch(() => undefined);
     const status = await this.monitor.snapshot();
-    // Hits with their resets resolved as the status resolves them (this run's zone), so the keys match.
-    const plan = limitCheckpointPlan(request.sessionId, status, resolveHitResets(this.engine.limitHits()), await readStatuslineSnapshot(this.options.stateDir, new Date(this.clock.now())));
+    const plan = limitCheckpointPlan(request.sessionId, status, this.engine.limitHits(), await readStatuslineSnapshot(this.options.stateDir, new Date(this.clock.now())));
     await this.checkpoint('hook', { projectDir: request.projectDir, pause: true, autoKey: plan.autoKey, limit: plan.limit }).catch((error: Error) =>
       this.options.onError?.(new Error(`checkpoint on limit failed: ${error.message}`)),
     );

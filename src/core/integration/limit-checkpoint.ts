@@ -5,7 +5,9 @@
 // hook or the limit-reached alert gets there first.
 import type { LimitHit, Status } from '../../shared/status.js';
 import { type CurrentLimit, currentLimit } from '../app/current-limit.js';
+import { isHitBlocking } from '../limits/limit-state.js';
 import type { OfficialLimits } from '../limits/official-limits.js';
+import { resolveHitResets } from '../limits/reset-resolution.js';
 
 export interface LimitCheckpointPlan {
   autoKey: string;
@@ -22,7 +24,7 @@ const RECENT_HIT_MS = 15 * 60_000;
  */
 function hitOf(sessionId: string | null, hits: readonly LimitHit[], status: Status): LimitHit | null {
   const nowMs = Date.parse(status.now);
-  const blocking = (hit: LimitHit) => currentLimit({ ...status, lastLimitHit: hit }) !== null;
+  const blocking = (hit: LimitHit) => isHitBlocking(hit, nowMs);
   for (let i = hits.length - 1; i >= 0; i--) {
     const hit = hits[i]!;
     if (sessionId !== null && hit.sessionId === sessionId) return blocking(hit) ? hit : null;
@@ -31,9 +33,10 @@ function hitOf(sessionId: string | null, hits: readonly LimitHit[], status: Stat
   return last && nowMs - Date.parse(last.at) < RECENT_HIT_MS && blocking(last) ? last : null;
 }
 
+/** `hits` as the engine holds them: their resets are resolved here as the status resolves them (this run's zone), so the keys match. */
 export function limitCheckpointPlan(sessionId: string | null, status: Status, hits: readonly LimitHit[], statusline: OfficialLimits | null): LimitCheckpointPlan {
   const nowMs = Date.parse(status.now);
-  const hit = hitOf(sessionId, hits, status);
+  const hit = hitOf(sessionId, resolveHitResets(hits), status);
   if (hit) {
     const fromTranscript = currentLimit({ ...status, lastLimitHit: hit });
     // Same key as the limit-reached alert's automatic checkpoint (autoCheckpointFor).

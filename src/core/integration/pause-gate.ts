@@ -4,10 +4,10 @@
 import { join } from 'node:path';
 import type { PauseMark } from '../checkpoint/checkpoint-store.js';
 import type { StatuslineRateLimits } from '../limits/statusline-snapshot.js';
+import { WINDOW_LENGTH_MS } from '../limits/official-limits.js';
 import { statuslineSnapshotPath, sanitizeRateLimits } from '../limits/statusline-snapshot.js';
 import { isRecord, logHookProblem, projectOfCwd, readJsonFileSync } from './hook-runtime.js';
 
-const FIVE_HOURS_MS = 5 * 3_600_000;
 export const PAUSES_FILE = 'paused.json';
 
 /** The window a pause mark names (a limit-hit kind), as the statusline calls it, with its label. */
@@ -21,7 +21,7 @@ const WINDOW_OF_MARK: Record<string, { id: 'five_hour' | 'seven_day'; label: str
 export function pauseEndsAtMs(mark: PauseMark, mode: 'reset' | 'manual'): number | null {
   if (mode === 'manual') return null;
   const reset = mark.resetsAt ? Date.parse(mark.resetsAt) : Number.NaN;
-  return Number.isFinite(reset) ? reset : Date.parse(mark.since) + FIVE_HOURS_MS;
+  return Number.isFinite(reset) ? reset : Date.parse(mark.since) + WINDOW_LENGTH_MS.five_hour;
 }
 
 /** The mark that closes the gate for this project now, if any. */

@@ -32,10 +32,6 @@ export interface StatusInput {
 
 const DEFAULT_ACTIVE_WITHIN_MS = 30 * 60 * 1000;
 
-export function activeSessionsOf(buckets: readonly UsageBucket[], nowMs: number, withinMs: number): ActiveSession[] {
-  return activeSessionsFrom(bucketActivity(buckets), [], nowMs, withinMs);
-}
-
 /** Each session's last usage-bearing reply, as activity (when no transcript tails were read). */
 function bucketActivity(buckets: readonly UsageBucket[]): SessionActivity[] {
   const latest = new Map<string, SessionActivity>();
@@ -73,12 +69,12 @@ export function activeSessionsFrom(activity: readonly SessionActivity[], hits: r
     if (limitResetsAt !== undefined) session.limitResetsAt = limitResetsAt;
     sessions.set(sessionId, session);
   };
-  const cwdOf = new Map(activity.map((a) => [a.sessionId, a.cwd]));
+  const byId = new Map(activity.map((a) => [a.sessionId, a]));
   for (const a of activity) if (nowMs - a.lastMs <= withinMs && a.lastMs <= nowMs + 60_000) add(a.sessionId, a.cwd, a.lastMs);
   for (const hit of hits) {
     if (!hit.sessionId || !isHitBlocking(hit, nowMs)) continue;
-    const known = activity.find((a) => a.sessionId === hit.sessionId);
-    add(hit.sessionId, cwdOf.get(hit.sessionId) ?? hit.cwd, Math.max(known?.lastMs ?? 0, Date.parse(hit.at)), hit.resetsAt);
+    const known = byId.get(hit.sessionId);
+    add(hit.sessionId, known?.cwd ?? hit.cwd, Math.max(known?.lastMs ?? 0, Date.parse(hit.at)), hit.resetsAt);
   }
   return [...sessions.values()]
     .filter((s) => s.cwd !== '')
