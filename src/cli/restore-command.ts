@@ -2,17 +2,13 @@
 // or runs them with --apply. The id may be `latest`, a unique prefix or the
 // short tail shown in lists; an empty or ambiguous id lists the candidates and
 // restores nothing. --project may name another clone of the same repository.
-import { existsSync } from 'node:fs';
-import { projectDirFor } from '../core/checkpoint/checkpoint-service.js';
-import { partsNeedingFetch, prepareRestore, runRestore, type RepoRestore, restoreCommands, RestoreRefused, restorePlan } from '../core/checkpoint/checkpoint-restore.js';
+import { gitTopLevel, projectDirFor } from '../core/checkpoint/checkpoint-service.js';
+import { hasCommit, partsNeedingFetch, prepareRestore, runRestore, type RepoRestore, restoreCommands, RestoreRefused, restorePlan } from '../core/checkpoint/checkpoint-restore.js';
 import { CheckpointStore, type CheckpointProjectRecord, type CheckpointRecord } from '../core/checkpoint/checkpoint-store.js';
 import { createExecGitRunner } from '../core/checkpoint/exec-git-runner.js';
-import { gitLine } from '../core/checkpoint/git-paths.js';
 import type { GitRunner } from '../core/ports.js';
 import { resolveStateDir } from '../core/state-dir.js';
 import { UsageError } from './cli-error.js';
-
-export { restoreSteps } from '../core/checkpoint/checkpoint-restore.js';
 
 export interface RestoreOptions {
   apply?: boolean;
@@ -38,16 +34,6 @@ async function findRecord(id: string): Promise<CheckpointRecord> {
   throw new UsageError(`${what}; nothing was restored. Name one (or \`latest\`):\n${candidateList(match.candidates)}`);
 }
 
-async function topLevel(git: GitRunner, dir: string): Promise<string | null> {
-  if (!existsSync(dir)) return null;
-  const result = await git.run(['rev-parse', '--show-toplevel'], { cwd: dir });
-  return result.code === 0 ? gitLine(result.stdout) : null;
-}
-
-async function hasCommit(git: GitRunner, dir: string, sha: string): Promise<boolean> {
-  return (await git.run(['cat-file', '-e', `${sha}^{commit}`], { cwd: dir })).code === 0;
-}
-
 /**
  * Which projects to restore, and where. --project names one of the
  * checkpoint's projects (or a folder inside one), or another clone: then the
@@ -63,7 +49,7 @@ async function targetsFor(git: GitRunner, record: CheckpointRecord, project: str
     if (!match) throw new UsageError(`Checkpoint ${record.id} has no stash to restore for ${project}.`);
     return [{ project: match, root: match.projectDir }];
   }
-  const clone = await topLevel(git, project);
+  const clone = await gitTopLevel(git, project);
   if (!clone) throw new UsageError(`${project} is not inside a git working tree, and checkpoint ${record.id} was not taken there.`);
   const present: CheckpointProjectRecord[] = [];
   for (const p of stashed) if (await hasCommit(git, clone, p.stashSha!)) present.push(p);
@@ -81,14 +67,16 @@ export async function restoreCommand(id: string, options: RestoreOptions): Promi
   const record = await findRecord(id);
   const git = createExecGitRunner();
   const targets = await targetsFor(git, record, options.project);
-  const plans = targets.map((t) => ({ projectDir: t.root, plan: restorePlan(t.project, t.root) }));
-  const commandsOf = async (plan: RepoRestore[]) => restoreCommands(plan, await partsNeedingFetch(git, plan));
-  const report: { projectDir: string; commands: string[]; applied: boolean }[] = [];
-  for (const { projectDir, plan } of plans) report.push({ projectDir, commands: await commandsOf(plan), applied: false });
+  const plans: { projectDir: string; plan: RepoRestore[]; fetches: Set<RepoRestore> }[] = [];
+  for (const t of targets) {
+    const plan = restorePlan(t.project, t.root);
+    plans.push({ projectDir: t.root, plan, fetches: await partsNeedingFetch(git, plan) });
+  }
+  const report = plans.map(({ projectDir, plan, fetches }) => ({ projectDir, commands: restoreCommands(plan, fetches), applied: false }));
   if (options.apply) {
     try {
       // Every repository is checked before any is touched: a refusal never leaves a partial restore.
-      for (const [i, { plan }] of plans.entries()) await prepareRestore(git, plan, report[i]!.commands.join('\n'));
+      for (const [i, { plan, fetches }] of plans.entries()) await prepareRestore(git, plan, report[i]!.commands.join('\n'), fetches);
       for (const [i, { plan }] of plans.entries()) {
         await runRestore(git, plan);
         report[i]!.applied = true;

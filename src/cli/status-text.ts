@@ -44,8 +44,7 @@ function windowParts(w: WindowStatus, ctx: TimeContext): string[] {
   if (w.limitReached) parts.push(`${label}: limit reached`);
   else if (!w.resetsAt && w.anchor !== 'rolling') return [`${label}: no activity in the current window`];
   else if (w.usedPercent !== null) parts.push(`${label}: ${Math.round(w.usedPercent)}% (${sourceNote(w, ctx)})`);
-  else if (w.resetsAt || w.anchor === 'rolling') parts.push(`${label}: ${usd(w.costUSD)} used, no cap known`);
-  else return [`${label}: no activity in the current window`];
+  else parts.push(`${label}: ${usd(w.costUSD)} used, no cap known`);
   const reset = resetPart(w, ctx);
   if (reset) parts.push(reset);
   else if (w.anchor === 'rolling') parts.push('rolling 7 days');

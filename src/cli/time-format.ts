@@ -1,7 +1,7 @@
 // Times as a person reads them in a terminal: "today 16:04", "Tue 09:00",
 // "Nov 12 09:00", in the user's zone (--timezone, else TZ, else the machine's).
 // --json keeps ISO UTC; only human output goes through here.
-import { addDays, isValidTimeZone, machineTimeZone, wallTimeAt } from '../core/limits/zoned-time.js';
+import { isValidTimeZone, machineTimeZone, wallTimeAt } from '../core/limits/zoned-time.js';
 import { UsageError } from './cli-error.js';
 
 export interface TimeContext {
@@ -58,9 +58,3 @@ export function formatSoon(iso: string | null, ctx: TimeContext): string {
   return Number.isFinite(ms) && dayDistance(ms, ctx) === 0 ? clockAt(ms, ctx.zone) : formatWhen(iso, ctx);
 }
 
-/** "2026-11-29" in the zone. */
-export function formatDay(ms: number, zone: string): string {
-  const w = wallTimeAt(ms, zone);
-  const d = addDays(w.year, w.month, w.day, 0);
-  return `${d.year}-${pad(d.month)}-${pad(d.day)}`;
-}

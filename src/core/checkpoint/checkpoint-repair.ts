@@ -11,6 +11,7 @@ import type { CheckpointProjectRecord, CheckpointRecord } from './checkpoint-rec
 import { CheckpointStore, checkpointsDir, projectSlug } from './checkpoint-store.js';
 import { gitLine, splitNul } from './git-paths.js';
 import { DEFAULT_PRIVATE_REF_PREFIX } from './git-stash-format.js';
+import { gitTopLevel } from './checkpoint-service.js';
 
 export interface RepairReport {
   /** Repositories looked in. */
@@ -107,10 +108,10 @@ export async function repairCheckpointIndex(stateDir: string, git: GitRunner): P
   const rebuilt: string[] = [];
   const repositories = new Set<string>();
   const { records, notices } = await store.replaceAll(async (current) => {
-    for (const dir of [...(await projectsNamedByPrompts(stateDir)), ...current.flatMap((r) => r.projects.map((p) => p.repoRoot ?? p.projectDir))]) {
-      if (!existsSync(dir)) continue;
-      const top = await git.run(['rev-parse', '--show-toplevel'], { cwd: dir });
-      if (top.code === 0) repositories.add(gitLine(top.stdout));
+    // One git call per folder, however many checkpoints name it (the index lock is held meanwhile).
+    for (const dir of new Set([...(await projectsNamedByPrompts(stateDir)), ...current.flatMap((r) => r.projects.map((p) => p.repoRoot ?? p.projectDir))])) {
+      const top = await gitTopLevel(git, dir);
+      if (top) repositories.add(top);
     }
     const known = new Set(current.flatMap((r) => r.projects.map((p) => p.stashSha)));
     const added = new Map<string, CheckpointRecord>();

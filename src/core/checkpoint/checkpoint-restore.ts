@@ -26,7 +26,7 @@ export interface RepoRestore {
 }
 
 /** The top-level commands that bring a project's stash back (argv with `git`). */
-export function restoreSteps(project: CheckpointProjectRecord): string[][] {
+function restoreSteps(project: CheckpointProjectRecord): string[][] {
   if (!project.stashSha) return [];
   const steps: string[][] = [];
   if (project.branch) steps.push(['git', 'switch', project.branch]);
@@ -91,7 +91,8 @@ function fetchArgs(part: RepoRestore): string[] {
 
 export class RestoreRefused extends Error {}
 
-async function hasCommit(git: GitRunner, dir: string, sha: string): Promise<boolean> {
+/** Whether `sha` is a commit present in the repository at `dir`. */
+export async function hasCommit(git: GitRunner, dir: string, sha: string): Promise<boolean> {
   const result = await git.run(['cat-file', '-e', `${sha}^{commit}`], { cwd: dir });
   return result.code === 0;
 }
@@ -107,10 +108,11 @@ export async function partsNeedingFetch(git: GitRunner, plan: readonly RepoResto
 
 /**
  * Makes sure every repository is ready (clean tree, submodule HEADs, stash
- * present, fetched from the original if need be) and changes no file.
+ * present, fetched from the original if need be: `needingFetch` is
+ * partsNeedingFetch's answer) and changes no file.
  * Throws RestoreRefused with a sentence for people.
  */
-export async function prepareRestore(git: GitRunner, plan: readonly RepoRestore[], commandsForPeople: string): Promise<void> {
+export async function prepareRestore(git: GitRunner, plan: readonly RepoRestore[], commandsForPeople: string, needingFetch: ReadonlySet<RepoRestore>): Promise<void> {
   for (const part of plan) {
     if (!existsSync(part.dir)) throw new RestoreRefused(`Cannot restore: ${part.dir} does not exist.`);
     if (part.kind === 'project') {
@@ -130,7 +132,7 @@ export async function prepareRestore(git: GitRunner, plan: readonly RepoRestore[
       }
     }
   }
-  for (const part of await partsNeedingFetch(git, plan)) {
+  for (const part of needingFetch) {
     const fetched = part.privateRef ? await git.run(fetchArgs(part), { cwd: part.dir }) : null;
     if (!(await hasCommit(git, part.dir, part.stashSha))) {
       const why = fetched ? fetched.stderr.trim() || `git fetch exited ${fetched.code}` : 'the checkpoint names no ref to fetch';

@@ -194,10 +194,12 @@ export async function createCheckpoint(request: CheckpointRequest, deps: Checkpo
         })
       : null;
     const bare = !snapshot && (await isBareRepository(deps.git, group.projectDir));
+    // The record before the prompt exists: the prompt shows its "not captured" notes; its path is filled in below.
+    const project = projectRecordFrom(group, snapshot, '', bare);
     const markdown = buildResumePrompt({
       projectDir: group.projectDir,
       repo: snapshot
-        ? { ...snapshot, isGitRepo: true, refusal: snapshot.refusal ?? null, stashSha: snapshot.stashSha ?? null, privateRef: snapshot.privateRef ?? null, notCaptured: projectRecordFrom(group, snapshot, '').notCaptured, submoduleStashes: submoduleStashesOf(snapshot) }
+        ? { ...snapshot, isGitRepo: true, refusal: snapshot.refusal ?? null, stashSha: snapshot.stashSha ?? null, privateRef: snapshot.privateRef ?? null, notCaptured: project.notCaptured, submoduleStashes: submoduleStashesOf(snapshot) }
         : bare
           ? { isGitRepo: true, branch: null, head: null, status: 'bare-repo', refusal: BARE_REFUSAL, notCaptured: [], skippedFiles: [], diffStat: '' }
           : { isGitRepo: false, branch: null, head: null, status: 'not-a-repo', notCaptured: [], skippedFiles: [], diffStat: '' },
@@ -218,7 +220,7 @@ export async function createCheckpoint(request: CheckpointRequest, deps: Checkpo
       await mkdir(join(group.repoRoot, '.breather'), { recursive: true });
       await writeFileAtomic(join(group.repoRoot, '.breather', 'RESUME.md'), markdown, { mode: 0o600 });
     }
-    projects.push(projectRecordFrom(group, snapshot, promptPath, bare));
+    projects.push({ ...project, promptPath });
     prompts.push({ projectDir: group.projectDir, path: promptPath, markdown });
   }
 

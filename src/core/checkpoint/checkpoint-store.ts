@@ -195,20 +195,10 @@ export class CheckpointStore {
     return resolveCheckpointId(await this.list(), id);
   }
 
-  /** The record an id names unambiguously (see resolveCheckpointId), or null. */
-  async find(id: string): Promise<CheckpointRecord | null> {
-    const match = await this.resolve(id);
-    return match.kind === 'found' ? match.record : null;
-  }
-
   async pauses(): Promise<PauseMark[]> {
     const found = arrayIn(await readRaw(this.pausesPath).catch(() => ({ kind: 'missing' }) as const), 'paused');
     if ('why' in found) return [];
     return found.entries.filter(isPauseMark);
-  }
-
-  async setPauses(paused: PauseMark[]): Promise<void> {
-    await this.withLock(() => writeJson(this.pausesPath, { version: 1, paused }));
   }
 
   /** Read-modify-write of the pause marks under the lock; returns the new marks. */
