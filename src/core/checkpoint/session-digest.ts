@@ -6,6 +6,7 @@
 // single records (session-records); this file accumulates them.
 
 import path from 'node:path';
+import { DEFAULT_MAX_LINE_BYTES } from '../ingest/line-reader.js';
 import type { LineCounts, PendingTask, ReadSessionDigestOptions, SessionDigest, TimedText, UserPrompt, FilesChanged } from './session-digest-types.js';
 import { isSubagentTranscriptPath, readCompleteLines } from './session-transcript-files.js';
 import { EDIT_TOOLS, type JsonObject, type Scope, asString, contentParts, createdTaskId, editedPath, isInterruptText, isObject, isUnfinishedStatus, limitHitText, realPromptText, todoItems, toolResultText } from './session-records.js';
@@ -15,7 +16,6 @@ export { findSessionTranscriptPaths, isSubagentTranscriptPath } from './session-
 export { createdTaskId, isInterruptText, isUnfinishedStatus, limitHitText, realPromptText, todoItems } from './session-records.js';
 
 const DEFAULT_RECENT_PROMPTS = 5;
-const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------
 // Accumulation

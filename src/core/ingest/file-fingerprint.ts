@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 
-export const FINGERPRINT_BYTES = 4096;
+const FINGERPRINT_BYTES = 4096;
 
 function readRange(fd: number, buffer: Buffer, from: number, to: number): Buffer {
   const length = to - from;

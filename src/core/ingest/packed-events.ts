@@ -13,7 +13,7 @@ export interface PackedEvents {
 
 const FIELDS = 11;
 
-export function packEvents(events: readonly UsageEvent[]): PackedEvents {
+function packEvents(events: readonly UsageEvent[]): PackedEvents {
   const table = new StringTable();
   const strings = table.strings;
   const indexOf = (text: string): number => table.at(text);

@@ -69,7 +69,7 @@ export function checkTimestamp(value: unknown, latestMs: number): TimestampCheck
 }
 
 /** An absent field is 0; anything but a plausible non-negative integer is -1 (implausible). */
-export function tokenField(value: unknown): number {
+function tokenField(value: unknown): number {
   if (value === undefined) return 0;
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_TOKENS_PER_FIELD ? value + 0 : -1;
 }

@@ -112,7 +112,7 @@ function hasControlBytes(line: Buffer): boolean {
 }
 
 /** Why a line that is not a JSON object was skipped, as precisely as its bytes tell. */
-export function classifyBadLine(line: Buffer): SkipReason {
+function classifyBadLine(line: Buffer): SkipReason {
   const utf8 = isUtf8(line);
   if (utf8 && line.length <= 1_000_000) {
     try {

@@ -188,10 +188,9 @@ export class UsageEngine {
   private async apply(current: readonly TranscriptFileStat[], gone: readonly string[]): Promise<RefreshResult> {
     const classifyStarted = performance.now();
     const work: { stat: TranscriptFileStat; change: FileChange }[] = [];
-    const needsWork = () => gone.length > 0 || current.some((s) => classifyFileChange(this.index.files.get(s.path), s) !== 'unchanged');
-    if (!needsWork()) return { changedFiles: 0, bytesRead: 0 };
-    // Read the fingerprints before the response keys are loaded: classifying once keeps both passes in step.
+    // Read the fingerprints (of grown files only) before the response keys are loaded: classifying once keeps both passes in step.
     const changeOf = new Map(current.map((stat) => [stat.path, classifyWithContent(this.index.files.get(stat.path), stat)]));
+    if (gone.length === 0 && [...changeOf.values()].every((change) => change === 'unchanged')) return { changedFiles: 0, bytesRead: 0 };
     this.timings.classify += performance.now() - classifyStarted;
     const hadIndex = this.index.files.size > 0;
     if (!(await this.ensureResponses())) {

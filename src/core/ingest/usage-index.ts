@@ -5,6 +5,7 @@ import type { LimitHit } from '../../shared/status.js';
 import { CountedResponses, ROW } from './counted-responses.js';
 import { costOfEvent } from './file-scan.js';
 import type { SkipReason, UsageEvent } from './transcript-line-parser.js';
+import { StringTable } from './string-table.js';
 
 export const QUARTER_MS = 15 * 60 * 1000;
 
@@ -68,8 +69,7 @@ export class UsageIndex {
   readonly responses = new CountedResponses();
   private readonly filesById = new Map<number, IndexedFile>();
   /** Bucket keys by id: a counted response names its bucket by id. */
-  private readonly bucketKeyList: string[] = [];
-  private readonly bucketIdOf = new Map<string, number>();
+  private readonly bucketKeys = new StringTable();
   private nextFileId = 1;
   // The bucket of the last event: consecutive responses of a file mostly share
   // one, and comparing four values is cheaper than building and hashing its key.
@@ -80,17 +80,12 @@ export class UsageIndex {
   }
 
   bucketKeyById(id: number): string | undefined {
-    return this.bucketKeyList[id];
+    return this.bucketKeys.strings[id];
   }
 
   /** The id of a bucket key, registered on first use. */
   bucketId(key: string): number {
-    let id = this.bucketIdOf.get(key);
-    if (id === undefined) {
-      id = this.bucketKeyList.push(key) - 1;
-      this.bucketIdOf.set(key, id);
-    }
-    return id;
+    return this.bucketKeys.at(key);
   }
 
   addFile(init: Omit<IndexedFile, 'id' | 'buckets' | 'skipped' | 'limitHits'> & Partial<Pick<IndexedFile, 'id' | 'buckets' | 'skipped' | 'limitHits'>>): IndexedFile {
@@ -171,7 +166,7 @@ export class UsageIndex {
     contribution: UsageTotals,
     unpriced: boolean,
   ): void {
-    const bucketKey = this.bucketKeyList[bucketId]!;
+    const bucketKey = this.bucketKeys.strings[bucketId]!;
     let bucket = file.buckets.get(bucketKey);
     if (!bucket) {
       bucket = {
@@ -197,7 +192,7 @@ export class UsageIndex {
   private removeContribution(row: number): void {
     const responses = this.responses;
     const owner = this.filesById.get(responses.get(row, ROW.fileId));
-    const bucketKey = this.bucketKeyList[responses.get(row, ROW.bucketId)];
+    const bucketKey = this.bucketKeys.strings[responses.get(row, ROW.bucketId)];
     const bucket = bucketKey === undefined ? undefined : owner?.buckets.get(bucketKey);
     if (!owner || !bucket || bucketKey === undefined) return;
     addTotals(bucket, responses.totals(row), -1);

@@ -47,7 +47,11 @@ export function bucketsUpTo(buckets: readonly UsageBucket[], nowMs: number): rea
 
 /** Buckets must be sorted by time (UsageEngine.buckets() does). */
 export function buildBlocks(allBuckets: readonly UsageBucket[], nowMs: number): UsageBlock[] {
-  const buckets = bucketsUpTo(allBuckets, nowMs);
+  return blocksOf(bucketsUpTo(allBuckets, nowMs), nowMs);
+}
+
+/** buildBlocks over buckets already cut to `nowMs` (none from the future). */
+function blocksOf(buckets: readonly UsageBucket[], nowMs: number): UsageBlock[] {
   const blocks: UsageBlock[] = [];
   let current: UsageBucket[] = [];
   let startMs = 0;
@@ -118,7 +122,7 @@ export function currentActiveBlock(allBuckets: readonly UsageBucket[], nowMs: nu
     earliestFirst = Math.min(earliestFirst, previous.firstMs);
     start -= 1;
   }
-  return activeBlock(buildBlocks(buckets.slice(start), nowMs));
+  return activeBlock(blocksOf(buckets.slice(start), nowMs));
 }
 
 export function activeBlock(blocks: readonly UsageBlock[]): UsageBlock | null {
