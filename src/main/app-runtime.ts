@@ -121,7 +121,10 @@ export async function startApp(options: StartAppOptions): Promise<void> {
   });
   const notify = (request: Parameters<typeof notifier.notify>[0]) => void notifier.notify(request).catch((error: Error) => log(`notification failed: ${error.message}`));
 
+  // The details (chart, breakdown, checkpoints) cost a pass over the buckets and two file reads:
+  // built only while the popover is shown (it asks for them itself when it opens).
   const pushDashboard = async () => {
+    if (!windows.isVisible('popover')) return;
     const data = await dashboard().catch(() => null);
     if (data) windows.broadcast('dashboard:changed', data);
   };
@@ -145,8 +148,7 @@ export async function startApp(options: StartAppOptions): Promise<void> {
       tray.update(status);
       ticker.set({ titleCountdown: platform === 'darwin' && tray.model.titleHasCountdown });
       windows.broadcast('status:changed', status);
-      // The details (chart, breakdown) cost a pass over the buckets: only while someone looks.
-      if (windows.isVisible('popover')) void pushDashboard();
+      void pushDashboard();
     },
     // Every checkpoint, from any trigger, ends in a notification.
     onCheckpoint: (outcome, trigger) => {

@@ -1,20 +1,11 @@
 // Display formatting for the pages (pure; no DOM).
-import type { LimitSource, WindowId } from '../shared/ipc-contract.js';
+import type { WindowId } from '../shared/ipc-contract.js';
 
 export const WINDOW_NAMES: Record<WindowId, string> = {
   five_hour: '5-hour window',
   seven_day: 'Weekly',
   seven_day_opus: 'Weekly Opus',
   seven_day_sonnet: 'Weekly Sonnet',
-};
-
-export const SOURCE_NAMES: Record<LimitSource, string> = {
-  statusline: 'official (statusline)',
-  account: 'official (account)',
-  'limit-hit': 'limit reached (Claude Code said so)',
-  learned: 'estimate (learned from limit hits)',
-  plan: 'rough (plan default)',
-  none: 'no cap known',
 };
 
 export function percent(value: number | null): string {
@@ -38,12 +29,6 @@ export function ago(iso: string, nowMs: number): string {
   return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} d ago`;
 }
 
-export function tokens(value: number): string {
-  if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(1)}M`;
-  if (value >= 1_000) return `${(value / 1_000).toFixed(1)}k`;
-  return String(Math.round(value));
-}
-
 export function usd(value: number): string {
   return `$${value.toFixed(2)}`;
 }
@@ -56,11 +41,6 @@ export function bytes(value: number): string {
 }
 
 /** The last path segment, for a compact project name. */
-export function baseName(path: string): string {
-  const parts = path.split(/[\\/]/).filter(Boolean);
-  return parts[parts.length - 1] ?? path;
-}
-
 /** "15:40", 24-hour, in this machine's zone. */
 export function clock(iso: string): string {
   return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
