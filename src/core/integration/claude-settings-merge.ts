@@ -5,6 +5,7 @@
 // user's and keeps its bytes.
 import { isDeepStrictEqual } from 'node:util';
 import { type JsonTextStyle, appendElement, detectJsonStyle, nodeAt, objectTree, removeElement, removeProperty, replaceAt, setProperty } from './json-text-edits.js';
+import { isRecord } from '../json-object.js';
 
 /** The hook events Breather registers, with the per-entry timeout (seconds) Claude Code enforces. */
 export const HOOK_EVENTS = ['PreToolUse', 'StopFailure', 'SessionStart'] as const;
@@ -44,9 +45,6 @@ export interface ParsedClaudeSettings {
   style: JsonTextStyle;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Strict JSON only: Claude Code reads settings.json with JSON.parse, so comments are an error there too. */
 export function parseClaudeSettings(raw: string, path: string): ParsedClaudeSettings {

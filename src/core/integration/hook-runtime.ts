@@ -4,6 +4,9 @@
 // message and tool call, where Node's start-up is most of the cost.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { isRecord } from '../json-object.js';
+
+export { isRecord, parseJsonObject } from '../json-object.js';
 
 export const HOOK_LOG_FILE = 'hooks.log';
 /** A broken state file logs on every tool call: past this the log moves to hooks.log.1 and starts again. */
@@ -17,19 +20,6 @@ export function readStdinText(): Promise<string> {
     process.stdin.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
     process.stdin.on('error', () => done(Buffer.concat(chunks).toString('utf8')));
   });
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function parseJsonObject(text: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isRecord(value) ? value : null;
-  } catch {
-    return null;
-  }
 }
 
 export type JsonFileRead = { state: 'missing' } | { state: 'corrupt'; error: string } | { state: 'ok'; value: Record<string, unknown> };

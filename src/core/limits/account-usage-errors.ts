@@ -1,5 +1,6 @@
 // The account usage endpoint's constants and errors, shared by its request,
 // parsing and polling parts (see account-usage.ts).
+export { isRecord } from '../json-object.js';
 
 export const DEFAULT_ACCOUNT_BASE_URL = 'https://api.anthropic.com';
 export const ACCOUNT_USAGE_PATH = '/api/oauth/usage';
@@ -46,6 +47,3 @@ export function redactToken(text: string, token: string): string {
   return token.length > 0 ? text.split(token).join('[redacted]') : text;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -23,6 +23,7 @@ import {
   epochMsFromUnix,
   withoutElapsedWindows,
 } from './official-limits.js';
+import { isRecord, parseJsonObject } from '../json-object.js';
 
 export const STATUSLINE_SNAPSHOT_FILE = 'statusline.json';
 export const STATUSLINE_SNAPSHOT_VERSION = 1;
@@ -78,9 +79,6 @@ export function statuslineSnapshotPath(stateDir: string): string {
   return join(stateDir, STATUSLINE_SNAPSHOT_FILE);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The usable windows of a `rate_limits` object: a window needs a numeric
@@ -140,13 +138,7 @@ export function statuslineSnapshotFromStdin(stdinJson: unknown, now: Date): Stat
 }
 
 function parsedObject(value: unknown): Record<string, unknown> | null {
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return null;
-    }
-  }
+  if (typeof value === 'string') return parseJsonObject(value);
   return isRecord(value) ? value : null;
 }
 
