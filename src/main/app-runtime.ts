@@ -4,14 +4,14 @@
 // power events and the login item. Electron comes in as one object, so this
 // is the only place besides main.ts that knows the real API.
 import { existsSync, mkdirSync, watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type * as Electron from 'electron';
 import { APP_ID } from '../core/alerts/desktop-notifier.js';
 import { BreatherService } from '../core/app/breather-service.js';
 import { dashboardData } from '../core/app/tray-dashboard.js';
 import { checkpointNotice } from '../core/app/tray-feedback.js';
 import { type TrayIconSpec, iconSizes, iconStyle, renderTrayIcon } from '../core/app/tray-icon.js';
-import { PAUSES_FILE, readPauses, resumeEverything } from '../core/app/tray-pause.js';
+import { resumeEverything } from '../core/app/tray-pause.js';
 import { encodePng } from '../core/app/tray-png.js';
 import type { CheckpointOutcome, CheckpointTrigger } from '../core/checkpoint/checkpoint-service.js';
 import { CheckpointStore, checkpointsDir } from '../core/checkpoint/checkpoint-store.js';
@@ -129,7 +129,7 @@ export async function startApp(options: StartAppOptions): Promise<void> {
     if (data) windows.broadcast('dashboard:changed', data);
   };
   const syncPauses = async () => {
-    const paused = (await readPauses(stateDir)).length > 0;
+    const paused = (await store.pauses()).length > 0;
     tray.setPaused(paused);
     ticker.set({ titleCountdown: platform === 'darwin' && tray.model.titleHasCountdown });
   };
@@ -173,7 +173,7 @@ export async function startApp(options: StartAppOptions): Promise<void> {
   async function dashboard(): Promise<DashboardData | null> {
     const status = service.status;
     if (!status) return null;
-    return dashboardData({ status, buckets: service.engine.buckets(), checkpoints: await store.list(), pauses: await readPauses(stateDir), timeZone });
+    return dashboardData({ status, buckets: service.engine.buckets(), checkpoints: await store.list(), pauses: await store.pauses(), timeZone });
   }
 
   const resume = async () => {
@@ -301,8 +301,8 @@ export async function startApp(options: StartAppOptions): Promise<void> {
       log(`cannot watch ${dir}: ${(error as Error).message}`);
     }
   };
-  follow(stateDir, [PAUSES_FILE], () => void syncPauses().then(pushDashboard));
-  follow(checkpointsDir(stateDir), ['index.json'], () => void pushDashboard());
+  follow(stateDir, [basename(store.pausesPath)], () => void syncPauses().then(pushDashboard));
+  follow(checkpointsDir(stateDir), [basename(store.indexPath)], () => void pushDashboard());
 
   // After sleep or a locked screen, countdowns and windows may have moved on.
   const reevaluate = () => void service.refresh().then(syncPauses).catch((error: Error) => log(error.message));

@@ -1,15 +1,8 @@
 // Pause and Resume from the tray, on the same pause marks (<state>/paused.json)
 // as `breather pause` and `breather resume`, so both faces agree live.
 import { clearPauses } from '../checkpoint/checkpoint-service.js';
-import { CheckpointStore, type PauseMark } from '../checkpoint/checkpoint-store.js';
 import { WINDOW_IDS } from '../limits/official-limits.js';
 import type { WindowId } from '../../shared/status.js';
-
-export const PAUSES_FILE = 'paused.json';
-
-export function readPauses(stateDir: string): Promise<PauseMark[]> {
-  return new CheckpointStore(stateDir).pauses();
-}
 
 export interface PauseMuting {
   setPaused(window: WindowId, paused: boolean): Promise<void>;
