@@ -239,9 +239,14 @@ function mayRelayUsage(line: Buffer): boolean {
   return window.indexOf(AGENT_PROGRESS_NEEDLE) !== -1 && line.indexOf(USAGE_NEEDLE) !== -1;
 }
 
-export function parseTranscriptLine(buffer: Buffer, start: number, end: number, context: FileContext, sink: LineSink): void {
-  // Trim trailing CR / whitespace (files edited on Windows).
+/** Where [start, end) of `buffer` ends without its trailing CR, spaces and tabs (files edited on Windows). */
+function trimmedEnd(buffer: Buffer, start: number, end: number): number {
   while (end > start && (buffer[end - 1] === 0x0d || buffer[end - 1] === 0x20 || buffer[end - 1] === 0x09)) end--;
+  return end;
+}
+
+export function parseTranscriptLine(buffer: Buffer, start: number, end: number, context: FileContext, sink: LineSink): void {
+  end = trimmedEnd(buffer, start, end);
   while (start < end && (buffer[start] === 0x20 || buffer[start] === 0x09)) start++;
   if (end === start) return;
   const line = buffer.subarray(start, end);
@@ -264,7 +269,7 @@ export function parseTranscriptLine(buffer: Buffer, start: number, end: number, 
     // Fast path: the counted fields straight from the bytes; anything unusual takes the full parse below.
     const extracted = extractAssistantRecord(line) as Record<string, unknown> | null;
     if (extracted?.type === 'assistant') {
-      countResponse(extracted, extracted, line, context, sink);
+      countAssistantRecord(extracted, line, context, sink);
       return;
     }
   }
@@ -282,7 +287,7 @@ export function parseTranscriptLine(buffer: Buffer, start: number, end: number, 
     }
   }
   if (record.type === 'assistant') {
-    countResponse(record, record, line, context, sink);
+    countAssistantRecord(record, line, context, sink);
   } else if (record.type === 'progress') {
     const relayed = relayedResponse(record);
     if (relayed) countResponse(relayed, record, line, context, sink);
@@ -297,10 +302,8 @@ export function parseTranscriptLine(buffer: Buffer, start: number, end: number, 
  * out as usual (content in the middle) still counts; anything else is skipped.
  */
 export function parseOversizedLine(head: Buffer, tail: Buffer, context: FileContext, sink: LineSink): void {
-  let end = tail.length;
-  while (end > 0 && (tail[end - 1] === 0x0d || tail[end - 1] === 0x20 || tail[end - 1] === 0x09)) end--;
-  tail = tail.subarray(0, end);
+  tail = tail.subarray(0, trimmedEnd(tail, 0, tail.length));
   const record = head[0] === OPEN_BRACE && tail[tail.length - 1] === CLOSE_BRACE ? parseWithoutContent(head, tail) : null;
-  if (record?.type === 'assistant') countResponse(record, record, head, context, sink);
+  if (record?.type === 'assistant') countAssistantRecord(record, head, context, sink);
   else sink.skipped('oversized-line');
 }
