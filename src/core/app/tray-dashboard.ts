@@ -10,6 +10,7 @@ import { shellQuote } from '../checkpoint/resume-prompt.js';
 import type { UsageBucket } from '../ingest/usage-index.js';
 import { DayKeyer } from '../usage/calendar.js';
 import { stoppingLimit, trayModel } from './tray-model.js';
+import { projectName } from './tray-feedback.js';
 
 export interface DashboardInput {
   status: Status;
@@ -28,10 +29,6 @@ function percentPerUsd(w: WindowStatus | undefined): number | null {
   return w.usedPercent / w.costUSD;
 }
 
-function baseName(path: string): string {
-  const parts = path.split(/[\\/]/).filter(Boolean);
-  return parts[parts.length - 1] ?? path;
-}
 
 function shares(buckets: readonly UsageBucket[], keyOf: (b: UsageBucket) => string): UsageShare[] {
   const totals = new Map<string, number>();
@@ -46,7 +43,7 @@ function shares(buckets: readonly UsageBucket[], keyOf: (b: UsageBucket) => stri
 
 function breakdown(buckets: readonly UsageBucket[], fromMs: number | null) {
   const inside = fromMs === null ? [] : buckets.filter((b) => b.lastMs >= fromMs);
-  return { byProject: shares(inside, (b) => baseName(b.cwd)), byModel: shares(inside, (b) => b.model.replace(/^claude-/, '')) };
+  return { byProject: shares(inside, (b) => projectName(b.cwd)), byModel: shares(inside, (b) => b.model.replace(/^claude-/, '')) };
 }
 
 /** The CLI twin that restores one project of a checkpoint (it refuses a dirty tree). */
@@ -61,7 +58,7 @@ function checkpointView(record: CheckpointRecord): DashboardCheckpoint {
     trigger: record.trigger,
     paused: record.paused,
     projects: record.projects.map((p) => ({
-      name: baseName(p.projectDir),
+      name: projectName(p.projectDir),
       projectDir: p.projectDir,
       status: p.status,
       hasPrompt: p.promptPath !== '',
@@ -132,6 +129,6 @@ export function dashboardData(input: DashboardInput): DashboardData {
       week: breakdown(buckets, week?.startsAt ? Date.parse(week.startsAt) : weekStart),
     },
     checkpoints: input.checkpoints.slice(-3).reverse().map(checkpointView),
-    paused: input.pauses.map((p) => ({ projectDir: p.projectDir, name: baseName(p.projectDir), since: p.since, resetsAt: p.resetsAt })),
+    paused: input.pauses.map((p) => ({ projectDir: p.projectDir, name: projectName(p.projectDir), since: p.since, resetsAt: p.resetsAt })),
   };
 }

@@ -12,10 +12,11 @@ const TRIGGER_WORDS: Partial<Record<CheckpointTrigger, string>> = {
   threshold: 'automatically at the threshold',
 };
 
-const projectName = (dir: string): string => dir.split(/[\\/]/).filter(Boolean).pop() ?? dir;
+/** A project's folder name, as the tray shows it. */
+export const projectName = (dir: string): string => dir.split(/[\\/]/).filter(Boolean).pop() ?? dir;
 
 /** First 7 hex digits, as git shows a commit. */
-export const shortSha = (sha: string): string => sha.slice(0, 7);
+const shortSha = (sha: string): string => sha.slice(0, 7);
 
 /**
  * The stash was made but the state folder refused the record or the prompt:
