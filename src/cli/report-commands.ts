@@ -80,6 +80,6 @@ export async function blocksCommand(options: ReportOptions & { active?: boolean 
     if (blocks.length > 0) return blocksTable(blocks, table);
     if (!options.active) return 'No usage found.';
     const last = all.filter((b) => !b.isGap).at(-1);
-    return `No active block: no usage in the last 5 hours${last ? ` (the last block started ${formatWhen(new Date(last.startMs).toISOString(), table)})` : ''}.`;
+    return `No active block: nothing in the last 5 hours${last ? ` (last block: ${formatWhen(new Date(last.startMs).toISOString(), table)})` : ''}.`;
   });
 }

@@ -15,7 +15,9 @@ describe('terminal faces', () => {
     writeTranscript(root, '-work-a/s1.jsonl', [usageLine({ at: new Date(at).toISOString() })]);
     const result = await runCli(['blocks', '--active', '--timezone', 'UTC', '--data-dir', root], { BREATHER_HOME: home });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^No active block: no usage in the last 5 hours \(the last block started (yesterday|\w{3}) \d{2}:00\)\.\n$/);
+    expect(result.stdout).toMatch(/^No active block: nothing in the last 5 hours \(last block: (yesterday|\w{3}) \d{2}:00\)\.\n$/);
+    // One line at 80 columns, whatever the day label.
+    expect(result.stdout.trimEnd().length).toBeLessThanOrEqual(80);
     const json = await runCli(['blocks', '--active', '--json', '--data-dir', root], { BREATHER_HOME: home });
     expect(JSON.parse(json.stdout).blocks).toEqual([]);
   });
