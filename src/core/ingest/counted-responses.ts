@@ -2,6 +2,7 @@
 // response back or replace it with a fuller copy. Held as rows of one growing
 // Float64Array, not as an object per response: at 50,000+ responses the small
 // objects cost more in garbage collection and peak memory than the numbers.
+import { PACKED } from './packed-events.js';
 import type { UsageTotals } from './usage-index.js';
 
 /** Columns of a row. */
@@ -29,8 +30,11 @@ export class CountedResponses {
     return this.rows[row * ROW_FIELDS + column]!;
   }
 
-  /** Adds a row (or, with `row` ≥ 0, overwrites that key's row) and returns it. */
-  set(key: string, row: number, fileId: number, bucketId: number, ms: number, totals: UsageTotals): number {
+  /**
+   * Adds a row (or, with `row` ≥ 0, overwrites that key's row) from the packed
+   * event at `at` in `events` (packed-events.ts) and returns it.
+   */
+  setPacked(key: string, row: number, fileId: number, bucketId: number, events: Float64Array, at: number): number {
     if (row < 0) {
       if ((this.used + 1) * ROW_FIELDS > this.rows.length) {
         const grown = new Float64Array(this.rows.length * 2);
@@ -44,21 +48,27 @@ export class CountedResponses {
     const o = row * ROW_FIELDS;
     rows[o] = fileId;
     rows[o + 1] = bucketId;
-    rows[o + 2] = ms;
-    rows[o + 3] = totals.input;
-    rows[o + 4] = totals.output;
-    rows[o + 5] = totals.cacheCreation;
-    rows[o + 6] = totals.cacheCreation1h;
-    rows[o + 7] = totals.cacheRead;
-    rows[o + 8] = totals.costUSD;
+    rows[o + 2] = events[at + PACKED.ms]!;
+    rows[o + 3] = events[at + PACKED.input]!;
+    rows[o + 4] = events[at + PACKED.output]!;
+    rows[o + 5] = events[at + PACKED.cacheCreation]!;
+    rows[o + 6] = events[at + PACKED.cacheCreation1h]!;
+    rows[o + 7] = events[at + PACKED.cacheRead]!;
+    const cost = events[at + PACKED.cost]!;
+    rows[o + 8] = cost === cost ? cost : 0; // unpriced (NaN) adds nothing to a bucket's cost
     return row;
   }
 
-  /** A row's numbers as totals (for taking its contribution back). */
-  totals(row: number): UsageTotals {
+  /** Takes a row's numbers back out of the totals they were added to. */
+  subtractFrom(totals: UsageTotals, row: number): void {
     const rows = this.rows;
     const o = row * ROW_FIELDS;
-    return { input: rows[o + 3]!, output: rows[o + 4]!, cacheCreation: rows[o + 5]!, cacheCreation1h: rows[o + 6]!, cacheRead: rows[o + 7]!, costUSD: rows[o + 8]! };
+    totals.input -= rows[o + 3]!;
+    totals.output -= rows[o + 4]!;
+    totals.cacheCreation -= rows[o + 5]!;
+    totals.cacheCreation1h -= rows[o + 6]!;
+    totals.cacheRead -= rows[o + 7]!;
+    totals.costUSD -= rows[o + 8]!;
   }
 
   copiesOf(row: number): readonly number[] {

@@ -1,7 +1,7 @@
 // Usage events as they cross from a scan worker to the main thread: one
 // Float64Array (moved, not copied) and a table of strings, instead of tens of
 // thousands of small objects to serialise on one side and rebuild on the other.
-import type { FileScanResult } from './file-scan.js';
+import { type FileScanResult, costOfEvent } from './file-scan.js';
 import { StringTable } from './string-table.js';
 import type { UsageEvent } from './transcript-line-parser.js';
 
@@ -11,9 +11,11 @@ export interface PackedEvents {
   numbers: Float64Array;
 }
 
-const FIELDS = 11;
+/** Numbers per event, and where each sits in an event's run. */
+export const FIELDS = 11;
+export const PACKED = { key: 0, ms: 1, model: 2, session: 3, cwd: 4, input: 5, output: 6, cacheCreation: 7, cacheCreation1h: 8, cacheRead: 9, cost: 10 } as const;
 
-function packEvents(events: readonly UsageEvent[]): PackedEvents {
+export function packEvents(events: readonly UsageEvent[]): PackedEvents {
   const table = new StringTable();
   const strings = table.strings;
   const indexOf = (text: string): number => table.at(text);
@@ -30,15 +32,22 @@ function packEvents(events: readonly UsageEvent[]): PackedEvents {
     numbers[o++] = e.cacheCreation;
     numbers[o++] = e.cacheCreation1h;
     numbers[o++] = e.cacheRead;
-    numbers[o++] = e.costUSD ?? Number.NaN;
+    const cost = e.costUSD === undefined ? costOfEvent(e) : e.costUSD;
+    numbers[o++] = cost ?? Number.NaN;
   }
   return { strings, numbers };
 }
 
-/** A result whose events travel packed (what a worker posts); the buffer to transfer. */
+/** A result's events packed: as scanned when they already are, else packed now. */
+export function packedOf(result: FileScanResult): PackedEvents {
+  return result.packed ?? packEvents(result.events);
+}
+
+/** A result whose events travel packed (what a worker posts); the buffer to transfer. An already packed result passes as it is. */
 export function packResult(result: FileScanResult): { result: FileScanResult; transfer: ArrayBuffer[] } {
-  const packed = packEvents(result.events);
-  return { result: { ...result, events: [], packed }, transfer: [packed.numbers.buffer as ArrayBuffer] };
+  const packed = packedOf(result);
+  const transfer = [packed.numbers.buffer as ArrayBuffer];
+  return { result: result.packed === packed ? result : { ...result, events: [], packed }, transfer };
 }
 
 /**

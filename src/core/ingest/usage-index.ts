@@ -3,8 +3,8 @@
 // One API response counts once across all files, keeping its largest output.
 import type { LimitHit } from '../../shared/status.js';
 import { CountedResponses, ROW } from './counted-responses.js';
-import { costOfEvent } from './file-scan.js';
-import type { SkipReason, UsageEvent } from './transcript-line-parser.js';
+import { FIELDS, PACKED, type PackedEvents } from './packed-events.js';
+import type { SkipReason } from './transcript-line-parser.js';
 import { StringTable } from './string-table.js';
 
 export const QUARTER_MS = 15 * 60 * 1000;
@@ -64,6 +64,12 @@ export function addTotals(target: UsageTotals, source: UsageTotals, sign: 1 | -1
   target.costUSD += sign * source.costUSD;
 }
 
+interface BucketSlot {
+  quarterMs: number;
+  id: number;
+  bucket: UsageBucket | undefined;
+}
+
 export class UsageIndex {
   readonly files = new Map<string, IndexedFile>();
   readonly responses = new CountedResponses();
@@ -71,9 +77,6 @@ export class UsageIndex {
   /** Bucket keys by id: a counted response names its bucket by id. */
   private readonly bucketKeys = new StringTable();
   private nextFileId = 1;
-  // The bucket of the last event: consecutive responses of a file mostly share
-  // one, and comparing four values is cheaper than building and hashing its key.
-  private last: { file: IndexedFile; quarterMs: number; model: string; cwd: string; sessionId: string; bucketId: number } | null = null;
 
   fileById(id: number): IndexedFile | undefined {
     return this.filesById.get(id);
@@ -115,78 +118,86 @@ export class UsageIndex {
     for (const [reason, count] of Object.entries(counts) as [SkipReason, number][]) file.skipped[reason] = (file.skipped[reason] ?? 0) + count;
   }
 
-  private bucketIdFor(file: IndexedFile, quarterMs: number, event: UsageEvent): number {
-    const last = this.last;
-    if (last && last.file === file && last.quarterMs === quarterMs && last.model === event.model && last.cwd === event.cwd && last.sessionId === event.sessionId) {
-      return last.bucketId;
-    }
-    const bucketId = this.bucketId(bucketKeyOf(quarterMs, event.model, event.cwd, event.sessionId));
-    this.last = { file, quarterMs, model: event.model, cwd: event.cwd, sessionId: event.sessionId, bucketId };
-    return bucketId;
-  }
-
-  addUsage(file: IndexedFile, event: UsageEvent): void {
-    const cost = event.costUSD !== undefined ? event.costUSD : costOfEvent(event);
-    const quarterMs = Math.floor(event.ms / QUARTER_MS) * QUARTER_MS;
-    const bucketId = this.bucketIdFor(file, quarterMs, event);
-    const contribution: UsageTotals = {
-      input: event.input,
-      output: event.output,
-      cacheCreation: event.cacheCreation,
-      cacheCreation1h: event.cacheCreation1h,
-      cacheRead: event.cacheRead,
-      costUSD: cost ?? 0,
-    };
-    if (event.key !== null) {
-      const responses = this.responses;
-      const row = responses.find(event.key);
-      if (row >= 0) {
-        const countedIn = responses.get(row, ROW.fileId);
-        // Streamed responses repeat on several lines; earlier ones carry a partial output count.
-        if (event.output <= responses.get(row, ROW.output)) {
-          if (countedIn !== file.id) responses.addCopy(row, file.id);
-          return;
-        }
-        this.removeContribution(row);
-        const holders = new Set(responses.copiesOf(row));
-        if (countedIn !== file.id) holders.add(countedIn);
-        holders.delete(file.id);
-        responses.setCopies(row, [...holders]);
+  /**
+   * Folds one scan's events (packed, in file order) into `file`: one pass over
+   * the numbers, no object per event. A keyed response counts once across all
+   * files, keeping its largest output; other files holding it are remembered
+   * as copies, so retracting the counted one can re-read them.
+   */
+  addPacked(file: IndexedFile, packed: PackedEvents): void {
+    const { strings, numbers: n } = packed;
+    const responses = this.responses;
+    // Per model × folder × session (by the file's string indexes), the bucket of
+    // its latest quarter: responses come in time order, mostly a few sessions and
+    // models interleaved, so a bucket's key is built and hashed about once per bucket.
+    const size = strings.length;
+    const slots = new Map<number, BucketSlot>();
+    let slot: BucketSlot = { quarterMs: Number.NaN, id: -1, bucket: undefined };
+    let lastCombo = -1;
+    for (let o = 0; o < n.length; o += FIELDS) {
+      const ms = n[o + PACKED.ms]!;
+      const quarterMs = Math.floor(ms / QUARTER_MS) * QUARTER_MS;
+      const model = n[o + PACKED.model]!;
+      const cwd = n[o + PACKED.cwd]!;
+      const session = n[o + PACKED.session]!;
+      const combo = (model * size + cwd) * size + session;
+      if (combo !== lastCombo) {
+        lastCombo = combo;
+        let found = slots.get(combo);
+        if (found === undefined) slots.set(combo, (found = { quarterMs: Number.NaN, id: -1, bucket: undefined }));
+        slot = found;
       }
-      responses.set(event.key, row, file.id, bucketId, event.ms, contribution);
+      if (slot.quarterMs !== quarterMs) {
+        slot.quarterMs = quarterMs;
+        slot.id = this.bucketKeys.at(bucketKeyOf(quarterMs, strings[model]!, strings[cwd]!, strings[session]!));
+        // Made on first use: a response already counted with a larger output adds nothing.
+        slot.bucket = undefined;
+      }
+      const bucketId = slot.id;
+      const keyIndex = n[o + PACKED.key]!;
+      if (keyIndex >= 0) {
+        const key = strings[keyIndex]!;
+        const row = responses.find(key);
+        if (row >= 0) {
+          const countedIn = responses.get(row, ROW.fileId);
+          // Streamed responses repeat on several lines; earlier ones carry a partial output count.
+          if (n[o + PACKED.output]! <= responses.get(row, ROW.output)) {
+            if (countedIn !== file.id) responses.addCopy(row, file.id);
+            continue;
+          }
+          this.removeContribution(row);
+          for (const other of slots.values()) other.bucket = undefined; // the emptied bucket was dropped: it may be one of these
+          const holders = new Set(responses.copiesOf(row));
+          if (countedIn !== file.id) holders.add(countedIn);
+          holders.delete(file.id);
+          responses.setCopies(row, [...holders]);
+        }
+        responses.setPacked(key, row, file.id, bucketId, n, o);
+      }
+      const bucket = (slot.bucket ??= this.bucketIn(file, bucketId, quarterMs, strings[model]!, strings[cwd]!, strings[session]!, ms));
+      const cost = n[o + PACKED.cost]!;
+      bucket.input += n[o + PACKED.input]!;
+      bucket.output += n[o + PACKED.output]!;
+      bucket.cacheCreation += n[o + PACKED.cacheCreation]!;
+      bucket.cacheCreation1h += n[o + PACKED.cacheCreation1h]!;
+      bucket.cacheRead += n[o + PACKED.cacheRead]!;
+      if (cost === cost) bucket.costUSD += cost;
+      else bucket.unpriced = true; // NaN: no price known
+      bucket.entries += 1;
+      if (ms < bucket.firstMs) bucket.firstMs = ms;
+      if (ms > bucket.lastMs) bucket.lastMs = ms;
     }
-    this.addContribution(file, bucketId, quarterMs, event, contribution, cost === null);
   }
 
-  private addContribution(
-    file: IndexedFile,
-    bucketId: number,
-    quarterMs: number,
-    event: UsageEvent,
-    contribution: UsageTotals,
-    unpriced: boolean,
-  ): void {
-    const bucketKey = this.bucketKeys.strings[bucketId]!;
-    let bucket = file.buckets.get(bucketKey);
+  /** The file's bucket `bucketId`, created empty on first use. */
+  private bucketIn(file: IndexedFile, bucketId: number, quarterMs: number, model: string, cwd: string, sessionId: string, ms: number): UsageBucket {
+    const key = this.bucketKeys.strings[bucketId]!;
+    let bucket = file.buckets.get(key);
     if (!bucket) {
-      bucket = {
-        ...emptyTotals(),
-        quarterMs,
-        model: event.model,
-        cwd: event.cwd,
-        sessionId: event.sessionId,
-        entries: 0,
-        firstMs: event.ms,
-        lastMs: event.ms,
-        unpriced,
-      };
-      file.buckets.set(bucketKey, bucket);
+      bucket = { ...emptyTotals(), quarterMs, model, cwd, sessionId, entries: 0, firstMs: ms, lastMs: ms, unpriced: false };
+      file.buckets.set(key, bucket);
     }
-    addTotals(bucket, contribution);
-    bucket.entries += 1;
-    if (event.ms < bucket.firstMs) bucket.firstMs = event.ms;
-    if (event.ms > bucket.lastMs) bucket.lastMs = event.ms;
-    if (unpriced) bucket.unpriced = true;
+    return bucket;
   }
 
   private removeContribution(row: number): void {
@@ -195,7 +206,7 @@ export class UsageIndex {
     const bucketKey = this.bucketKeys.strings[responses.get(row, ROW.bucketId)];
     const bucket = bucketKey === undefined ? undefined : owner?.buckets.get(bucketKey);
     if (!owner || !bucket || bucketKey === undefined) return;
-    addTotals(bucket, responses.totals(row), -1);
+    responses.subtractFrom(bucket, row);
     bucket.entries -= 1;
     if (bucket.entries <= 0) owner.buckets.delete(bucketKey);
   }
@@ -208,7 +219,6 @@ export class UsageIndex {
   retractFile(path: string): string[] {
     const file = this.files.get(path);
     if (!file) return [];
-    this.last = null;
     const affected = this.responses.dropFile(file.id);
     this.files.delete(path);
     this.filesById.delete(file.id);

@@ -17,8 +17,14 @@ export interface WallTime {
 const DAY_MS = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+// Asking Intl costs about 50 µs a call (a new formatter), paid per limit message
+// while reading: remembered per TZ value, the one way a process changes its zone.
+let machineZone: { tz: string | undefined; zone: string } | null = null;
+
 export function machineTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const tz = process.env.TZ;
+  if (machineZone === null || machineZone.tz !== tz) machineZone = { tz, zone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' };
+  return machineZone.zone;
 }
 
 export function isValidTimeZone(zone: string): boolean {
