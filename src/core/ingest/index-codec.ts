@@ -101,13 +101,13 @@ export function decodeAggregates(head: AggregatesHead, n: Float64Array): UsageIn
   let b = head.files * FILE_FIELDS;
   for (let row = 0; row < head.files; row++) {
     const o = row * FILE_FIELDS;
-    const buckets = new Map<string, UsageBucket>();
+    const buckets = new Map<number, UsageBucket>();
     for (let k = 0; k < n[o + 9]!; k++, b += BUCKET_FIELDS) {
       const quarterMs = n[b]!;
       const model = text(n[b + 1]!);
       const cwd = text(n[b + 2]!);
       const sessionId = text(n[b + 3]!);
-      buckets.set(bucketKeyOf(quarterMs, model, cwd, sessionId), {
+      buckets.set(index.bucketId(bucketKeyOf(quarterMs, model, cwd, sessionId)), {
         quarterMs, model, cwd, sessionId, input: n[b + 4]!, output: n[b + 5]!, cacheCreation: n[b + 6]!, cacheCreation1h: n[b + 7]!, cacheRead: n[b + 8]!,
         costUSD: n[b + 9]!, entries: n[b + 10]!, firstMs: n[b + 11]!, lastMs: n[b + 12]!, unpriced: n[b + 13] === 1,
       });

@@ -282,7 +282,7 @@ export class UsageEngine {
 
   /** All buckets, merged across files (a session's subagent files share its buckets). */
   buckets(): UsageBucket[] {
-    const merged = new Map<string, UsageBucket>();
+    const merged = new Map<number, UsageBucket>();
     for (const file of this.index.files.values()) {
       for (const [key, b] of file.buckets) {
         const m = merged.get(key);

@@ -42,7 +42,8 @@ export interface IndexedFile {
   unfinishedBytes: number;
   /** Of the bytes read so far (file-fingerprint.ts); null or absent: not known, trust the size. */
   fingerprint?: string | null;
-  buckets: Map<string, UsageBucket>;
+  /** By bucket id (UsageIndex.bucketId): one id names the same quarter × model × folder × session in every file. */
+  buckets: Map<number, UsageBucket>;
   skipped: Partial<Record<SkipReason, number>>;
   limitHits: LimitHit[];
 }
@@ -191,11 +192,11 @@ export class UsageIndex {
 
   /** The file's bucket `bucketId`, created empty on first use. */
   private bucketIn(file: IndexedFile, bucketId: number, quarterMs: number, model: string, cwd: string, sessionId: string, ms: number): UsageBucket {
-    const key = this.bucketKeys.strings[bucketId]!;
-    let bucket = file.buckets.get(key);
+    let bucket = file.buckets.get(bucketId);
     if (!bucket) {
-      bucket = { ...emptyTotals(), quarterMs, model, cwd, sessionId, entries: 0, firstMs: ms, lastMs: ms, unpriced: false };
-      file.buckets.set(key, bucket);
+      // Every field in one literal, in the order decodeAggregates writes them: one object shape for all buckets.
+      bucket = { quarterMs, model, cwd, sessionId, input: 0, output: 0, cacheCreation: 0, cacheCreation1h: 0, cacheRead: 0, costUSD: 0, entries: 0, firstMs: ms, lastMs: ms, unpriced: false };
+      file.buckets.set(bucketId, bucket);
     }
     return bucket;
   }
@@ -203,12 +204,12 @@ export class UsageIndex {
   private removeContribution(row: number): void {
     const responses = this.responses;
     const owner = this.filesById.get(responses.get(row, ROW.fileId));
-    const bucketKey = this.bucketKeys.strings[responses.get(row, ROW.bucketId)];
-    const bucket = bucketKey === undefined ? undefined : owner?.buckets.get(bucketKey);
-    if (!owner || !bucket || bucketKey === undefined) return;
+    const bucketId = responses.get(row, ROW.bucketId);
+    const bucket = owner?.buckets.get(bucketId);
+    if (!owner || !bucket) return;
     responses.subtractFrom(bucket, row);
     bucket.entries -= 1;
-    if (bucket.entries <= 0) owner.buckets.delete(bucketKey);
+    if (bucket.entries <= 0) owner.buckets.delete(bucketId);
   }
 
   /**
