@@ -14,6 +14,9 @@ export class CountedResponses {
   private readonly rowOf = new Map<string, number>();
   private rows = new Float64Array(ROW_FIELDS * 4096);
   private used = 0;
+  /** The key of each row (undefined: retracted), so saving walks rows in order instead of the map. */
+  private keyOf: (string | undefined)[] = [];
+  private holes = 0;
   /** Other files that hold a copy of a row's response (resumed sessions, a second root); few rows have any. */
   private readonly copies = new Map<number, number[]>();
 
@@ -43,6 +46,7 @@ export class CountedResponses {
       }
       row = this.used++;
       this.rowOf.set(key, row);
+      this.keyOf.push(key);
     }
     const rows = this.rows;
     const o = row * ROW_FIELDS;
@@ -96,6 +100,8 @@ export class CountedResponses {
       if (this.rows[row * ROW_FIELDS] === fileId) {
         for (const id of this.copiesOf(row)) affected.add(id);
         this.rowOf.delete(key);
+        this.keyOf[row] = undefined;
+        this.holes++;
         this.copies.delete(row);
         this.rows[row * ROW_FIELDS] = 0;
       } else {
@@ -106,42 +112,39 @@ export class CountedResponses {
     return affected;
   }
 
-  /** Every live row in insertion order, with its key. */
-  *entries(): Generator<[string, number]> {
-    yield* this.rowOf;
-  }
-
-  /** The live rows packed end to end (what the index file stores), in `entries()` order; into `out` when given. */
-  packedRows(out: Float64Array = new Float64Array(this.rowOf.size * ROW_FIELDS)): Float64Array {
-    let o = 0;
-    for (const row of this.rowOf.values()) {
-      out.set(this.rows.subarray(row * ROW_FIELDS, (row + 1) * ROW_FIELDS), o);
-      o += ROW_FIELDS;
+  /**
+   * What the index file stores: the live keys, their rows packed end to end
+   * (`keys[i]` owns row i) and the rows with copies elsewhere, by that position.
+   * Without retracted rows (any first scan) the rows are one view, not a copy.
+   */
+  saved(): { keys: string[]; rows: Float64Array; copies: [number, number[]][] } {
+    if (this.holes === 0) {
+      return { keys: this.keyOf as string[], rows: this.rows.subarray(0, this.used * ROW_FIELDS), copies: [...this.copies].sort((a, b) => a[0] - b[0]) };
     }
-    return out;
+    const keys: string[] = [];
+    const rows = new Float64Array(this.rowOf.size * ROW_FIELDS);
+    const copies: [number, number[]][] = [];
+    for (let row = 0; row < this.used; row++) {
+      const key = this.keyOf[row];
+      if (key === undefined) continue;
+      const list = this.copies.get(row);
+      if (list && list.length > 0) copies.push([keys.length, list]);
+      rows.set(this.rows.subarray(row * ROW_FIELDS, (row + 1) * ROW_FIELDS), keys.length * ROW_FIELDS);
+      keys.push(key);
+    }
+    return { keys, rows, copies };
   }
 
-  /** Loads rows saved by packedRows(): `keys[i]` owns row i. */
+  /** Loads what saved() returned: `keys[i]` owns row i. */
   load(keys: readonly string[], packed: Float64Array, copies: readonly [number, number[]][]): void {
     this.rowOf.clear();
     this.copies.clear();
     this.rows = new Float64Array(Math.max(ROW_FIELDS * 4096, packed.length + ROW_FIELDS * 1024));
     this.rows.set(packed);
     this.used = keys.length;
+    this.keyOf = keys.slice();
+    this.holes = 0;
     keys.forEach((key, row) => this.rowOf.set(key, row));
     for (const [row, ids] of copies) this.setCopies(row, ids);
-  }
-
-  /** Rows with copies elsewhere, by position in `entries()` order (for saving). */
-  savedCopies(): [number, number[]][] {
-    if (this.copies.size === 0) return [];
-    const out: [number, number[]][] = [];
-    let position = 0;
-    for (const row of this.rowOf.values()) {
-      const list = this.copies.get(row);
-      if (list && list.length > 0) out.push([position, list]);
-      position++;
-    }
-    return out;
   }
 }

@@ -72,14 +72,37 @@ export function encodeAggregates(index: UsageIndex, meta: Omit<AggregatesHead, '
   const notes: AggregatesHead['notes'] = [];
   const numbers = new Float64Array(files.length * FILE_FIELDS + bucketCount * BUCKET_FIELDS);
   let o = 0;
+  // Written field by field: an array literal per row is garbage.
   files.forEach((f, row) => {
     if (Object.keys(f.skipped).length > 0 || f.limitHits.length > 0) notes.push([row, f.skipped, f.limitHits]);
-    numbers.set([f.id, at(f.path), f.dev, f.ino, f.size, f.mtimeMs, f.offset, f.unfinishedBytes, f.fingerprint ? at(f.fingerprint) : -1, f.buckets.size], o);
+    numbers[o] = f.id;
+    numbers[o + 1] = at(f.path);
+    numbers[o + 2] = f.dev;
+    numbers[o + 3] = f.ino;
+    numbers[o + 4] = f.size;
+    numbers[o + 5] = f.mtimeMs;
+    numbers[o + 6] = f.offset;
+    numbers[o + 7] = f.unfinishedBytes;
+    numbers[o + 8] = f.fingerprint ? at(f.fingerprint) : -1;
+    numbers[o + 9] = f.buckets.size;
     o += FILE_FIELDS;
   });
   for (const f of files) {
     for (const b of f.buckets.values()) {
-      numbers.set([b.quarterMs, at(b.model), at(b.cwd), at(b.sessionId), b.input, b.output, b.cacheCreation, b.cacheCreation1h, b.cacheRead, b.costUSD, b.entries, b.firstMs, b.lastMs, b.unpriced ? 1 : 0], o);
+      numbers[o] = b.quarterMs;
+      numbers[o + 1] = at(b.model);
+      numbers[o + 2] = at(b.cwd);
+      numbers[o + 3] = at(b.sessionId);
+      numbers[o + 4] = b.input;
+      numbers[o + 5] = b.output;
+      numbers[o + 6] = b.cacheCreation;
+      numbers[o + 7] = b.cacheCreation1h;
+      numbers[o + 8] = b.cacheRead;
+      numbers[o + 9] = b.costUSD;
+      numbers[o + 10] = b.entries;
+      numbers[o + 11] = b.firstMs;
+      numbers[o + 12] = b.lastMs;
+      numbers[o + 13] = b.unpriced ? 1 : 0;
       o += BUCKET_FIELDS;
     }
   }
@@ -137,20 +160,18 @@ export interface ResponsesHead {
 }
 
 export function encodeResponses(index: UsageIndex, meta: Pick<ResponsesHead, 'version' | 'generation'>): Buffer {
-  const responses = index.responses;
-  const keys: string[] = [];
-  // Only the buckets still referenced, renumbered from 0.
+  const { keys, rows, copies } = index.responses.saved();
+  // Only the buckets still referenced, renumbered from 0 in order of first use.
   const bucketKeys: string[] = [];
-  const savedId = new Map<number, number>();
-  for (const [key, row] of responses.entries()) {
-    keys.push(key);
-    const id = responses.get(row, ROW.bucketId);
-    if (!savedId.has(id)) savedId.set(id, bucketKeys.push(index.bucketKeyById(id) ?? '') - 1);
+  const savedId = new Int32Array(index.bucketIdCount).fill(-1);
+  for (let o = ROW.bucketId; o < rows.length; o += ROW_FIELDS) {
+    const id = rows[o]!;
+    if (savedId[id] === -1) savedId[id] = bucketKeys.push(index.bucketKeyById(id) ?? '') - 1;
   }
-  const head: ResponsesHead = { format: FORMAT, ...meta, bucketKeys, keys, copies: responses.savedCopies() };
-  return framedFile(head, keys.length * ROW_FIELDS, (floats) => {
-    const rows = responses.packedRows(floats);
-    for (let o = ROW.bucketId; o < rows.length; o += ROW_FIELDS) rows[o] = savedId.get(rows[o]!)!;
+  const head: ResponsesHead = { format: FORMAT, ...meta, bucketKeys, keys, copies };
+  return framedFile(head, rows.length, (floats) => {
+    floats.set(rows);
+    for (let o = ROW.bucketId; o < floats.length; o += ROW_FIELDS) floats[o] = savedId[floats[o]!]!;
   });
 }
 

@@ -83,9 +83,7 @@ export class IndexStore {
   async save(index: UsageIndex, previousGeneration: string | null, withResponses: boolean): Promise<string> {
     await mkdir(this.dir, { recursive: true });
     const generation = withResponses || previousGeneration === null ? randomUUID() : previousGeneration;
-    if (withResponses || previousGeneration === null) {
-      await writeFileAtomic(this.responsesPath, encodeResponses(index, { version: INDEX_FORMAT_VERSION, generation }));
-    }
+    const responses = withResponses || previousGeneration === null ? encodeResponses(index, { version: INDEX_FORMAT_VERSION, generation }) : null;
     const aggregates = encodeAggregates(index, {
       version: INDEX_FORMAT_VERSION,
       priceTable: PRICE_TABLE_VERSION,
@@ -93,7 +91,8 @@ export class IndexStore {
       roots: [...this.roots],
       savedAt: new Date().toISOString(),
     });
-    await writeFileAtomic(this.aggregatesPath, aggregates);
+    // Both at once: the shared generation id, not the order of the writes, tells a torn pair.
+    await Promise.all([responses && writeFileAtomic(this.responsesPath, responses), writeFileAtomic(this.aggregatesPath, aggregates)]);
     for (const name of LEGACY_FILES) rmSync(join(this.dir, name), { force: true });
     return generation;
   }

@@ -83,6 +83,11 @@ export class UsageIndex {
     return this.filesById.get(id);
   }
 
+  /** Bucket ids handed out so far (ids run from 0). */
+  get bucketIdCount(): number {
+    return this.bucketKeys.strings.length;
+  }
+
   bucketKeyById(id: number): string | undefined {
     return this.bucketKeys.strings[id];
   }
