@@ -132,9 +132,15 @@ export async function scanFiles(
   };
   const workers = options.scanOnCallingThread ? threads - 1 : threads;
   const { Worker } = await import('node:worker_threads');
-  const running = Array.from({ length: workers }, () => runWorker(Worker, script, takeNext, deliver, nurseryFlag));
-  // Also before each file here: a worker's start resets the flag before its 'online' event gets through.
-  const here = options.scanOnCallingThread ? scanHere(() => pending.shift(), deliver, nurseryFlag) : Promise.resolve();
+  let starting = workers;
+  const onOnline = () => {
+    nurseryFlag();
+    starting--;
+  };
+  const running = Array.from({ length: workers }, () => runWorker(Worker, script, takeNext, deliver, onOnline));
+  // Also before each file here while workers start: a worker's start resets the flag before its 'online' event gets through.
+  // Not after: setting a flag costs tens of microseconds, paid per file.
+  const here = options.scanOnCallingThread ? scanHere(() => pending.shift(), deliver, () => starting > 0 && nurseryFlag()) : Promise.resolve();
   try {
     await Promise.all([here, ...running]);
   } catch {
