@@ -1,6 +1,7 @@
 // Wall-clock arithmetic in IANA time zones with nothing but Intl. Used to turn
 // "resets 3pm (Europe/London)" into an instant and to test quiet hours.
 // DST: a wall time can occur twice (autumn) or never (spring); callers choose.
+import { readlinkSync } from 'node:fs';
 
 export interface WallTime {
   year: number;
@@ -17,17 +18,38 @@ export interface WallTime {
 const DAY_MS = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+// Intl's first time-zone formatter costs 15-30 ms (ICU loads its zone data),
+// more than the rest of a warm start's own work. UTC needs none of it: a UTC
+// machine (servers, CI) and `--timezone UTC` do their arithmetic with Date.
+const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
+
+function isUtc(zone: string): boolean {
+  return UTC_NAMES.has(zone);
+}
+
+/** 'UTC' when the environment plainly says so (TZ, or /etc/localtime on Linux); null: ask Intl. */
+function plainlyUtc(tz: string | undefined): 'UTC' | null {
+  if (tz !== undefined) return isUtc(tz.replace(/^:/, '')) ? 'UTC' : null;
+  if (process.platform !== 'linux') return null;
+  try {
+    return /\/zoneinfo\/(?:Etc\/)?UTC$/.test(readlinkSync('/etc/localtime')) ? 'UTC' : null;
+  } catch {
+    return null;
+  }
+}
+
 // Asking Intl costs about 50 µs a call (a new formatter), paid per limit message
 // while reading: remembered per TZ value, the one way a process changes its zone.
 let machineZone: { tz: string | undefined; zone: string } | null = null;
 
 export function machineTimeZone(): string {
   const tz = process.env.TZ;
-  if (machineZone === null || machineZone.tz !== tz) machineZone = { tz, zone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' };
+  if (machineZone === null || machineZone.tz !== tz) machineZone = { tz, zone: plainlyUtc(tz) ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC') };
   return machineZone.zone;
 }
 
 export function isValidTimeZone(zone: string): boolean {
+  if (isUtc(zone)) return true;
   try {
     formatterFor(zone);
     return true;
@@ -56,6 +78,10 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
 
 /** The wall clock in `zone` at an instant. */
 export function wallTimeAt(instantMs: number, zone: string): WallTime {
+  if (isUtc(zone)) {
+    const d = new Date(instantMs);
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), weekday: d.getUTCDay() };
+  }
   const fields: Record<string, number> = {};
   for (const part of formatterFor(zone).formatToParts(new Date(instantMs))) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
