@@ -88,7 +88,7 @@ export async function measurePhases(root: string): Promise<PhaseTimes> {
   });
   const dir = mkdtempSync(join(tmpdir(), 'breather-bench-save-'));
   const before = process.cpuUsage();
-  await new IndexStore(dir, [root]).save(index, null, true);
+  await new IndexStore(dir, [root]).save(index, null, true).written;
   const saved = process.cpuUsage(before);
   rmSync(dir, { recursive: true, force: true });
   if (sink < 0) throw new Error('unreachable');

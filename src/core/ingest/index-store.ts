@@ -79,9 +79,12 @@ export class IndexStore {
     }
   }
 
-  /** Writes both files atomically. Pass `withResponses: false` when the keys were never loaded (nothing changed them). */
-  async save(index: UsageIndex, previousGeneration: string | null, withResponses: boolean): Promise<string> {
-    await mkdir(this.dir, { recursive: true });
+  /**
+   * Encodes both files now (a snapshot of `index` as it is) and writes them
+   * atomically; `written` settles when they are on disk. Pass `withResponses:
+   * false` when the keys were never loaded (nothing changed them).
+   */
+  save(index: UsageIndex, previousGeneration: string | null, withResponses: boolean): { generation: string; written: Promise<void> } {
     const generation = withResponses || previousGeneration === null ? randomUUID() : previousGeneration;
     const responses = withResponses || previousGeneration === null ? encodeResponses(index, { version: INDEX_FORMAT_VERSION, generation }) : null;
     const aggregates = encodeAggregates(index, {
@@ -91,9 +94,13 @@ export class IndexStore {
       roots: [...this.roots],
       savedAt: new Date().toISOString(),
     });
+    return { generation, written: this.write(responses, aggregates) };
+  }
+
+  private async write(responses: Buffer | null, aggregates: Buffer): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
     // Both at once: the shared generation id, not the order of the writes, tells a torn pair.
     await Promise.all([responses && writeFileAtomic(this.responsesPath, responses), writeFileAtomic(this.aggregatesPath, aggregates)]);
     for (const name of LEGACY_FILES) rmSync(join(this.dir, name), { force: true });
-    return generation;
   }
 }

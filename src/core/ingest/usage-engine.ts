@@ -107,11 +107,18 @@ export class UsageEngine {
     return loaded.state;
   }
 
-  /** Start of every run: load the saved index, read what changed since, save it. A failed save only costs the next run time. */
-  async catchUp(onSaveError: (error: Error) => void): Promise<void> {
+  /**
+   * Start of every run: load the saved index, read what changed since, save it.
+   * A failed save only costs the next run time. With `awaitWrite: false` it
+   * returns once the index is encoded, the files still being written (`written`):
+   * a command can print meanwhile, and the process still waits for the write.
+   */
+  async catchUp(onSaveError: (error: Error) => void, options: { awaitWrite?: boolean } = {}): Promise<{ written: Promise<void> }> {
     await this.open();
     await this.refresh();
-    await this.persist().catch(onSaveError);
+    const written = this.persist().catch(onSaveError);
+    if (options.awaitWrite !== false) await written;
+    return { written };
   }
 
   /**
@@ -276,7 +283,10 @@ export class UsageEngine {
     if (!this.store || !this.dirty) return;
     this.dirty = false;
     const started = performance.now();
-    this.generation = await this.store.save(this.index, this.generation, this.responsesLoaded);
+    // Encoded before the first await: the files hold the index as it is now.
+    const { generation, written } = this.store.save(this.index, this.generation, this.responsesLoaded);
+    await written;
+    this.generation = generation;
     this.timings.save += performance.now() - started;
   }
 
