@@ -292,12 +292,14 @@ export class UsageEngine {
 
   /** All buckets, merged across files (a session's subagent files share its buckets). */
   buckets(): UsageBucket[] {
-    const merged = new Map<number, UsageBucket>();
+    // By bucket id (an array: ids run from 0), so a session's files meet in one slot.
+    const merged: (UsageBucket | undefined)[] = new Array(this.index.bucketIdCount);
+    const list: UsageBucket[] = [];
     for (const file of this.index.files.values()) {
-      for (const [key, b] of file.buckets) {
-        const m = merged.get(key);
+      for (const [id, b] of file.buckets) {
+        const m = merged[id];
         if (!m) {
-          merged.set(key, copyBucket(b));
+          list.push((merged[id] = copyBucket(b)));
           continue;
         }
         m.input += b.input;
@@ -312,7 +314,7 @@ export class UsageEngine {
         m.unpriced ||= b.unpriced;
       }
     }
-    return [...merged.values()].sort((a, b) => a.quarterMs - b.quarterMs || a.firstMs - b.firstMs);
+    return list.sort((a, b) => a.quarterMs - b.quarterMs || a.firstMs - b.firstMs);
   }
 
   /** Every transcript file the last pass saw (path, size, mtime): where session activity is read from. */
