@@ -118,13 +118,24 @@ export async function scanFiles(
   // Handed out in request order (callers put the largest first), which is also
   // the order results are delivered in, so few results wait for an earlier one.
   const pending = [...requests];
+  let pendingBytes = totalBytes;
+  const take = (): FileScanRequest | undefined => {
+    const request = pending.shift();
+    if (request) pendingBytes -= request.toOffset - request.fromOffset;
+    return request;
+  };
   // Batches of a few megabytes: small enough to balance the cores, big enough
-  // that a worker rarely waits for the main thread to hand it more.
+  // that a worker rarely waits for the main thread to hand it more. Near the
+  // end they shrink with what is left: a worker still holding two full batches
+  // when the queue runs dry would keep the calling thread waiting for them.
   const takeNext = (): FileScanRequest[] => {
+    const share = 2 * threads;
+    const maxBytes = Math.min(BATCH_BYTES, pendingBytes / share);
+    const maxFiles = Math.min(BATCH_FILES, Math.ceil(pending.length / share));
     const batch: FileScanRequest[] = [];
     let bytes = 0;
-    while (pending.length > 0 && bytes < BATCH_BYTES && batch.length < BATCH_FILES) {
-      const request = pending.shift()!;
+    while (pending.length > 0 && (batch.length === 0 || (batch.length < maxFiles && bytes < maxBytes))) {
+      const request = take()!;
       bytes += request.toOffset - request.fromOffset;
       batch.push(request);
     }
@@ -140,7 +151,7 @@ export async function scanFiles(
   const running = Array.from({ length: workers }, () => runWorker(Worker, script, takeNext, deliver, onOnline));
   // Also before each file here while workers start: a worker's start resets the flag before its 'online' event gets through.
   // Not after: setting a flag costs tens of microseconds, paid per file.
-  const here = options.scanOnCallingThread ? scanHere(() => pending.shift(), deliver, () => starting > 0 && nurseryFlag()) : Promise.resolve();
+  const here = options.scanOnCallingThread ? scanHere(take, deliver, () => starting > 0 && nurseryFlag()) : Promise.resolve();
   try {
     await Promise.all([here, ...running]);
   } catch {
