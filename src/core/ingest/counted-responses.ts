@@ -12,7 +12,7 @@ export const ROW_FIELDS = 9;
 export class CountedResponses {
   /** Key → row. A retracted row stays as a hole (fileId 0) until the table is compacted on save. */
   private readonly rowOf = new Map<string, number>();
-  private rows = new Float64Array(ROW_FIELDS * 4096);
+  private rows: Float64Array<ArrayBufferLike> = new Float64Array(ROW_FIELDS * 4096);
   private used = 0;
   /** The key of each row (undefined: retracted), so saving walks rows in order instead of the map. */
   private keyOf: (string | undefined)[] = [];
@@ -40,7 +40,7 @@ export class CountedResponses {
   setPacked(key: string, row: number, fileId: number, bucketId: number, events: Float64Array, at: number): number {
     if (row < 0) {
       if ((this.used + 1) * ROW_FIELDS > this.rows.length) {
-        const grown = new Float64Array(this.rows.length * 2);
+        const grown = new Float64Array(Math.max(ROW_FIELDS * 4096, this.rows.length * 2));
         grown.set(this.rows);
         this.rows = grown;
       }
@@ -139,12 +139,13 @@ export class CountedResponses {
   load(keys: readonly string[], packed: Float64Array, copies: readonly [number, number[]][]): void {
     this.rowOf.clear();
     this.copies.clear();
-    this.rows = new Float64Array(Math.max(ROW_FIELDS * 4096, packed.length + ROW_FIELDS * 1024));
-    this.rows.set(packed);
+    // Adopted, not copied (setPacked grows it on the first new row): a load that changes little copies nothing.
+    this.rows = packed;
     this.used = keys.length;
     this.keyOf = keys.slice();
     this.holes = 0;
-    keys.forEach((key, row) => this.rowOf.set(key, row));
+    const rowOf = this.rowOf;
+    for (let row = 0; row < keys.length; row++) rowOf.set(keys[row]!, row);
     for (const [row, ids] of copies) this.setCopies(row, ids);
   }
 }

@@ -13,16 +13,18 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-/** Head, padding, then `floatCount` float64s that `fill` writes in place. */
+/** Head, padding, then `floatCount` float64s that `fill` writes in place (every one of them). */
 export function framedFile(head: unknown, floatCount: number, fill: (floats: Float64Array) => void): Buffer {
   const headText = JSON.stringify(head);
   const headBytes = Buffer.byteLength(headText);
   const floatsAt = align8(4 + headBytes);
-  // Its own (not pooled) memory, so the float view starts 8-byte aligned.
-  const out = Buffer.from(new ArrayBuffer(floatsAt + floatCount * 8));
+  // Its own (not pooled) memory, so the float view starts 8-byte aligned; not
+  // zeroed (megabytes at each save): the padding is cleared, `fill` writes the rest.
+  const out = Buffer.allocUnsafeSlow(floatsAt + floatCount * 8);
   out.writeUInt32LE(headBytes, 0);
   out.write(headText, 4, 'utf8');
-  fill(new Float64Array(out.buffer, floatsAt, floatCount));
+  out.fill(0, 4 + headBytes, floatsAt);
+  fill(new Float64Array(out.buffer, out.byteOffset + floatsAt, floatCount));
   return out;
 }
 
@@ -34,7 +36,10 @@ export function readFramed<Head>(file: Buffer): { head: Head; floats: Float64Arr
   const floatsAt = align8(4 + headBytes);
   const bytes = Math.max(0, file.length - floatsAt);
   if (bytes % 8 !== 0) throw new RangeError('torn rows');
-  // Copied into a fresh (aligned) array: a read buffer may start at any byte.
+  // A view where the bytes sit 8-byte aligned (a whole file read into its own
+  // memory), else a copy: megabytes not copied at each load.
+  const at = file.byteOffset + floatsAt;
+  if (at % 8 === 0) return { head, floats: new Float64Array(file.buffer, at, bytes / 8) };
   const floats = new Float64Array(bytes / 8);
   new Uint8Array(floats.buffer).set(file.subarray(floatsAt));
   return { head, floats };

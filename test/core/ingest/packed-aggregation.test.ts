@@ -133,3 +133,20 @@ describe('index codec', () => {
     }
   });
 });
+
+describe('framed index files', () => {
+  it('read the same wherever the bytes sit in memory (a view when aligned, a copy when not)', () => {
+    const { a, b } = transcripts();
+    const file = encodeResponses(indexOf([a, b]), { version: 1, generation: 'g' });
+    const aligned = readFramed<ResponsesHead>(file);
+    const shifted = Buffer.alloc(file.length + 3);
+    file.copy(shifted, 3);
+    const unaligned = readFramed<ResponsesHead>(shifted.subarray(3));
+    expect(unaligned.head).toEqual(aligned.head);
+    expect(Array.from(unaligned.floats)).toEqual(Array.from(aligned.floats));
+    expect(aligned.floats.buffer).toBe(file.buffer);
+    // The padding between head and rows is zero, whatever the memory held before.
+    const headEnd = 4 + file.readUInt32LE(0);
+    expect([...file.subarray(headEnd, aligned.floats.byteOffset)].every((byte) => byte === 0)).toBe(true);
+  });
+});
