@@ -8,7 +8,7 @@ import { blocksJson, dailyJson, sessionJson } from './report-json.js';
 import { type TableOptions, blocksTable, dailyTable, sessionTable } from './report-tables.js';
 import { terminalColumns } from './text-fit.js';
 import { cliTimeZone, formatWhen } from './time-format.js';
-import { type DataOptions, openUsage } from './usage-session.js';
+import { type DataOptions, exitWhenWritten, openUsage } from './usage-session.js';
 
 export interface ReportOptions extends DataOptions {
   json?: boolean;
@@ -63,6 +63,7 @@ async function groupReport(
   const groups = group(engine.buckets(), filter);
   const total = sumGroups(groups);
   print(options.json, json(groups, total), () => (groups.length === 0 ? 'No usage found.' : table(groups, total, tableOptions(options))));
+  await exitWhenWritten();
 }
 
 export const dailyCommand = (options: ReportOptions) => groupReport(options, dailyUsage, dailyJson, dailyTable);
@@ -82,4 +83,5 @@ export async function blocksCommand(options: ReportOptions & { active?: boolean 
     const last = all.filter((b) => !b.isGap).at(-1);
     return `No active block: nothing in the last 5 hours${last ? ` (last block: ${formatWhen(new Date(last.startMs).toISOString(), table)})` : ''}.`;
   });
+  await exitWhenWritten();
 }

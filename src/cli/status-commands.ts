@@ -10,7 +10,7 @@ import { statusText, windowLine } from './status-text.js';
 import { terminalColumns } from './text-fit.js';
 import { clockAt, cliTimeZone } from './time-format.js';
 import { progressReporter } from './progress-line.js';
-import { type DataOptions, cliRoots, monitorFor, openSettingsForCli, openUsage, scanParallelism } from './usage-session.js';
+import { type DataOptions, cliRoots, exitWhenWritten, monitorFor, openSettingsForCli, openUsage, scanParallelism } from './usage-session.js';
 
 export interface StatusOptions extends DataOptions {
   json?: boolean;
@@ -22,7 +22,7 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
   const zone = options.json && options.timezone === undefined ? 'UTC' : cliTimeZone(options.timezone);
   const opened = await openUsage(options);
   const status = await monitorFor(opened, null).snapshot();
-  process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${statusText(status, { nowMs: Date.parse(status.now), zone, columns: terminalColumns() })}\n`);
+  process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${statusText(status, { nowMs: Date.parse(status.now), zone, columns: terminalColumns() })}\n`);  await exitWhenWritten();
 }
 
 export async function limitsCommand(options: StatusOptions): Promise<void> {
@@ -30,7 +30,7 @@ export async function limitsCommand(options: StatusOptions): Promise<void> {
   const { engine } = await openUsage(options);
   const hits = annotatedLimitHits(engine.limitHits(), engine.buckets());
   const table = () => limitsTable(hits, { nowMs: Date.now(), zone, columns: Math.min(terminalColumns(), 100) });
-  process.stdout.write(options.json ? `${JSON.stringify({ limitHits: hits }, null, 2)}\n` : `${hits.length === 0 ? 'No usage-limit hits found.' : table()}\n`);
+  process.stdout.write(options.json ? `${JSON.stringify({ limitHits: hits }, null, 2)}\n` : `${hits.length === 0 ? 'No usage-limit hits found.' : table()}\n`);  await exitWhenWritten();
 }
 
 /** One line per change in `watch`: the time, then the 5-hour window's answer line. */

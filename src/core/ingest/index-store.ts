@@ -3,8 +3,8 @@
 // when some transcript changed). Both carry one generation id so a torn pair
 // is detected; any mismatch, corruption or old version means "rebuild".
 import { createHash, randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { readFile, mkdir } from 'node:fs/promises';
+import { mkdirSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import { type AggregatesHead, FORMAT, type ResponsesHead, decodeAggregates, decodeResponses, encodeAggregates, encodeResponses, readFramed } from './index-codec.js';
@@ -98,7 +98,8 @@ export class IndexStore {
   }
 
   private async write(responses: Buffer | null, aggregates: Buffer): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    // Started before returning (no await first): the files are written while the caller goes on.
+    mkdirSync(this.dir, { recursive: true });
     // Both at once: the shared generation id, not the order of the writes, tells a torn pair.
     await Promise.all([responses && writeFileAtomic(this.responsesPath, responses), writeFileAtomic(this.aggregatesPath, aggregates)]);
     for (const name of LEGACY_FILES) rmSync(join(this.dir, name), { force: true });
