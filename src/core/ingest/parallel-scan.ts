@@ -62,7 +62,9 @@ function runWorker(
         outstanding++;
         worker.postMessage(batch);
       } else if (outstanding === 0) {
-        void worker.terminate().then(() => resolve());
+        // Its last result is in: the thread's teardown (a few ms) need not hold up the caller.
+        void worker.terminate();
+        resolve();
       }
     };
     worker.on('message', (message: WorkerMessage) => {
