@@ -137,16 +137,18 @@ export class UsageIndex {
     // its latest quarter: responses come in time order, mostly a few sessions and
     // models interleaved, so a bucket's key is built and hashed about once per bucket.
     const size = strings.length;
-    const slots = new Map<number, BucketSlot>();
+    // One number per combination while size³ stays exact (keys share the table: a file of 200,000+ responses takes text).
+    const numeric = size * size * size < Number.MAX_SAFE_INTEGER;
+    const slots = new Map<number | string, BucketSlot>();
     let slot: BucketSlot = { quarterMs: Number.NaN, id: -1, bucket: undefined };
-    let lastCombo = -1;
+    let lastCombo: number | string = -1;
     for (let o = 0; o < n.length; o += FIELDS) {
       const ms = n[o + PACKED.ms]!;
       const quarterMs = Math.floor(ms / QUARTER_MS) * QUARTER_MS;
       const model = n[o + PACKED.model]!;
       const cwd = n[o + PACKED.cwd]!;
       const session = n[o + PACKED.session]!;
-      const combo = (model * size + cwd) * size + session;
+      const combo = numeric ? (model * size + cwd) * size + session : `${model},${cwd},${session}`;
       if (combo !== lastCombo) {
         lastCombo = combo;
         let found = slots.get(combo);

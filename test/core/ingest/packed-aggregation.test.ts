@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ROW, ROW_FIELDS } from '../../../src/core/ingest/counted-responses.js';
 import { scanFile } from '../../../src/core/ingest/file-scan.js';
 import { decodeAggregates, decodeResponses, encodeAggregates, encodeResponses, readFramed, type AggregatesHead, type ResponsesHead } from '../../../src/core/ingest/index-codec.js';
-import { eventsOf, packResult, packedOf } from '../../../src/core/ingest/packed-events.js';
+import { FIELDS, PACKED, eventsOf, packResult, packedOf } from '../../../src/core/ingest/packed-events.js';
 import { type UsageBucket, UsageIndex } from '../../../src/core/ingest/usage-index.js';
 import { tempDir, usageLine, writeTranscript } from '../../support/usage-lines.js';
 
@@ -148,5 +148,26 @@ describe('framed index files', () => {
     // The padding between head and rows is zero, whatever the memory held before.
     const headEnd = 4 + file.readUInt32LE(0);
     expect([...file.subarray(headEnd, aligned.floats.byteOffset)].every((byte) => byte === 0)).toBe(true);
+  });
+});
+
+describe('bucket slots', () => {
+  it('group the same way when a file holds too many strings to number every combination', () => {
+    const { a, b } = transcripts();
+    const packed = [packedOf(a), packedOf(b)];
+    const small = indexOf([a, b]);
+    // The same events, their strings moved behind 210,000 unused ones: the slot key becomes text.
+    const big = new UsageIndex();
+    const shift = 210_000;
+    [a, b].forEach((r, i) => {
+      const { strings, numbers } = packed[i]!;
+      const textFields: number[] = [PACKED.key, PACKED.model, PACKED.session, PACKED.cwd];
+      const moved = Float64Array.from(numbers, (v, at) => (textFields.includes(at % FIELDS) && v >= 0 ? v + shift : v));
+      const padded = [...new Array<string>(shift).fill('unused'), ...strings];
+      big.addPacked(big.addFile({ path: r.path, dev: 1, ino: 1, size: r.offset, mtimeMs: 1, offset: r.offset, unfinishedBytes: 0 }), { strings: padded, numbers: moved });
+    });
+    const buckets = (index: UsageIndex) => [...index.files.values()].map((f) => [...f.buckets.values()]);
+    expect(buckets(big)).toEqual(buckets(small));
+    expect(big.responses.size).toBe(small.responses.size);
   });
 });
