@@ -104,6 +104,7 @@ export function wallTimeAt(instantMs: number, zone: string): WallTime {
 
 /** Local minus UTC at an instant, in milliseconds (sub-second part ignored). */
 export function zoneOffsetMs(instantMs: number, zone: string): number {
+  if (isUtc(zone)) return 0;
   const wall = wallTimeAt(instantMs, zone);
   const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
   return asUtc - Math.floor(instantMs / 1000) * 1000;
