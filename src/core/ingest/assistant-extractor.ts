@@ -1,22 +1,14 @@
 // The fast path for assistant lines: reads the few fields Breather counts
 // straight from the bytes, skipping the message content (nearly all of a
-// line's bytes) and building no strings but the ones it keeps. It is a strict
-// parser for the layout Claude Code writes: the record and its message hold
-// only plain values, apart from the content array (skipped) and the usage
-// object. Anything else (an escape in a string, whitespace, another nested
-// value, a repeated "message") returns null and the caller parses the line in
-// full, so the result is always what JSON.parse would give for these fields.
+// line's bytes). It records where each kept value lies (no strings, no
+// objects) so the caller decodes only what it keeps. It is a strict parser for
+// the layout Claude Code writes: the record and its message hold only plain
+// values, apart from the content array (skipped) and the usage object.
+// Anything else (an escape in a string, whitespace, another nested value, a
+// repeated "message") declines, and the caller parses the line in full, so
+// what it reports is always what JSON.parse would give for these fields.
 
-/** The subset of a parsed assistant record that counting reads. */
-export interface ExtractedRecord {
-  type?: unknown;
-  timestamp?: unknown;
-  requestId?: unknown;
-  sessionId?: unknown;
-  cwd?: unknown;
-  isApiErrorMessage?: unknown;
-  message: { id?: unknown; model?: unknown; usage?: unknown };
-}
+import { MAX_TOKENS_PER_FIELD } from './record-fields.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -30,64 +22,171 @@ const CONTENT_END = Buffer.from('],"stop_reason":');
 // a bounded search keeps long lines cheap.
 const TAIL_WINDOW = 16 * 1024;
 
-/** Keys matched by their bytes: no string is made for the many keys that are skipped. */
-class KeyTable {
-  readonly names: readonly string[];
-  private readonly bytes: readonly Buffer[];
+/** The kept text fields, by position in `AssistantFields.start/end/kind`. */
+export const FIELD = { timestamp: 0, requestId: 1, sessionId: 2, cwd: 3, id: 4, model: 5 } as const;
+const FIELD_COUNT = 6;
 
-  constructor(names: readonly string[]) {
-    this.names = names;
-    this.bytes = names.map((n) => Buffer.from(n));
+/** What a kept field held: absent, a plain string (at start..end), or another JSON value. */
+export const ABSENT = 0;
+export const STRING = 1;
+export const OTHER = 2;
+/** message.usage was an object. */
+export const OBJECT = 1;
+
+/** Token fields as `readTokenCounts` reads them: 0 when absent, -1 when not a plausible count. */
+export const TOKEN = { input: 0, output: 1, cacheCreation: 2, cacheRead: 3, cacheCreation1h: 4 } as const;
+
+/** Reused for every line: where its counted values are, and what they are. */
+export class AssistantFields {
+  readonly start = new Int32Array(FIELD_COUNT);
+  readonly end = new Int32Array(FIELD_COUNT);
+  readonly kind = new Uint8Array(FIELD_COUNT);
+  /** 1 when the string holds bytes ≥ 0x80 (decode it as UTF-8, not latin1). */
+  readonly high = new Uint8Array(FIELD_COUNT);
+  /** The record's "type" is the string "assistant". */
+  isAssistant = false;
+  /** isApiErrorMessage === true. */
+  apiError = false;
+  /** message.usage: ABSENT, OBJECT, or OTHER (any other value). */
+  usage = ABSENT;
+  /** Raw token values, or -1 when implausible; absent ones are 0. */
+  readonly tokens = new Float64Array(5);
+  /** usage.cache_creation is a value that is neither an object nor null. */
+  splitInvalid = false;
+
+  reset(): void {
+    this.kind.fill(ABSENT);
+    this.high.fill(0);
+    this.isAssistant = false;
+    this.apiError = false;
+    this.resetUsage();
+    this.usage = ABSENT;
   }
 
-  /** Index of the key at line[start, end), or -1. */
-  find(line: Buffer, start: number, end: number): number {
-    const length = end - start;
-    for (let k = 0; k < this.bytes.length; k++) {
-      const name = this.bytes[k]!;
-      if (name.length !== length) continue;
-      let i = 0;
-      while (i < length && line[start + i] === name[i]) i++;
-      if (i === length) return k;
-    }
-    return -1;
+  resetUsage(): void {
+    this.tokens.fill(0);
+    this.splitInvalid = false;
   }
 }
 
-const TOP_KEYS = new KeyTable(['type', 'timestamp', 'requestId', 'sessionId', 'cwd', 'isApiErrorMessage']);
-const MESSAGE_KEYS = new KeyTable(['id', 'model']);
-const USAGE_KEYS = new KeyTable(['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'cache_creation']);
-const SPLIT_KEYS = new KeyTable(['ephemeral_1h_input_tokens']);
-const NO_KEYS = new KeyTable([]);
-const MESSAGE = Buffer.from('message');
-const CONTENT = Buffer.from('content');
-const USAGE = Buffer.from('usage');
-const CACHE_CREATION_AT = 4;
+/** A JSON value's kind as read by the scanner. */
+const V_FAIL = 0;
+const V_STRING = 1;
+const V_NUMBER = 2;
+const V_LITERAL = 3; // true, false, null
 
-const FAIL = Symbol('fail');
-type Value = string | number | boolean | null | typeof FAIL;
+function isDigit(b: number | undefined): boolean {
+  return b !== undefined && b >= 0x30 && b <= 0x39;
+}
 
-/** A cursor over one line; every method returns FAIL (or false) on anything it does not expect. */
-class Scanner {
-  pos: number;
+/** Keys compared as bytes: no string is made for the many keys that are skipped. */
+function keyIs(line: Buffer, start: number, end: number, name: Uint8Array): boolean {
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if (line[start + i] !== name[i]) return false;
+  return true;
+}
 
-  constructor(
-    private readonly line: Buffer,
-    start: number,
-  ) {
-    this.pos = start;
+const bytes = (text: string): Buffer => Buffer.from(text);
+const K = {
+  type: bytes('type'),
+  timestamp: bytes('timestamp'),
+  requestId: bytes('requestId'),
+  sessionId: bytes('sessionId'),
+  cwd: bytes('cwd'),
+  isApiErrorMessage: bytes('isApiErrorMessage'),
+  message: bytes('message'),
+  content: bytes('content'),
+  id: bytes('id'),
+  model: bytes('model'),
+  usage: bytes('usage'),
+  input_tokens: bytes('input_tokens'),
+  output_tokens: bytes('output_tokens'),
+  cache_creation_input_tokens: bytes('cache_creation_input_tokens'),
+  cache_read_input_tokens: bytes('cache_read_input_tokens'),
+  cache_creation: bytes('cache_creation'),
+  ephemeral_1h_input_tokens: bytes('ephemeral_1h_input_tokens'),
+  assistant: bytes('assistant'),
+};
+
+/** Top-level keys kept, as indexes into FIELD; -2: type, -3: isApiErrorMessage, -1: skipped. */
+function topKey(line: Buffer, s: number, e: number): number {
+  switch (e - s) {
+    case 3:
+      return keyIs(line, s, e, K.cwd) ? FIELD.cwd : -1;
+    case 4:
+      return keyIs(line, s, e, K.type) ? -2 : -1;
+    case 9:
+      return keyIs(line, s, e, K.timestamp) ? FIELD.timestamp : keyIs(line, s, e, K.requestId) ? FIELD.requestId : keyIs(line, s, e, K.sessionId) ? FIELD.sessionId : -1;
+    case 17:
+      return keyIs(line, s, e, K.isApiErrorMessage) ? -3 : -1;
+    default:
+      return -1;
   }
+}
 
+/** Message keys kept: FIELD.id, FIELD.model, or -1. */
+function messageKey(line: Buffer, s: number, e: number): number {
+  if (e - s === 2) return keyIs(line, s, e, K.id) ? FIELD.id : -1;
+  if (e - s === 5) return keyIs(line, s, e, K.model) ? FIELD.model : -1;
+  return -1;
+}
+
+/** Usage keys kept, as indexes into TOKEN; 5: cache_creation; -1 skipped. */
+function usageKey(line: Buffer, s: number, e: number): number {
+  switch (e - s) {
+    case 12:
+      return keyIs(line, s, e, K.input_tokens) ? TOKEN.input : -1;
+    case 13:
+      return keyIs(line, s, e, K.output_tokens) ? TOKEN.output : -1;
+    case 14:
+      return keyIs(line, s, e, K.cache_creation) ? 5 : -1;
+    case 23:
+      return keyIs(line, s, e, K.cache_read_input_tokens) ? TOKEN.cacheRead : -1;
+    case 27:
+      return keyIs(line, s, e, K.cache_creation_input_tokens) ? TOKEN.cacheCreation : -1;
+    default:
+      return -1;
+  }
+}
+
+/** As tokenField in record-fields.ts: a plausible non-negative integer, else -1. */
+function tokenValue(kind: number, value: number): number {
+  return kind === V_NUMBER && Number.isSafeInteger(value) && value >= 0 && value <= MAX_TOKENS_PER_FIELD ? value + 0 : -1;
+}
+
+/**
+ * A cursor over one line of a (possibly larger) buffer. Every step returns
+ * false on anything it does not expect: the line then takes the full parse.
+ */
+class LineScanner {
+  line: Buffer = Buffer.alloc(0);
+  end = 0;
+  pos = 0;
+  // The last key and value read.
   keyStart = 0;
   keyEnd = 0;
+  valueKind = V_FAIL;
+  valueStart = 0;
+  valueEnd = 0;
+  valueHigh = 0;
+  valueNumber = 0;
+  /** The last literal read was `true` / `null`. */
+  valueTrue = false;
+  valueNull = false;
 
   /** Where a string starting at `start` closes, or -1 when it has an escape or a control byte (the full parser's case) or never closes. */
-  private plainStringEnd(start: number): number {
+  private stringEnd(start: number): number {
     const line = this.line;
-    for (let i = start; i < line.length; i++) {
+    const end = this.end;
+    let high = 0;
+    for (let i = start; i < end; i++) {
       const b = line[i]!;
-      if (b === QUOTE) return i;
+      if (b === QUOTE) {
+        this.valueHigh = high;
+        return i;
+      }
       if (b === BACKSLASH || b < 0x20) return -1;
+      high |= b & 0x80;
     }
     return -1;
   }
@@ -97,7 +196,7 @@ class Scanner {
     const line = this.line;
     if (line[this.pos] !== QUOTE) return false;
     const start = this.pos + 1;
-    const i = this.plainStringEnd(start);
+    const i = this.stringEnd(start);
     if (i === -1 || line[i + 1] !== COLON) return false;
     this.keyStart = start;
     this.keyEnd = i;
@@ -105,172 +204,225 @@ class Scanner {
     return true;
   }
 
-  keyIn(table: KeyTable): number {
-    return table.find(this.line, this.keyStart, this.keyEnd);
-  }
-
-  keyIs(name: Buffer): boolean {
-    const length = this.keyEnd - this.keyStart;
-    if (length !== name.length) return false;
-    for (let i = 0; i < length; i++) if (this.line[this.keyStart + i] !== name[i]) return false;
-    return true;
-  }
-
-  /**
-   * A string, number, true, false or null; `keep` false skips decoding a string.
-   * Strings are decoded as latin1, like the full parser's: the caller fixes up the few it keeps.
-   */
-  scalar(keep: boolean): Value {
+  /** A string, number, true, false or null; sets value*. */
+  scalar(): boolean {
     const line = this.line;
     const b = line[this.pos];
+    this.valueTrue = false;
+    this.valueNull = false;
     if (b === QUOTE) {
       const start = this.pos + 1;
-      const i = this.plainStringEnd(start);
-      if (i === -1) return FAIL;
+      const i = this.stringEnd(start);
+      if (i === -1) return false;
+      this.valueKind = V_STRING;
+      this.valueStart = start;
+      this.valueEnd = i;
       this.pos = i + 1;
-      return keep ? line.toString('latin1', start, i) : '';
+      return true;
     }
-    if (b === 0x74) return this.literal('true', true);
-    if (b === 0x66) return this.literal('false', false);
-    if (b === 0x6e) return this.literal('null', null);
+    this.valueKind = V_LITERAL;
+    this.valueTrue = b === 0x74;
+    this.valueNull = b === 0x6e;
+    if (b === 0x74) return this.literal(0x72, 0x75, 0x65, -1, 4);
+    if (b === 0x66) return this.literal(0x61, 0x6c, 0x73, 0x65, 5);
+    if (b === 0x6e) return this.literal(0x75, 0x6c, 0x6c, -1, 4);
+    this.valueNull = false;
     return this.number();
   }
 
-  private literal(text: string, value: boolean | null): Value {
-    for (let k = 0; k < text.length; k++) if (this.line[this.pos + k] !== text.charCodeAt(k)) return FAIL;
-    this.pos += text.length;
-    return value;
+  private literal(b1: number, b2: number, b3: number, b4: number, length: number): boolean {
+    const line = this.line;
+    const p = this.pos;
+    if (p + length > this.end || line[p + 1] !== b1 || line[p + 2] !== b2 || line[p + 3] !== b3 || (b4 !== -1 && line[p + 4] !== b4)) return false;
+    this.pos = p + length;
+    return true;
   }
 
   /** JSON's number grammar exactly; converted as JSON.parse converts it. */
-  private number(): Value {
+  private number(): boolean {
     const line = this.line;
     const start = this.pos;
     let i = start;
     if (line[i] === 0x2d) i++;
     if (line[i] === 0x30) i++;
     else if (isDigit(line[i])) while (isDigit(line[i])) i++;
-    else return FAIL;
+    else return false;
     let integer = true;
     if (line[i] === 0x2e) {
       integer = false;
       i++;
-      if (!isDigit(line[i])) return FAIL;
+      if (!isDigit(line[i])) return false;
       while (isDigit(line[i])) i++;
     }
     if (line[i] === 0x65 || line[i] === 0x45) {
       integer = false;
       i++;
       if (line[i] === 0x2b || line[i] === 0x2d) i++;
-      if (!isDigit(line[i])) return FAIL;
+      if (!isDigit(line[i])) return false;
       while (isDigit(line[i])) i++;
     }
+    if (i > this.end) return false;
     this.pos = i;
+    this.valueKind = V_NUMBER;
     if (integer && i - start <= 15) {
       let n = 0;
       for (let k = line[start] === 0x2d ? start + 1 : start; k < i; k++) n = n * 10 + line[k]! - 0x30;
-      return line[start] === 0x2d ? -n : n;
+      this.valueNumber = line[start] === 0x2d ? -n : n;
+    } else {
+      this.valueNumber = Number(line.toString('latin1', start, i));
     }
-    return Number(line.toString('latin1', start, i));
+    return true;
   }
 
-  /**
-   * A flat object of plain values (the usage object); only `keys` are kept.
-   * One level down (cache_creation, server_tool_use) holds plain values only.
-   */
-  flatObject(keys: KeyTable, depth = 0): Record<string, unknown> | typeof FAIL {
-    const line = this.line;
-    if (line[this.pos] !== OPEN_BRACE) return FAIL;
-    this.pos++;
-    const out: Record<string, unknown> = {};
-    if (line[this.pos] === CLOSE_BRACE) {
-      this.pos++;
-      return out;
-    }
-    for (;;) {
-      if (!this.key()) return FAIL;
-      const at = this.keyIn(keys);
-      let value: unknown;
-      if (line[this.pos] === OPEN_BRACE) {
-        if (depth > 0) return FAIL;
-        value = this.flatObject(keys === USAGE_KEYS && at === CACHE_CREATION_AT ? SPLIT_KEYS : NO_KEYS, depth + 1);
-      } else {
-        value = this.scalar(at !== -1);
-      }
-      if (value === FAIL) return FAIL;
-      // A later duplicate replaces an earlier one, as in JSON.parse.
-      if (at !== -1) out[keys.names[at]!] = value;
-      const next = line[this.pos++];
-      if (next === CLOSE_BRACE) return out;
-      if (next !== COMMA) return FAIL;
-    }
+  /** After a value: a comma (more pairs follow: 1), the closing brace (0), or anything else (-1). */
+  next(): number {
+    if (this.pos >= this.end) return -1;
+    const b = this.line[this.pos++];
+    return b === COMMA ? 1 : b === CLOSE_BRACE ? 0 : -1;
   }
 }
 
-function isDigit(b: number | undefined): boolean {
-  return b !== undefined && b >= 0x30 && b <= 0x39;
+const scanner = new LineScanner();
+
+/** Records a kept field from the scanner's last value (a later duplicate replaces an earlier one, as in JSON.parse). */
+function keep(f: AssistantFields, field: number): void {
+  const s = scanner;
+  if (s.valueKind === V_STRING) {
+    f.kind[field] = STRING;
+    f.start[field] = s.valueStart;
+    f.end[field] = s.valueEnd;
+    f.high[field] = s.valueHigh;
+  } else {
+    f.kind[field] = OTHER;
+  }
+}
+
+/** One plain top-level pair whose key was just read. */
+function topValue(f: AssistantFields, at: number): boolean {
+  const s = scanner;
+  if (!s.scalar()) return false;
+  if (at >= 0) keep(f, at);
+  else if (at === -2) f.isAssistant = s.valueKind === V_STRING && keyIs(s.line, s.valueStart, s.valueEnd, K.assistant);
+  else if (at === -3) f.apiError = s.valueKind === V_LITERAL && s.valueTrue;
+  return true;
+}
+
+const USAGE_LEVEL = 0;
+const SPLIT_LEVEL = 1;
+const SKIPPED_LEVEL = 2;
+const SPLIT_AT = 5;
+
+/**
+ * A flat object of plain values: the usage object (USAGE_LEVEL), or one level
+ * down in it, cache_creation (SPLIT_LEVEL) or another one (SKIPPED_LEVEL).
+ */
+function usageObject(f: AssistantFields, level: number): boolean {
+  const s = scanner;
+  const line = s.line;
+  if (line[s.pos] !== OPEN_BRACE) return false;
+  s.pos++;
+  if (line[s.pos] === CLOSE_BRACE) {
+    s.pos++;
+    return true;
+  }
+  for (;;) {
+    if (!s.key()) return false;
+    const at =
+      level === USAGE_LEVEL ? usageKey(line, s.keyStart, s.keyEnd) : level === SPLIT_LEVEL && keyIs(line, s.keyStart, s.keyEnd, K.ephemeral_1h_input_tokens) ? TOKEN.cacheCreation1h : -1;
+    if (line[s.pos] === OPEN_BRACE) {
+      if (level !== USAGE_LEVEL) return false; // two levels down: not a layout we know
+      if (at === SPLIT_AT) {
+        // A later duplicate replaces an earlier one, as in JSON.parse.
+        f.splitInvalid = false;
+        f.tokens[TOKEN.cacheCreation1h] = 0;
+        if (!usageObject(f, SPLIT_LEVEL)) return false;
+      } else {
+        if (!usageObject(f, SKIPPED_LEVEL)) return false;
+        if (at >= 0) f.tokens[at] = -1; // an object where a count belongs
+      }
+    } else {
+      if (!s.scalar()) return false;
+      if (at === SPLIT_AT) {
+        // null means "no split"; any other plain value is implausible.
+        f.splitInvalid = !s.valueNull;
+        f.tokens[TOKEN.cacheCreation1h] = 0;
+      } else if (at >= 0) {
+        f.tokens[at] = tokenValue(s.valueKind, s.valueNumber);
+      }
+    }
+    const next = s.next();
+    if (next === 0) return true;
+    if (next < 0) return false;
+  }
 }
 
 /**
- * Reads plain `"key":value` pairs into `into` until the key `stop` (whose value
- * must open with `opener`) or the object's end. Returns where it stopped.
+ * Reads the counted fields of the assistant line at buffer[start, end) into
+ * `f`. False when it is not laid out as expected: parse it in full instead.
  */
-function pairs(s: Scanner, line: Buffer, into: Record<string, unknown>, keep: KeyTable, stop: Buffer | null, opener: number): 'stop' | 'end' | null {
-  for (;;) {
-    if (!s.key()) return null;
-    if (stop !== null ? line[s.pos] === opener && s.keyIs(stop) : s.keyIs(MESSAGE)) {
-      return stop !== null ? 'stop' : null; // after the message, a second "message" would replace it
-    }
-    const at = s.keyIn(keep);
-    const value = s.scalar(at !== -1);
-    if (value === FAIL) return null;
-    if (at !== -1) into[keep.names[at]!] = value;
-    const next = line[s.pos++];
-    if (next === CLOSE_BRACE) return 'end';
-    if (next !== COMMA) return null;
-  }
-}
-
-/** The counted fields of an assistant line, or null when it is not laid out as expected. */
-export function extractAssistantRecord(line: Buffer): ExtractedRecord | null {
-  const end = line.length;
-  if (line[0] !== OPEN_BRACE || line[end - 1] !== CLOSE_BRACE) return null;
-  const s = new Scanner(line, 1);
-  const top: Record<string, unknown> = {};
+export function extractAssistantFields(buffer: Buffer, start: number, end: number, f: AssistantFields): boolean {
+  if (buffer[start] !== OPEN_BRACE || buffer[end - 1] !== CLOSE_BRACE) return false;
+  const s = scanner;
+  s.line = buffer;
+  s.end = end;
+  s.pos = start + 1;
+  f.reset();
   // The record's own fields, up to "message":{.
-  if (pairs(s, line, top, TOP_KEYS, MESSAGE, OPEN_BRACE) !== 'stop') return null;
+  for (;;) {
+    if (!s.key()) return false;
+    if (buffer[s.pos] === OPEN_BRACE && keyIs(buffer, s.keyStart, s.keyEnd, K.message)) break;
+    if (!topValue(f, topKey(buffer, s.keyStart, s.keyEnd))) return false;
+    if (s.next() !== 1) return false;
+  }
   s.pos++;
-  const message: Record<string, unknown> = {};
   // The message's fields, up to "content":[.
-  if (pairs(s, line, message, MESSAGE_KEYS, CONTENT, OPEN_BRACKET) !== 'stop') return null;
+  for (;;) {
+    if (!s.key()) return false;
+    if (buffer[s.pos] === OPEN_BRACKET && keyIs(buffer, s.keyStart, s.keyEnd, K.content)) break;
+    const at = messageKey(buffer, s.keyStart, s.keyEnd);
+    if (!s.scalar()) return false;
+    if (at >= 0) keep(f, at);
+    if (s.next() !== 1) return false;
+  }
   // Skip the content: it ends at `],"stop_reason":`, which no string inside it can hold unescaped.
   const from = Math.max(s.pos, end - TAIL_WINDOW);
-  const contentEnd = line.subarray(from, end).lastIndexOf(CONTENT_END);
-  if (contentEnd === -1) return null;
+  const contentEnd = buffer.subarray(from, end).lastIndexOf(CONTENT_END);
+  if (contentEnd === -1) return false;
   s.pos = from + contentEnd + 2;
   // The rest of the message: plain values and the usage object.
   for (;;) {
-    if (!s.key()) return null;
-    let value: unknown;
-    const isUsage = s.keyIs(USAGE);
-    const at = isUsage ? -1 : s.keyIn(MESSAGE_KEYS);
-    if (isUsage && line[s.pos] === OPEN_BRACE) value = s.flatObject(USAGE_KEYS);
-    else value = s.scalar(isUsage || at !== -1);
-    if (value === FAIL) return null;
-    if (isUsage) message.usage = value;
-    else if (at !== -1) message[MESSAGE_KEYS.names[at]!] = value;
-    const next = line[s.pos++];
-    if (next === CLOSE_BRACE) break;
-    if (next !== COMMA) return null;
+    if (!s.key()) return false;
+    if (keyIs(buffer, s.keyStart, s.keyEnd, K.usage)) {
+      f.resetUsage();
+      if (buffer[s.pos] === OPEN_BRACE) {
+        if (!usageObject(f, USAGE_LEVEL)) return false;
+        f.usage = OBJECT;
+      } else {
+        if (!s.scalar()) return false;
+        f.usage = OTHER;
+      }
+    } else {
+      const at = messageKey(buffer, s.keyStart, s.keyEnd);
+      if (!s.scalar()) return false;
+      if (at >= 0) keep(f, at);
+    }
+    const next = s.next();
+    if (next === 0) break;
+    if (next < 0) return false;
   }
   // After the message: the record's remaining plain fields, to the line's end.
-  const next = line[s.pos++];
-  if (next === COMMA) {
-    if (pairs(s, line, top, TOP_KEYS, null, 0) !== 'end') return null;
-  } else if (next !== CLOSE_BRACE) {
-    return null;
+  const after = s.next();
+  if (after === 1) {
+    for (;;) {
+      if (!s.key()) return false;
+      if (keyIs(buffer, s.keyStart, s.keyEnd, K.message)) return false; // a second "message" would replace the first
+      if (!topValue(f, topKey(buffer, s.keyStart, s.keyEnd))) return false;
+      const next = s.next();
+      if (next === 0) break;
+      if (next < 0) return false;
+    }
+  } else if (after !== 0) {
+    return false;
   }
-  if (s.pos !== end) return null;
-  top.message = message;
-  return top as unknown as ExtractedRecord;
+  return s.pos === end;
 }

@@ -11,7 +11,7 @@ export interface PackedEvents {
   numbers: Float64Array;
 }
 
-const FIELDS = 11;
+export const FIELDS = 11;
 
 function packEvents(events: readonly UsageEvent[]): PackedEvents {
   const table = new StringTable();
@@ -37,7 +37,7 @@ function packEvents(events: readonly UsageEvent[]): PackedEvents {
 
 /** A result whose events travel packed (what a worker posts); the buffer to transfer. */
 export function packResult(result: FileScanResult): { result: FileScanResult; transfer: ArrayBuffer[] } {
-  const packed = packEvents(result.events);
+  const packed = result.packed ?? packEvents(result.events);
   return { result: { ...result, events: [], packed }, transfer: [packed.numbers.buffer as ArrayBuffer] };
 }
 

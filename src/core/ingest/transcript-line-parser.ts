@@ -2,8 +2,9 @@
 // that may announce a usage limit, or a skip reason. Hot path: lines that
 // cannot hold usage are never decoded or JSON-parsed.
 import { isUtf8 } from 'node:buffer';
-import { extractAssistantRecord } from './assistant-extractor.js';
+import { AssistantFields, extractAssistantFields } from './assistant-extractor.js';
 import { FUTURE_SLACK_MS, checkTimestamp, readTokenCounts } from './record-fields.js';
+import { countExtracted } from './scan-events.js';
 
 export const SKIP_REASONS = [
   'garbage',
@@ -56,7 +57,8 @@ const USAGE_NEEDLE = Buffer.from('"usage"');
 const ASSISTANT_NEEDLE = Buffer.from('"type":"assistant"');
 // Nearly every limit text since 1.0.88 says "resets"; 1.0.30–1.0.64 wrote "usage limit reached|<unix>";
 // 2026 model-scoped limits ("You've reached your Fable 5 limit. Run /usage-credits…") name no reset.
-const LIMIT_NEEDLES = [Buffer.from('resets'), Buffer.from('limit reached|'), Buffer.from('reached your')];
+// Two needles cover all three ("reached" is in both that name no reset): every search costs a pass.
+const LIMIT_NEEDLES = [Buffer.from('resets'), Buffer.from('reached')];
 // A subagent's limit message comes back as a short tool_result (the limit text and a
 // little metadata); longer lines are file contents and are not searched.
 const LIMIT_SCAN_MAX_LINE = 4 * 1024;
@@ -74,32 +76,53 @@ const EDGE_BYTES = 512;
 // The record's own "type" when it comes before any nested object: user and
 // metadata records put it in the envelope, ahead of message/snapshot/data.
 const TYPE_KEY = Buffer.from('"type":"');
-const QUOTE = 0x22;
+const ASSISTANT_VALUE = Buffer.from('assistant"');
+const USER_VALUE = Buffer.from('user"');
+const PROGRESS_VALUE = Buffer.from('progress"');
+// How current builds end an assistant record: type, uuid, timestamp, in that order.
+const CANONICAL_TAIL = Buffer.from('"type":"assistant","uuid":"');
+const CANONICAL_TAIL_BYTES = CANONICAL_TAIL.length + 36 + '","timestamp":"'.length + 24 + 2;
+const TIMESTAMP_KEY = Buffer.from('","timestamp":"');
 
-/** Byte search, no string made: this runs on every line. */
-function topLevelType(line: Buffer): string | null {
-  // The envelope ends where the first nested object opens.
-  let envelopeEnd = line.indexOf(OPEN_BRACE, 1);
-  if (envelopeEnd === -1 || envelopeEnd > EDGE_BYTES) envelopeEnd = Math.min(line.length, EDGE_BYTES);
-  const at = line.subarray(0, envelopeEnd).indexOf(TYPE_KEY);
-  if (at === -1) return null;
-  const start = at + TYPE_KEY.length;
-  const end = line.indexOf(QUOTE, start);
-  return end === -1 || end - start > 40 ? null : line.toString('latin1', start, end);
+export type EdgeKind = 'assistant' | 'progress' | 'user' | 'other' | 'unknown';
+
+function bytesAt(buffer: Buffer, at: number, bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (buffer[at + i] !== bytes[i]) return false;
+  return true;
 }
 
-export type EdgeKind = 'assistant' | 'progress' | 'other' | 'unknown';
-
 /**
- * What a line is, judged from its first and last bytes only, so the bulk of
- * big lines (file contents in tool results, snapshots) is never searched.
- * Current builds write `"type":"assistant"` right before uuid and timestamp,
- * at the end; old ones wrote it first. "unknown" falls back to a full search.
+ * What the line at buffer[start, end) is, judged from its first and last
+ * bytes only, so the bulk of big lines (file contents in tool results,
+ * snapshots) is never searched. Current builds write `"type":"assistant"`
+ * right before uuid and timestamp, at the end; old ones wrote it first.
+ * "unknown" falls back to a full search. Only a byte range is read: no
+ * object is made for most lines.
  */
-export function recordKindAtEdges(line: Buffer, head: string | null = topLevelType(line)): EdgeKind {
-  if (head !== null) return head === 'assistant' ? 'assistant' : head === 'progress' ? 'progress' : 'other';
-  const tail = line.length <= EDGE_BYTES ? line : line.subarray(line.length - EDGE_BYTES);
-  return tail.indexOf(ASSISTANT_NEEDLE) !== -1 ? 'assistant' : 'unknown';
+export function kindOfLine(buffer: Buffer, start: number, end: number): EdgeKind {
+  // Most lines are assistant records as current builds end them: a look at fixed offsets, no search.
+  const tail = end - CANONICAL_TAIL_BYTES;
+  if (tail > start && bytesAt(buffer, tail, CANONICAL_TAIL) && bytesAt(buffer, tail + CANONICAL_TAIL.length + 36, TIMESTAMP_KEY)) return 'assistant';
+  // The envelope ends where the first nested object opens.
+  const edge = Math.min(end, start + EDGE_BYTES);
+  let envelopeEnd = buffer.indexOf(OPEN_BRACE, start + 1);
+  if (envelopeEnd === -1 || envelopeEnd > edge) envelopeEnd = edge;
+  // An unbounded search, but it stops at the first "type" key, which every
+  // record has near its start; a hit past the envelope is not the record's own.
+  const at = buffer.indexOf(TYPE_KEY, start);
+  if (at !== -1 && at + TYPE_KEY.length <= envelopeEnd) {
+    const value = at + TYPE_KEY.length;
+    if (bytesAt(buffer, value, ASSISTANT_VALUE)) return 'assistant';
+    if (bytesAt(buffer, value, USER_VALUE)) return 'user';
+    return bytesAt(buffer, value, PROGRESS_VALUE) ? 'progress' : 'other';
+  }
+  const window = buffer.subarray(Math.max(start, end - EDGE_BYTES), end);
+  return window.indexOf(ASSISTANT_NEEDLE) !== -1 ? 'assistant' : 'unknown';
+}
+
+/** kindOfLine of a whole buffer. */
+export function recordKindAtEdges(line: Buffer): EdgeKind {
+  return kindOfLine(line, 0, line.length);
 }
 
 /** Raw control bytes (NUL included) are never valid inside JSON; tab and CR are whitespace between tokens. */
@@ -190,8 +213,7 @@ function countResponse(response: Record<string, unknown>, envelope: Record<strin
   const model = typeof message?.model === 'string' ? message.model : '';
   if (model === '<synthetic>' || response.isApiErrorMessage === true) {
     if (response !== envelope) return; // relayed: the parent's own records carry any limit text
-    const utf8Record = parseUtf8Record(line);
-    if (utf8Record) sink.limitCandidate(utf8Record);
+    offerLimitRecord(line, sink);
     return;
   }
   const usage = asRecord(message?.usage);
@@ -245,33 +267,42 @@ function trimmedEnd(buffer: Buffer, start: number, end: number): number {
   return end;
 }
 
+/** A synthetic assistant record (a limit message, an API error): handed on whole, decoded as UTF-8. */
+function offerLimitRecord(line: Buffer, sink: LineSink): void {
+  const record = parseUtf8Record(line);
+  if (record) sink.limitCandidate(record);
+}
+
+// Reused for every line: the fast path allocates nothing per line it does not keep.
+const fields = new AssistantFields();
+
 export function parseTranscriptLine(buffer: Buffer, start: number, end: number, context: FileContext, sink: LineSink): void {
   end = trimmedEnd(buffer, start, end);
   while (start < end && (buffer[start] === 0x20 || buffer[start] === 0x09)) start++;
   if (end === start) return;
-  const line = buffer.subarray(start, end);
-  if (line[0] !== OPEN_BRACE || line[line.length - 1] !== CLOSE_BRACE) {
-    sink.skipped(classifyBadLine(line));
+  if (buffer[start] !== OPEN_BRACE || buffer[end - 1] !== CLOSE_BRACE) {
+    sink.skipped(classifyBadLine(buffer.subarray(start, end)));
     return;
   }
-  const head = topLevelType(line);
-  const kind = recordKindAtEdges(line, head);
-  if (kind === 'progress' ? !mayRelayUsage(line) : kind === 'other' || (kind === 'unknown' && line.indexOf(USAGE_NEEDLE) === -1)) {
+  const kind = kindOfLine(buffer, start, end);
+  if (kind === 'other' || kind === 'user') {
     // Cannot hold countable usage; a short user record may carry a subagent's limit message.
-    if (kind === 'unknown' || head === 'user') offerLimitCandidate(line, sink);
+    if (kind === 'user' && end - start <= LIMIT_SCAN_MAX_LINE) offerLimitCandidate(buffer.subarray(start, end), sink);
+    return;
+  }
+  const line = buffer.subarray(start, end);
+  if (kind === 'progress' ? !mayRelayUsage(line) : kind === 'unknown' && line.indexOf(USAGE_NEEDLE) === -1) {
+    if (kind === 'unknown') offerLimitCandidate(line, sink);
     return;
   }
   if (!isUtf8(line)) {
     sink.skipped('invalid-utf8');
     return;
   }
-  if (kind === 'assistant') {
-    // Fast path: the counted fields straight from the bytes; anything unusual takes the full parse below.
-    const extracted = extractAssistantRecord(line) as Record<string, unknown> | null;
-    if (extracted?.type === 'assistant') {
-      countAssistantRecord(extracted, line, context, sink);
-      return;
-    }
+  // Fast path: the counted fields straight from the bytes; anything unusual takes the full parse below.
+  if (kind === 'assistant' && extractAssistantFields(buffer, start, end, fields) && fields.isAssistant) {
+    countExtracted(buffer, start, end, fields, context, sink, offerLimitRecord);
+    return;
   }
   let record = kind === 'assistant' ? parseWithoutContent(line) : null;
   if (!record) {
