@@ -18,9 +18,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CONTENT_END = Buffer.from('],"stop_reason":');
-// The content array ends this close to the line's end in every layout we know;
-// a bounded search keeps long lines cheap.
-const TAIL_WINDOW = 16 * 1024;
 
 /** The kept text fields, by position in `AssistantFields.start/end/kind`. */
 export const FIELD = { timestamp: 0, requestId: 1, sessionId: 2, cwd: 3, id: 4, model: 5 } as const;
@@ -357,15 +354,18 @@ function usageObject(f: AssistantFields, level: number): boolean {
 }
 
 /**
- * Reads the counted fields of the assistant line at buffer[start, end) into
- * `f`. False when it is not laid out as expected: parse it in full instead.
+ * Reads the counted fields of an assistant line (no newline, no surrounding
+ * whitespace) into `f`, as positions in `line`. False when it is not laid out
+ * as expected: parse it in full instead.
  */
-export function extractAssistantFields(buffer: Buffer, start: number, end: number, f: AssistantFields): boolean {
-  if (buffer[start] !== OPEN_BRACE || buffer[end - 1] !== CLOSE_BRACE) return false;
+export function extractAssistantFields(line: Buffer, f: AssistantFields): boolean {
+  const end = line.length;
+  const buffer = line;
+  if (buffer[0] !== OPEN_BRACE || buffer[end - 1] !== CLOSE_BRACE) return false;
   const s = scanner;
   s.line = buffer;
   s.end = end;
-  s.pos = start + 1;
+  s.pos = 1;
   f.reset();
   // The record's own fields, up to "message":{.
   for (;;) {
@@ -384,11 +384,12 @@ export function extractAssistantFields(buffer: Buffer, start: number, end: numbe
     if (at >= 0) keep(f, at);
     if (s.next() !== 1) return false;
   }
-  // Skip the content: it ends at `],"stop_reason":`, which no string inside it can hold unescaped.
-  const from = Math.max(s.pos, end - TAIL_WINDOW);
-  const contentEnd = buffer.subarray(from, end).lastIndexOf(CONTENT_END);
-  if (contentEnd === -1) return false;
-  s.pos = from + contentEnd + 2;
+  // Skip the content: it ends at the last `],"stop_reason":`, which no string inside it can hold
+  // unescaped (a tool's input may hold the key; the message's own comes after it). Searched from
+  // the end, it is found a few hundred bytes in.
+  const contentEnd = buffer.lastIndexOf(CONTENT_END);
+  if (contentEnd < s.pos) return false;
+  s.pos = contentEnd + 2;
   // The rest of the message: plain values and the usage object.
   for (;;) {
     if (!s.key()) return false;

@@ -183,11 +183,11 @@ export class ScanEventWriter implements LineSink {
  * counts a parsed one: a limit message is handed on, a line without usable
  * usage or time is skipped with its reason.
  */
-export function countExtracted(buffer: Buffer, start: number, end: number, f: AssistantFields, context: FileContext, sink: LineSink, onLimitLine: (line: Buffer, sink: LineSink) => void): void {
+export function countExtracted(buffer: Buffer, f: AssistantFields, context: FileContext, sink: LineSink, onLimitLine: (line: Buffer, sink: LineSink) => void): void {
   const modelAt = f.start[FIELD.model]!;
   const synthetic = f.kind[FIELD.model] === STRING && f.end[FIELD.model]! - modelAt === SYNTHETIC.length && buffer.compare(SYNTHETIC, 0, SYNTHETIC.length, modelAt, modelAt + SYNTHETIC.length) === 0;
   if (synthetic || f.apiError) {
-    onLimitLine(buffer.subarray(start, end), sink);
+    onLimitLine(buffer, sink);
     return;
   }
   if (f.usage !== OBJECT) {

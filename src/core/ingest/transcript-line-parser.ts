@@ -300,8 +300,8 @@ export function parseTranscriptLine(buffer: Buffer, start: number, end: number, 
     return;
   }
   // Fast path: the counted fields straight from the bytes; anything unusual takes the full parse below.
-  if (kind === 'assistant' && extractAssistantFields(buffer, start, end, fields) && fields.isAssistant) {
-    countExtracted(buffer, start, end, fields, context, sink, offerLimitRecord);
+  if (kind === 'assistant' && extractAssistantFields(line, fields) && fields.isAssistant) {
+    countExtracted(line, fields, context, sink, offerLimitRecord);
     return;
   }
   let record = kind === 'assistant' ? parseWithoutContent(line) : null;

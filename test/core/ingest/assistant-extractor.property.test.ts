@@ -31,10 +31,10 @@ function outcome(record: Record<string, unknown>, line: Buffer): unknown[] {
 /** The same through the extractor, or null when it declines the line. */
 function fastOutcome(line: Buffer): unknown[] | null {
   const fields = new AssistantFields();
-  if (!extractAssistantFields(line, 0, line.length, fields)) return null;
+  if (!extractAssistantFields(line, fields)) return null;
   if (!fields.isAssistant) return ['not an assistant record'];
   const seen: unknown[] = [];
-  countExtracted(line, 0, line.length, fields, CONTEXT, recordingSink(seen), () => seen.push('limit'));
+  countExtracted(line, fields, CONTEXT, recordingSink(seen), () => seen.push('limit'));
   return seen;
 }
 
