@@ -354,6 +354,56 @@ function usageObject(f: AssistantFields, level: number): boolean {
 }
 
 /**
+ * The envelope of the last assistant line read (its bytes after the first
+ * field, through `"message":`) and what was kept from it. Lines of one
+ * session repeat it byte for byte: a memory compare replaces the walk.
+ */
+class EnvelopeCache {
+  private bytes = Buffer.alloc(512);
+  /** Through the `{` that opens message; 0: nothing remembered. */
+  length = 0;
+  private readonly kind = new Uint8Array(FIELD_COUNT);
+  private readonly start = new Int32Array(FIELD_COUNT);
+  private readonly end = new Int32Array(FIELD_COUNT);
+  private readonly high = new Uint8Array(FIELD_COUNT);
+  private isAssistant = false;
+  private apiError = false;
+
+  /** Fills `f` from the cache when line[from…] starts with the remembered bytes. */
+  reuse(line: Buffer, from: number, f: AssistantFields): boolean {
+    const length = this.length;
+    if (length === 0 || from + length > line.length || line.compare(this.bytes, 0, length, from, from + length) !== 0) return false;
+    for (let i = 0; i < FIELD_COUNT; i++) {
+      f.kind[i] = this.kind[i]!;
+      f.start[i] = this.start[i]! + from;
+      f.end[i] = this.end[i]! + from;
+      f.high[i] = this.high[i]!;
+    }
+    f.isAssistant = this.isAssistant;
+    f.apiError = this.apiError;
+    return true;
+  }
+
+  /** Remembers line[from, messageOpen] and the fields read from it. */
+  remember(line: Buffer, from: number, messageOpen: number, f: AssistantFields): void {
+    const length = messageOpen + 1 - from;
+    if (this.bytes.length < length) this.bytes = Buffer.alloc(length * 2);
+    line.copy(this.bytes, 0, from, from + length);
+    this.length = length;
+    for (let i = 0; i < FIELD_COUNT; i++) {
+      this.kind[i] = f.kind[i]!;
+      this.start[i] = f.start[i]! - from;
+      this.end[i] = f.end[i]! - from;
+      this.high[i] = f.high[i]!;
+    }
+    this.isAssistant = f.isAssistant;
+    this.apiError = f.apiError;
+  }
+}
+
+const envelope = new EnvelopeCache();
+
+/**
  * Reads the counted fields of an assistant line (no newline, no surrounding
  * whitespace) into `f`, as positions in `line`. False when it is not laid out
  * as expected: parse it in full instead.
@@ -367,12 +417,26 @@ export function extractAssistantFields(line: Buffer, f: AssistantFields): boolea
   s.end = end;
   s.pos = 1;
   f.reset();
-  // The record's own fields, up to "message":{.
-  for (;;) {
-    if (!s.key()) return false;
-    if (buffer[s.pos] === OPEN_BRACE && keyIs(buffer, s.keyStart, s.keyEnd, K.message)) break;
-    if (!topValue(f, topKey(buffer, s.keyStart, s.keyEnd))) return false;
+  // The record's own fields, up to "message":{. The first one (parentUuid) differs on every
+  // line; the rest is mostly what the last line had: the same bytes read the same way.
+  if (!s.key()) return false;
+  if (buffer[s.pos] !== OPEN_BRACE || !keyIs(buffer, s.keyStart, s.keyEnd, K.message)) {
+    const first = topKey(buffer, s.keyStart, s.keyEnd);
+    if (!topValue(f, first)) return false;
     if (s.next() !== 1) return false;
+    const from = s.pos;
+    const cacheable = first === -1; // nothing kept yet: the rest alone decides the envelope's fields
+    if (!(cacheable && envelope.reuse(buffer, from, f))) {
+      for (;;) {
+        if (!s.key()) return false;
+        if (buffer[s.pos] === OPEN_BRACE && keyIs(buffer, s.keyStart, s.keyEnd, K.message)) break;
+        if (!topValue(f, topKey(buffer, s.keyStart, s.keyEnd))) return false;
+        if (s.next() !== 1) return false;
+      }
+      if (cacheable) envelope.remember(buffer, from, s.pos, f);
+    } else {
+      s.pos = from + envelope.length - 1;
+    }
   }
   s.pos++;
   // The message's fields, up to "content":[.
