@@ -46,11 +46,15 @@ function textAt(buffer: Buffer, f: AssistantFields, field: number): string {
 
 const SYNTHETIC = Buffer.from('<synthetic>');
 
+// One writer at a time per thread (a scan is synchronous): its rows grow in this array.
+let rowsScratch = new Float64Array(FIELDS * 1024);
+
 export class ScanEventWriter implements LineSink {
   readonly skippedCounts: Partial<Record<SkipReason, number>> = {};
   readonly limitCandidates: Record<string, unknown>[] = [];
   private readonly table = new StringTable();
-  private numbers = new Float64Array(FIELDS * 256);
+  // Rows grow in one array per thread, reused file after file; finish() copies out the used part.
+  private numbers = rowsScratch;
   private rows = 0;
   private readonly rowOfKey = new Map<string, number>();
   private readonly latestMs: number;
@@ -144,7 +148,7 @@ export class ScanEventWriter implements LineSink {
       if (this.rows * FIELDS > this.numbers.length) {
         const grown = new Float64Array(this.numbers.length * 2);
         grown.set(this.numbers);
-        this.numbers = grown;
+        this.numbers = rowsScratch = grown;
       }
       // Keys are unique within a file: pushed, not looked up; a replaced row keeps its key.
       this.numbers[row * FIELDS] = key === null ? -1 : this.table.strings.push(key) - 1;
