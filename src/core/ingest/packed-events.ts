@@ -2,16 +2,11 @@
 // Float64Array (moved, not copied) and a table of strings, instead of tens of
 // thousands of small objects to serialise on one side and rebuild on the other.
 import type { FileScanResult } from './file-scan.js';
+import { FIELDS, type PackedEvents } from './packed-layout.js';
 import { StringTable } from './string-table.js';
 import type { UsageEvent } from './transcript-line-parser.js';
 
-export interface PackedEvents {
-  strings: string[];
-  /** Per event: key, ms, model, session, cwd (string indexes; -1: none), then the five token counts and the cost (NaN: unpriced). */
-  numbers: Float64Array;
-}
-
-export const FIELDS = 11;
+export { FIELDS, type PackedEvents };
 
 function packEvents(events: readonly UsageEvent[]): PackedEvents {
   const table = new StringTable();

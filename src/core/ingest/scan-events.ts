@@ -6,7 +6,7 @@
 // line that continues the previous response reuses its key.
 import { type ModelPrices, costAtPrices, pricesForModel } from '../usage/pricing.js';
 import { ABSENT, type AssistantFields, FIELD, OBJECT, STRING, TOKEN } from './assistant-extractor.js';
-import { FIELDS, type PackedEvents } from './packed-events.js';
+import { FIELDS, type PackedEvents } from './packed-layout.js';
 import { EARLIEST_TIMESTAMP_MS, FUTURE_SLACK_MS, parseStrictTimestampAt } from './record-fields.js';
 import { StringTable } from './string-table.js';
 import type { FileContext, LineSink, SkipReason, UsageEvent } from './transcript-line-parser.js';
