@@ -57,9 +57,9 @@ const USAGE_NEEDLE = Buffer.from('"usage"');
 const ASSISTANT_NEEDLE = Buffer.from('"type":"assistant"');
 // Nearly every limit text since 1.0.88 says "resets"; 1.0.30–1.0.64 wrote "usage limit reached|<unix>";
 // 2026 model-scoped limits ("You've reached your Fable 5 limit. Run /usage-credits…") name no reset.
-// "resets" or "reached" covers all three. One regular expression over the line's latin1 text
-// (ASCII needles: escapes of ’ ∙ · do not hide them) is cheaper than two buffer searches.
-const LIMIT_WORDS = /re(?:sets|ached)/;
+// "resets" or "reached" covers all three (ASCII needles: escapes of ’ ∙ · do not hide them).
+// Searched in the bytes: a regular expression would need the line as a string, garbage for every line.
+const LIMIT_NEEDLES = [Buffer.from('resets'), Buffer.from('reached')];
 // A subagent's limit message comes back as a short tool_result (the limit text and a
 // little metadata); longer lines are file contents and are not searched.
 const LIMIT_SCAN_MAX_LINE = 4 * 1024;
@@ -69,7 +69,8 @@ const HIGH_BYTES = /[\u0080-\u00ff]/;
 
 function mayMentionLimit(line: Buffer): boolean {
   if (line.length > LIMIT_SCAN_MAX_LINE) return false;
-  return LIMIT_WORDS.test(line.toString('latin1'));
+  for (const needle of LIMIT_NEEDLES) if (line.indexOf(needle) !== -1) return true;
+  return false;
 }
 
 const EDGE_BYTES = 512;
