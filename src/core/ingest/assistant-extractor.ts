@@ -304,6 +304,54 @@ function topValue(f: AssistantFields, at: number): boolean {
   return true;
 }
 
+/**
+ * The keys of one object, in the order the last line had them (`"name":` as
+ * bytes, and what the key means there). Lines repeat their layout: the key at
+ * a position is compared once against the one expected there, instead of read
+ * to its closing quote and then compared against every name it might be.
+ */
+class KeyMemo {
+  private readonly names: Uint8Array[] = [];
+  private readonly ids: number[] = [];
+
+  constructor(private readonly identify: (line: Buffer, start: number, end: number) => number) {}
+
+  /** Reads the i-th key of the object at the scanner; its meaning, or NO_KEY when there is no key. */
+  read(i: number): number {
+    const s = scanner;
+    const line = s.line;
+    const expected = this.names[i];
+    if (expected !== undefined) {
+      const pos = s.pos;
+      const length = expected.length;
+      let k = 0;
+      while (k < length && line[pos + k] === expected[k]) k++;
+      if (k === length && pos + length <= s.end) {
+        s.keyStart = pos + 1;
+        s.keyEnd = pos + length - 2;
+        s.pos = pos + length;
+        return this.ids[i]!;
+      }
+    }
+    const from = s.pos;
+    if (!s.key()) return NO_KEY;
+    const id = this.identify(line, s.keyStart, s.keyEnd);
+    this.names[i] = Uint8Array.prototype.slice.call(line, from, s.pos);
+    this.ids[i] = id;
+    return id;
+  }
+}
+
+const NO_KEY = -100;
+const MESSAGE_AT = -4;
+const USAGE_AT = -5;
+
+const usageKeys = new KeyMemo(usageKey);
+const splitKeys = new KeyMemo((line, s, e) => (keyIs(line, s, e, K.ephemeral_1h_input_tokens) ? TOKEN.cacheCreation1h : -1));
+const skippedKeys = new KeyMemo(() => -1);
+const messageTailKeys = new KeyMemo((line, s, e) => (keyIs(line, s, e, K.usage) ? USAGE_AT : messageKey(line, s, e)));
+const recordTailKeys = new KeyMemo((line, s, e) => (keyIs(line, s, e, K.message) ? MESSAGE_AT : topKey(line, s, e)));
+
 const USAGE_LEVEL = 0;
 const SPLIT_LEVEL = 1;
 const SKIPPED_LEVEL = 2;
@@ -322,10 +370,10 @@ function usageObject(f: AssistantFields, level: number): boolean {
     s.pos++;
     return true;
   }
-  for (;;) {
-    if (!s.key()) return false;
-    const at =
-      level === USAGE_LEVEL ? usageKey(line, s.keyStart, s.keyEnd) : level === SPLIT_LEVEL && keyIs(line, s.keyStart, s.keyEnd, K.ephemeral_1h_input_tokens) ? TOKEN.cacheCreation1h : -1;
+  const keys = level === USAGE_LEVEL ? usageKeys : level === SPLIT_LEVEL ? splitKeys : skippedKeys;
+  for (let i = 0; ; i++) {
+    const at = keys.read(i);
+    if (at === NO_KEY) return false;
     if (line[s.pos] === OPEN_BRACE) {
       if (level !== USAGE_LEVEL) return false; // two levels down: not a layout we know
       if (at === SPLIT_AT) {
@@ -455,9 +503,10 @@ export function extractAssistantFields(line: Buffer, f: AssistantFields): boolea
   if (contentEnd < s.pos) return false;
   s.pos = contentEnd + 2;
   // The rest of the message: plain values and the usage object.
-  for (;;) {
-    if (!s.key()) return false;
-    if (keyIs(buffer, s.keyStart, s.keyEnd, K.usage)) {
+  for (let i = 0; ; i++) {
+    const at = messageTailKeys.read(i);
+    if (at === NO_KEY) return false;
+    if (at === USAGE_AT) {
       f.resetUsage();
       if (buffer[s.pos] === OPEN_BRACE) {
         if (!usageObject(f, USAGE_LEVEL)) return false;
@@ -467,7 +516,6 @@ export function extractAssistantFields(line: Buffer, f: AssistantFields): boolea
         f.usage = OTHER;
       }
     } else {
-      const at = messageKey(buffer, s.keyStart, s.keyEnd);
       if (!s.scalar()) return false;
       if (at >= 0) keep(f, at);
     }
@@ -478,10 +526,10 @@ export function extractAssistantFields(line: Buffer, f: AssistantFields): boolea
   // After the message: the record's remaining plain fields, to the line's end.
   const after = s.next();
   if (after === 1) {
-    for (;;) {
-      if (!s.key()) return false;
-      if (keyIs(buffer, s.keyStart, s.keyEnd, K.message)) return false; // a second "message" would replace the first
-      if (!topValue(f, topKey(buffer, s.keyStart, s.keyEnd))) return false;
+    for (let i = 0; ; i++) {
+      const at = recordTailKeys.read(i);
+      if (at === NO_KEY || at === MESSAGE_AT) return false; // a second "message" would replace the first
+      if (!topValue(f, at)) return false;
       const next = s.next();
       if (next === 0) break;
       if (next < 0) return false;
