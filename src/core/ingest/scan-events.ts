@@ -5,7 +5,7 @@
 // model, session and folder are compared as bytes with the last ones, and a
 // line that continues the previous response reuses its key.
 import { type ModelPrices, costAtPrices, pricesForModel } from '../usage/pricing.js';
-import { ABSENT, type AssistantFields, FIELD, OBJECT, STRING, TOKEN } from './assistant-extractor.js';
+import { ABSENT, type AssistantFields, FIELD, OBJECT, STRING, TOKEN } from './assistant-fields.js';
 import { FIELDS, type PackedEvents } from './packed-layout.js';
 import { EARLIEST_TIMESTAMP_MS, FUTURE_SLACK_MS, parseStrictTimestampAt } from './record-fields.js';
 import { StringTable } from './string-table.js';

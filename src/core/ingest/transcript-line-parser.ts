@@ -2,7 +2,8 @@
 // that may announce a usage limit, or a skip reason. Hot path: lines that
 // cannot hold usage are never decoded or JSON-parsed.
 import { isUtf8 } from 'node:buffer';
-import { AssistantFields, extractAssistantFields } from './assistant-extractor.js';
+import { extractAssistantFields } from './assistant-extractor.js';
+import { AssistantFields } from './assistant-fields.js';
 import { FUTURE_SLACK_MS, checkTimestamp, readTokenCounts } from './record-fields.js';
 import { countExtracted } from './scan-events.js';
 

@@ -8,7 +8,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AssistantFields, extractAssistantFields } from '../../../src/core/ingest/assistant-extractor.js';
+import { extractAssistantFields } from '../../../src/core/ingest/assistant-extractor.js';
+import { AssistantFields } from '../../../src/core/ingest/assistant-fields.js';
 import { countExtracted } from '../../../src/core/ingest/scan-events.js';
 import { type LineSink, countAssistantRecord, parseWithoutContent, recordKindAtEdges } from '../../../src/core/ingest/transcript-line-parser.js';
 import { Prng, generateCorpus } from '../../support/corpus-generator.js';
