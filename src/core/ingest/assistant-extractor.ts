@@ -90,7 +90,7 @@ function keep(f: AssistantFields, field: number): void {
     f.kind[field] = STRING;
     f.start[field] = s.valueStart;
     f.end[field] = s.valueEnd;
-    f.high[field] = s.valueHigh;
+    f.coding[field] = s.valueCoding;
   } else {
     f.kind[field] = OTHER;
   }

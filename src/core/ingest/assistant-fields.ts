@@ -9,6 +9,10 @@ export const FIELD_COUNT = 6;
 export const ABSENT = 0;
 export const STRING = 1;
 export const OTHER = 2;
+/** A string holds bytes ≥ 0x80 (decoded as UTF-8, not latin1). */
+export const CODING_HIGH = 0x80;
+/** A string holds escapes (decoded by JSON.parse). */
+export const CODING_ESCAPED = 0x01;
 /** message.usage was an object. */
 export const OBJECT = 1;
 
@@ -20,8 +24,8 @@ export class AssistantFields {
   readonly start = new Int32Array(FIELD_COUNT);
   readonly end = new Int32Array(FIELD_COUNT);
   readonly kind = new Uint8Array(FIELD_COUNT);
-  /** 1 when the string holds bytes ≥ 0x80 (decode it as UTF-8, not latin1). */
-  readonly high = new Uint8Array(FIELD_COUNT);
+  /** How a string is decoded: CODING_ESCAPED and CODING_HIGH bits, 0 for plain ASCII. */
+  readonly coding = new Uint8Array(FIELD_COUNT);
   /** The record's "type" is the string "assistant". */
   isAssistant = false;
   /** isApiErrorMessage === true. */
@@ -35,7 +39,7 @@ export class AssistantFields {
 
   reset(): void {
     this.kind.fill(ABSENT);
-    this.high.fill(0);
+    this.coding.fill(0);
     this.isAssistant = false;
     this.apiError = false;
     this.resetUsage();

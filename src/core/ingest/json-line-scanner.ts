@@ -3,6 +3,8 @@
 // straight from the bytes with JSON's own grammar. Anything else fails, and
 // the line is parsed in full instead.
 
+import { CODING_ESCAPED, CODING_HIGH } from './assistant-fields.js';
+
 export const QUOTE = 0x22;
 export const BACKSLASH = 0x5c;
 export const COLON = 0x3a;
@@ -22,6 +24,10 @@ function isDigit(b: number | undefined): boolean {
 }
 
 /** Keys compared as bytes: no string is made for the many keys that are skipped. */
+function isHex(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46);
+}
+
 export function keyIs(line: Buffer, start: number, end: number, name: Uint8Array): boolean {
   if (end - start !== name.length) return false;
   for (let i = 0; i < name.length; i++) if (line[start + i] !== name[i]) return false;
@@ -42,25 +48,43 @@ export class LineScanner {
   valueKind = V_FAIL;
   valueStart = 0;
   valueEnd = 0;
-  valueHigh = 0;
+  /** CODING_HIGH | CODING_ESCAPED of the last string read. */
+  valueCoding = 0;
   valueNumber = 0;
   /** The last literal read was `true` / `null`. */
   valueTrue = false;
   valueNull = false;
 
-  /** Where a string starting at `start` closes, or -1 when it has an escape or a control byte (the full parser's case) or never closes. */
+  /**
+   * Where a string starting at `start` closes, or -1 when it is not valid
+   * JSON (a control byte, an unknown escape) or never closes. Escapes are
+   * checked and skipped: the caller decodes a kept value that has some.
+   */
   private stringEnd(start: number): number {
     const line = this.line;
     const end = this.end;
-    let high = 0;
+    let coding = 0;
     for (let i = start; i < end; i++) {
       const b = line[i]!;
       if (b === QUOTE) {
-        this.valueHigh = high;
+        this.valueCoding = coding;
         return i;
       }
-      if (b === BACKSLASH || b < 0x20) return -1;
-      high |= b & 0x80;
+      if (b < 0x20) return -1;
+      if (b === BACKSLASH) {
+        const e = line[i + 1];
+        if (e === 0x75) {
+          if (i + 5 >= end || !isHex(line[i + 2]!) || !isHex(line[i + 3]!) || !isHex(line[i + 4]!) || !isHex(line[i + 5]!)) return -1;
+          i += 5;
+        } else if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+          i += 1;
+        } else {
+          return -1;
+        }
+        coding |= CODING_ESCAPED;
+        continue;
+      }
+      coding |= b & CODING_HIGH;
     }
     return -1;
   }
@@ -71,7 +95,8 @@ export class LineScanner {
     if (line[this.pos] !== QUOTE) return false;
     const start = this.pos + 1;
     const i = this.stringEnd(start);
-    if (i === -1 || line[i + 1] !== COLON) return false;
+    // A key is matched by its bytes: one written with escapes is the full parser's case.
+    if (i === -1 || line[i + 1] !== COLON || (this.valueCoding & CODING_ESCAPED) !== 0) return false;
     this.keyStart = start;
     this.keyEnd = i;
     this.pos = i + 2;

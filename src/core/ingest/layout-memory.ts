@@ -58,7 +58,7 @@ export class EnvelopeCache {
   private readonly kind = new Uint8Array(FIELD_COUNT);
   private readonly start = new Int32Array(FIELD_COUNT);
   private readonly end = new Int32Array(FIELD_COUNT);
-  private readonly high = new Uint8Array(FIELD_COUNT);
+  private readonly coding = new Uint8Array(FIELD_COUNT);
   private isAssistant = false;
   private apiError = false;
 
@@ -70,7 +70,7 @@ export class EnvelopeCache {
       f.kind[i] = this.kind[i]!;
       f.start[i] = this.start[i]! + from;
       f.end[i] = this.end[i]! + from;
-      f.high[i] = this.high[i]!;
+      f.coding[i] = this.coding[i]!;
     }
     f.isAssistant = this.isAssistant;
     f.apiError = this.apiError;
@@ -87,7 +87,7 @@ export class EnvelopeCache {
       this.kind[i] = f.kind[i]!;
       this.start[i] = f.start[i]! - from;
       this.end[i] = f.end[i]! - from;
-      this.high[i] = f.high[i]!;
+      this.coding[i] = f.coding[i]!;
     }
     this.isAssistant = f.isAssistant;
     this.apiError = f.apiError;

@@ -5,9 +5,9 @@
 // model, session and folder are compared as bytes with the last ones, and a
 // line that continues the previous response reuses its key.
 import { type ModelPrices, costAtPrices, pricesForModel } from '../usage/pricing.js';
-import { ABSENT, type AssistantFields, FIELD, OBJECT, STRING, TOKEN } from './assistant-fields.js';
+import { ABSENT, type AssistantFields, CODING_ESCAPED, CODING_HIGH, FIELD, OBJECT, STRING, TOKEN } from './assistant-fields.js';
 import { FIELDS, type PackedEvents } from './packed-layout.js';
-import { EARLIEST_TIMESTAMP_MS, FUTURE_SLACK_MS, parseStrictTimestampAt } from './record-fields.js';
+import { EARLIEST_TIMESTAMP_MS, FUTURE_SLACK_MS, parseStrictTimestamp, parseStrictTimestampAt } from './record-fields.js';
 import { StringTable } from './string-table.js';
 import type { FileContext, LineSink, SkipReason, UsageEvent } from './transcript-line-parser.js';
 
@@ -39,12 +39,25 @@ class LastText {
   }
 }
 
-/** Strings are decoded as UTF-8 only when they hold high bytes; latin1 is the same for ASCII and much faster. */
+/**
+ * A kept string's value. Decoded as UTF-8 only when it holds high bytes
+ * (latin1 is the same for ASCII and much faster); one with escapes (a Windows
+ * path's backslashes) is decoded by JSON.parse, which the scanner has checked.
+ */
 function textAt(buffer: Buffer, f: AssistantFields, field: number): string {
-  return buffer.toString(f.high[field] ? 'utf8' : 'latin1', f.start[field], f.end[field]);
+  const coding = f.coding[field]!;
+  if (coding & CODING_ESCAPED) return JSON.parse(buffer.toString('utf8', f.start[field]! - 1, f.end[field]! + 1)) as string;
+  return buffer.toString(coding & CODING_HIGH ? 'utf8' : 'latin1', f.start[field], f.end[field]);
 }
 
 const SYNTHETIC = Buffer.from('<synthetic>');
+
+/** The model of Claude Code's own messages (limit texts, API errors). */
+function isSynthetic(buffer: Buffer, f: AssistantFields): boolean {
+  if (f.coding[FIELD.model]! & CODING_ESCAPED) return textAt(buffer, f, FIELD.model) === '<synthetic>';
+  const at = f.start[FIELD.model]!;
+  return f.end[FIELD.model]! - at === SYNTHETIC.length && buffer.compare(SYNTHETIC, 0, SYNTHETIC.length, at, at + SYNTHETIC.length) === 0;
+}
 
 // One writer at a time per thread (a scan is synchronous): its rows grow in this array.
 let rowsScratch = new Float64Array(FIELDS * 1024);
@@ -188,8 +201,7 @@ export class ScanEventWriter implements LineSink {
  * usage or time is skipped with its reason.
  */
 export function countExtracted(buffer: Buffer, f: AssistantFields, context: FileContext, sink: LineSink, onLimitLine: (line: Buffer, sink: LineSink) => void): void {
-  const modelAt = f.start[FIELD.model]!;
-  const synthetic = f.kind[FIELD.model] === STRING && f.end[FIELD.model]! - modelAt === SYNTHETIC.length && buffer.compare(SYNTHETIC, 0, SYNTHETIC.length, modelAt, modelAt + SYNTHETIC.length) === 0;
+  const synthetic = f.kind[FIELD.model] === STRING && isSynthetic(buffer, f);
   if (synthetic || f.apiError) {
     onLimitLine(buffer, sink);
     return;
@@ -198,7 +210,12 @@ export function countExtracted(buffer: Buffer, f: AssistantFields, context: File
     sink.skipped(f.usage === ABSENT ? 'missing-usage' : 'implausible-usage');
     return;
   }
-  const ms = f.kind[FIELD.timestamp] === STRING ? parseStrictTimestampAt(buffer, f.start[FIELD.timestamp]!, f.end[FIELD.timestamp]!) : null;
+  const ms =
+    f.kind[FIELD.timestamp] !== STRING
+      ? null
+      : f.coding[FIELD.timestamp]! & CODING_ESCAPED
+        ? parseStrictTimestamp(textAt(buffer, f, FIELD.timestamp))
+        : parseStrictTimestampAt(buffer, f.start[FIELD.timestamp]!, f.end[FIELD.timestamp]!);
   if (ms === null) {
     sink.skipped('invalid-timestamp');
     return;
