@@ -12,7 +12,6 @@ import { CLOSE_BRACE, OPEN_BRACE, OPEN_BRACKET, V_LITERAL, V_NUMBER, V_STRING, k
 import { EnvelopeCache, KeyMemo, NO_KEY } from './layout-memory.js';
 import { MAX_TOKENS_PER_FIELD } from './record-fields.js';
 
-
 const CONTENT_END = Buffer.from('],"stop_reason":');
 
 const bytes = (text: string): Buffer => Buffer.from(text);

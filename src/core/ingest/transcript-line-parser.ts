@@ -153,7 +153,6 @@ function classifyBadLine(line: Buffer): SkipReason {
   return line[line.length - 1] === CLOSE_BRACE ? 'invalid-json' : 'truncated-json';
 }
 
-
 const CONTENT_KEY = Buffer.from('"content":');
 const STOP_REASON_KEY = Buffer.from(',"stop_reason":');
 // Subagent responses relayed into the parent transcript (2.1.x); the data object opens the record.
