@@ -6,21 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { scanFile } from '../../../src/core/ingest/file-scan.js';
 import { eventsOf } from '../../../src/core/ingest/packed-events.js';
+import type { UsageEvent } from '../../../src/core/ingest/transcript-line-parser.js';
 import { Prng } from '../../support/corpus-generator.js';
 import { tempDir, usageLine, userLine, writeTranscript } from '../../support/usage-lines.js';
 
-interface Expected {
-  key: string | null;
-  ms: number;
-  model: string;
-  sessionId: string;
-  cwd: string;
-  input: number;
-  output: number;
-  cacheCreation: number;
-  cacheCreation1h: number;
-  cacheRead: number;
-}
+/** An event as the scan reports it, before pricing. */
+type Expected = Omit<UsageEvent, 'costUSD'>;
 
 /** The documented rules, applied to JSON.parse's records (claude-code-data.md §3). */
 function expectedEvents(lines: readonly string[], fallbackSession: string, fallbackProject: string): Expected[] {
