@@ -19,6 +19,8 @@ export interface UsageLineOptions {
   text?: string;
   /** Put `type` first and usage before content, as some older builds did. */
   oldLayout?: boolean;
+  /** The record's first field (null on a conversation's first line). */
+  parentUuid?: string | null;
 }
 
 let counter = 0;

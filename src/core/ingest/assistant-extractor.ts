@@ -1,276 +1,256 @@
 // The fast path for assistant lines: reads the few fields Breather counts
 // straight from the bytes, skipping the message content (nearly all of a
-// line's bytes) and building no strings but the ones it keeps. It is a strict
-// parser for the layout Claude Code writes: the record and its message hold
-// only plain values, apart from the content array (skipped) and the usage
-// object. Anything else (an escape in a string, whitespace, another nested
-// value, a repeated "message") returns null and the caller parses the line in
-// full, so the result is always what JSON.parse would give for these fields.
+// line's bytes). It records where each kept value lies (no strings, no
+// objects) so the caller decodes only what it keeps. It is a strict parser for
+// the layout Claude Code writes: the record and its message hold only plain
+// values, apart from the content array (skipped) and the usage object.
+// Anything else (an escape in a string, whitespace, another nested value, a
+// repeated "message") declines, and the caller parses the line in full, so
+// what it reports is always what JSON.parse would give for these fields.
+import { type AssistantFields, FIELD, OBJECT, OTHER, STRING, TOKEN } from './assistant-fields.js';
+import { CLOSE_BRACE, OPEN_BRACE, OPEN_BRACKET, V_LITERAL, V_NUMBER, V_STRING, keyIs, scanner } from './json-line-scanner.js';
+import { EnvelopeCache, KeyMemo, NO_KEY } from './layout-memory.js';
+import { MAX_TOKENS_PER_FIELD } from './record-fields.js';
 
-/** The subset of a parsed assistant record that counting reads. */
-export interface ExtractedRecord {
-  type?: unknown;
-  timestamp?: unknown;
-  requestId?: unknown;
-  sessionId?: unknown;
-  cwd?: unknown;
-  isApiErrorMessage?: unknown;
-  message: { id?: unknown; model?: unknown; usage?: unknown };
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
 const CONTENT_END = Buffer.from('],"stop_reason":');
-// The content array ends this close to the line's end in every layout we know;
-// a bounded search keeps long lines cheap.
-const TAIL_WINDOW = 16 * 1024;
 
-/** Keys matched by their bytes: no string is made for the many keys that are skipped. */
-class KeyTable {
-  readonly names: readonly string[];
-  private readonly bytes: readonly Buffer[];
+const bytes = (text: string): Buffer => Buffer.from(text);
+const K = {
+  type: bytes('type'),
+  timestamp: bytes('timestamp'),
+  requestId: bytes('requestId'),
+  sessionId: bytes('sessionId'),
+  cwd: bytes('cwd'),
+  isApiErrorMessage: bytes('isApiErrorMessage'),
+  message: bytes('message'),
+  content: bytes('content'),
+  id: bytes('id'),
+  model: bytes('model'),
+  usage: bytes('usage'),
+  input_tokens: bytes('input_tokens'),
+  output_tokens: bytes('output_tokens'),
+  cache_creation_input_tokens: bytes('cache_creation_input_tokens'),
+  cache_read_input_tokens: bytes('cache_read_input_tokens'),
+  cache_creation: bytes('cache_creation'),
+  ephemeral_1h_input_tokens: bytes('ephemeral_1h_input_tokens'),
+  assistant: bytes('assistant'),
+};
 
-  constructor(names: readonly string[]) {
-    this.names = names;
-    this.bytes = names.map((n) => Buffer.from(n));
-  }
-
-  /** Index of the key at line[start, end), or -1. */
-  find(line: Buffer, start: number, end: number): number {
-    const length = end - start;
-    for (let k = 0; k < this.bytes.length; k++) {
-      const name = this.bytes[k]!;
-      if (name.length !== length) continue;
-      let i = 0;
-      while (i < length && line[start + i] === name[i]) i++;
-      if (i === length) return k;
-    }
-    return -1;
-  }
-}
-
-const TOP_KEYS = new KeyTable(['type', 'timestamp', 'requestId', 'sessionId', 'cwd', 'isApiErrorMessage']);
-const MESSAGE_KEYS = new KeyTable(['id', 'model']);
-const USAGE_KEYS = new KeyTable(['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'cache_creation']);
-const SPLIT_KEYS = new KeyTable(['ephemeral_1h_input_tokens']);
-const NO_KEYS = new KeyTable([]);
-const MESSAGE = Buffer.from('message');
-const CONTENT = Buffer.from('content');
-const USAGE = Buffer.from('usage');
-const CACHE_CREATION_AT = 4;
-
-const FAIL = Symbol('fail');
-type Value = string | number | boolean | null | typeof FAIL;
-
-/** A cursor over one line; every method returns FAIL (or false) on anything it does not expect. */
-class Scanner {
-  pos: number;
-
-  constructor(
-    private readonly line: Buffer,
-    start: number,
-  ) {
-    this.pos = start;
-  }
-
-  keyStart = 0;
-  keyEnd = 0;
-
-  /** Where a string starting at `start` closes, or -1 when it has an escape or a control byte (the full parser's case) or never closes. */
-  private plainStringEnd(start: number): number {
-    const line = this.line;
-    for (let i = start; i < line.length; i++) {
-      const b = line[i]!;
-      if (b === QUOTE) return i;
-      if (b === BACKSLASH || b < 0x20) return -1;
-    }
-    return -1;
-  }
-
-  /** A key with no escapes, then a colon; its bytes are at [keyStart, keyEnd). */
-  key(): boolean {
-    const line = this.line;
-    if (line[this.pos] !== QUOTE) return false;
-    const start = this.pos + 1;
-    const i = this.plainStringEnd(start);
-    if (i === -1 || line[i + 1] !== COLON) return false;
-    this.keyStart = start;
-    this.keyEnd = i;
-    this.pos = i + 2;
-    return true;
-  }
-
-  keyIn(table: KeyTable): number {
-    return table.find(this.line, this.keyStart, this.keyEnd);
-  }
-
-  keyIs(name: Buffer): boolean {
-    const length = this.keyEnd - this.keyStart;
-    if (length !== name.length) return false;
-    for (let i = 0; i < length; i++) if (this.line[this.keyStart + i] !== name[i]) return false;
-    return true;
-  }
-
-  /**
-   * A string, number, true, false or null; `keep` false skips decoding a string.
-   * Strings are decoded as latin1, like the full parser's: the caller fixes up the few it keeps.
-   */
-  scalar(keep: boolean): Value {
-    const line = this.line;
-    const b = line[this.pos];
-    if (b === QUOTE) {
-      const start = this.pos + 1;
-      const i = this.plainStringEnd(start);
-      if (i === -1) return FAIL;
-      this.pos = i + 1;
-      return keep ? line.toString('latin1', start, i) : '';
-    }
-    if (b === 0x74) return this.literal('true', true);
-    if (b === 0x66) return this.literal('false', false);
-    if (b === 0x6e) return this.literal('null', null);
-    return this.number();
-  }
-
-  private literal(text: string, value: boolean | null): Value {
-    for (let k = 0; k < text.length; k++) if (this.line[this.pos + k] !== text.charCodeAt(k)) return FAIL;
-    this.pos += text.length;
-    return value;
-  }
-
-  /** JSON's number grammar exactly; converted as JSON.parse converts it. */
-  private number(): Value {
-    const line = this.line;
-    const start = this.pos;
-    let i = start;
-    if (line[i] === 0x2d) i++;
-    if (line[i] === 0x30) i++;
-    else if (isDigit(line[i])) while (isDigit(line[i])) i++;
-    else return FAIL;
-    let integer = true;
-    if (line[i] === 0x2e) {
-      integer = false;
-      i++;
-      if (!isDigit(line[i])) return FAIL;
-      while (isDigit(line[i])) i++;
-    }
-    if (line[i] === 0x65 || line[i] === 0x45) {
-      integer = false;
-      i++;
-      if (line[i] === 0x2b || line[i] === 0x2d) i++;
-      if (!isDigit(line[i])) return FAIL;
-      while (isDigit(line[i])) i++;
-    }
-    this.pos = i;
-    if (integer && i - start <= 15) {
-      let n = 0;
-      for (let k = line[start] === 0x2d ? start + 1 : start; k < i; k++) n = n * 10 + line[k]! - 0x30;
-      return line[start] === 0x2d ? -n : n;
-    }
-    return Number(line.toString('latin1', start, i));
-  }
-
-  /**
-   * A flat object of plain values (the usage object); only `keys` are kept.
-   * One level down (cache_creation, server_tool_use) holds plain values only.
-   */
-  flatObject(keys: KeyTable, depth = 0): Record<string, unknown> | typeof FAIL {
-    const line = this.line;
-    if (line[this.pos] !== OPEN_BRACE) return FAIL;
-    this.pos++;
-    const out: Record<string, unknown> = {};
-    if (line[this.pos] === CLOSE_BRACE) {
-      this.pos++;
-      return out;
-    }
-    for (;;) {
-      if (!this.key()) return FAIL;
-      const at = this.keyIn(keys);
-      let value: unknown;
-      if (line[this.pos] === OPEN_BRACE) {
-        if (depth > 0) return FAIL;
-        value = this.flatObject(keys === USAGE_KEYS && at === CACHE_CREATION_AT ? SPLIT_KEYS : NO_KEYS, depth + 1);
-      } else {
-        value = this.scalar(at !== -1);
-      }
-      if (value === FAIL) return FAIL;
-      // A later duplicate replaces an earlier one, as in JSON.parse.
-      if (at !== -1) out[keys.names[at]!] = value;
-      const next = line[this.pos++];
-      if (next === CLOSE_BRACE) return out;
-      if (next !== COMMA) return FAIL;
-    }
+/** Top-level keys kept, as indexes into FIELD; -2: type, -3: isApiErrorMessage, -1: skipped. */
+function topKey(line: Buffer, s: number, e: number): number {
+  switch (e - s) {
+    case 3:
+      return keyIs(line, s, e, K.cwd) ? FIELD.cwd : -1;
+    case 4:
+      return keyIs(line, s, e, K.type) ? -2 : -1;
+    case 9:
+      return keyIs(line, s, e, K.timestamp) ? FIELD.timestamp : keyIs(line, s, e, K.requestId) ? FIELD.requestId : keyIs(line, s, e, K.sessionId) ? FIELD.sessionId : -1;
+    case 17:
+      return keyIs(line, s, e, K.isApiErrorMessage) ? -3 : -1;
+    default:
+      return -1;
   }
 }
 
-function isDigit(b: number | undefined): boolean {
-  return b !== undefined && b >= 0x30 && b <= 0x39;
+/** Message keys kept: FIELD.id, FIELD.model, or -1. */
+function messageKey(line: Buffer, s: number, e: number): number {
+  if (e - s === 2) return keyIs(line, s, e, K.id) ? FIELD.id : -1;
+  if (e - s === 5) return keyIs(line, s, e, K.model) ? FIELD.model : -1;
+  return -1;
 }
+
+/** Usage keys kept, as indexes into TOKEN; 5: cache_creation; -1 skipped. */
+function usageKey(line: Buffer, s: number, e: number): number {
+  switch (e - s) {
+    case 12:
+      return keyIs(line, s, e, K.input_tokens) ? TOKEN.input : -1;
+    case 13:
+      return keyIs(line, s, e, K.output_tokens) ? TOKEN.output : -1;
+    case 14:
+      return keyIs(line, s, e, K.cache_creation) ? 5 : -1;
+    case 23:
+      return keyIs(line, s, e, K.cache_read_input_tokens) ? TOKEN.cacheRead : -1;
+    case 27:
+      return keyIs(line, s, e, K.cache_creation_input_tokens) ? TOKEN.cacheCreation : -1;
+    default:
+      return -1;
+  }
+}
+
+/** As tokenField in record-fields.ts: a plausible non-negative integer, else -1. */
+function tokenValue(kind: number, value: number): number {
+  return kind === V_NUMBER && Number.isSafeInteger(value) && value >= 0 && value <= MAX_TOKENS_PER_FIELD ? value + 0 : -1;
+}
+
+/** Records a kept field from the scanner's last value (a later duplicate replaces an earlier one, as in JSON.parse). */
+function keep(f: AssistantFields, field: number): void {
+  const s = scanner;
+  if (s.valueKind === V_STRING) {
+    f.kind[field] = STRING;
+    f.start[field] = s.valueStart;
+    f.end[field] = s.valueEnd;
+    f.coding[field] = s.valueCoding;
+  } else {
+    f.kind[field] = OTHER;
+  }
+}
+
+/** One plain top-level pair whose key was just read. */
+function topValue(f: AssistantFields, at: number): boolean {
+  const s = scanner;
+  if (!s.scalar()) return false;
+  if (at >= 0) keep(f, at);
+  else if (at === -2) f.isAssistant = s.valueKind === V_STRING && keyIs(s.line, s.valueStart, s.valueEnd, K.assistant);
+  else if (at === -3) f.apiError = s.valueKind === V_LITERAL && s.valueTrue;
+  return true;
+}
+
+const MESSAGE_AT = -4;
+const USAGE_AT = -5;
+
+const usageKeys = new KeyMemo(usageKey);
+const splitKeys = new KeyMemo((line, s, e) => (keyIs(line, s, e, K.ephemeral_1h_input_tokens) ? TOKEN.cacheCreation1h : -1));
+const skippedKeys = new KeyMemo(() => -1);
+const messageTailKeys = new KeyMemo((line, s, e) => (keyIs(line, s, e, K.usage) ? USAGE_AT : messageKey(line, s, e)));
+const recordTailKeys = new KeyMemo((line, s, e) => (keyIs(line, s, e, K.message) ? MESSAGE_AT : topKey(line, s, e)));
+
+const USAGE_LEVEL = 0;
+const SPLIT_LEVEL = 1;
+const SKIPPED_LEVEL = 2;
+const SPLIT_AT = 5;
 
 /**
- * Reads plain `"key":value` pairs into `into` until the key `stop` (whose value
- * must open with `opener`) or the object's end. Returns where it stopped.
+ * A flat object of plain values: the usage object (USAGE_LEVEL), or one level
+ * down in it, cache_creation (SPLIT_LEVEL) or another one (SKIPPED_LEVEL).
  */
-function pairs(s: Scanner, line: Buffer, into: Record<string, unknown>, keep: KeyTable, stop: Buffer | null, opener: number): 'stop' | 'end' | null {
-  for (;;) {
-    if (!s.key()) return null;
-    if (stop !== null ? line[s.pos] === opener && s.keyIs(stop) : s.keyIs(MESSAGE)) {
-      return stop !== null ? 'stop' : null; // after the message, a second "message" would replace it
+function usageObject(f: AssistantFields, level: number): boolean {
+  const s = scanner;
+  const line = s.line;
+  if (line[s.pos] !== OPEN_BRACE) return false;
+  s.pos++;
+  if (line[s.pos] === CLOSE_BRACE) {
+    s.pos++;
+    return true;
+  }
+  const keys = level === USAGE_LEVEL ? usageKeys : level === SPLIT_LEVEL ? splitKeys : skippedKeys;
+  for (let i = 0; ; i++) {
+    const at = keys.read(i);
+    if (at === NO_KEY) return false;
+    if (line[s.pos] === OPEN_BRACE) {
+      if (level !== USAGE_LEVEL) return false; // two levels down: not a layout we know
+      if (at === SPLIT_AT) {
+        // A later duplicate replaces an earlier one, as in JSON.parse.
+        f.splitInvalid = false;
+        f.tokens[TOKEN.cacheCreation1h] = 0;
+        if (!usageObject(f, SPLIT_LEVEL)) return false;
+      } else {
+        if (!usageObject(f, SKIPPED_LEVEL)) return false;
+        if (at >= 0) f.tokens[at] = -1; // an object where a count belongs
+      }
+    } else {
+      if (!s.scalar()) return false;
+      if (at === SPLIT_AT) {
+        // null means "no split"; any other plain value is implausible.
+        f.splitInvalid = !s.valueNull;
+        f.tokens[TOKEN.cacheCreation1h] = 0;
+      } else if (at >= 0) {
+        f.tokens[at] = tokenValue(s.valueKind, s.valueNumber);
+      }
     }
-    const at = s.keyIn(keep);
-    const value = s.scalar(at !== -1);
-    if (value === FAIL) return null;
-    if (at !== -1) into[keep.names[at]!] = value;
-    const next = line[s.pos++];
-    if (next === CLOSE_BRACE) return 'end';
-    if (next !== COMMA) return null;
+    const next = s.next();
+    if (next === 0) return true;
+    if (next < 0) return false;
   }
 }
 
-/** The counted fields of an assistant line, or null when it is not laid out as expected. */
-export function extractAssistantRecord(line: Buffer): ExtractedRecord | null {
+/** The last envelope read (layout-memory.ts). */
+const envelope = new EnvelopeCache();
+
+/**
+ * Reads the counted fields of an assistant line (no newline, no surrounding
+ * whitespace) into `f`, as positions in `line`. False when it is not laid out
+ * as expected: parse it in full instead.
+ */
+export function extractAssistantFields(line: Buffer, f: AssistantFields): boolean {
   const end = line.length;
-  if (line[0] !== OPEN_BRACE || line[end - 1] !== CLOSE_BRACE) return null;
-  const s = new Scanner(line, 1);
-  const top: Record<string, unknown> = {};
-  // The record's own fields, up to "message":{.
-  if (pairs(s, line, top, TOP_KEYS, MESSAGE, OPEN_BRACE) !== 'stop') return null;
+  const buffer = line;
+  if (buffer[0] !== OPEN_BRACE || buffer[end - 1] !== CLOSE_BRACE) return false;
+  const s = scanner;
+  s.line = buffer;
+  s.end = end;
+  s.pos = 1;
+  f.reset();
+  // The record's own fields, up to "message":{. The first one (parentUuid) differs on every
+  // line; the rest is mostly what the last line had: the same bytes read the same way.
+  if (!s.key()) return false;
+  if (buffer[s.pos] !== OPEN_BRACE || !keyIs(buffer, s.keyStart, s.keyEnd, K.message)) {
+    const first = topKey(buffer, s.keyStart, s.keyEnd);
+    if (!topValue(f, first)) return false;
+    if (s.next() !== 1) return false;
+    const from = s.pos;
+    const cacheable = first === -1; // nothing kept yet: the rest alone decides the envelope's fields
+    if (!(cacheable && envelope.reuse(buffer, from, f))) {
+      for (;;) {
+        if (!s.key()) return false;
+        if (buffer[s.pos] === OPEN_BRACE && keyIs(buffer, s.keyStart, s.keyEnd, K.message)) break;
+        if (!topValue(f, topKey(buffer, s.keyStart, s.keyEnd))) return false;
+        if (s.next() !== 1) return false;
+      }
+      if (cacheable) envelope.remember(buffer, from, s.pos, f);
+    } else {
+      s.pos = from + envelope.length - 1;
+    }
+  }
   s.pos++;
-  const message: Record<string, unknown> = {};
   // The message's fields, up to "content":[.
-  if (pairs(s, line, message, MESSAGE_KEYS, CONTENT, OPEN_BRACKET) !== 'stop') return null;
-  // Skip the content: it ends at `],"stop_reason":`, which no string inside it can hold unescaped.
-  const from = Math.max(s.pos, end - TAIL_WINDOW);
-  const contentEnd = line.subarray(from, end).lastIndexOf(CONTENT_END);
-  if (contentEnd === -1) return null;
-  s.pos = from + contentEnd + 2;
-  // The rest of the message: plain values and the usage object.
   for (;;) {
-    if (!s.key()) return null;
-    let value: unknown;
-    const isUsage = s.keyIs(USAGE);
-    const at = isUsage ? -1 : s.keyIn(MESSAGE_KEYS);
-    if (isUsage && line[s.pos] === OPEN_BRACE) value = s.flatObject(USAGE_KEYS);
-    else value = s.scalar(isUsage || at !== -1);
-    if (value === FAIL) return null;
-    if (isUsage) message.usage = value;
-    else if (at !== -1) message[MESSAGE_KEYS.names[at]!] = value;
-    const next = line[s.pos++];
-    if (next === CLOSE_BRACE) break;
-    if (next !== COMMA) return null;
+    if (!s.key()) return false;
+    if (buffer[s.pos] === OPEN_BRACKET && keyIs(buffer, s.keyStart, s.keyEnd, K.content)) break;
+    const at = messageKey(buffer, s.keyStart, s.keyEnd);
+    if (!s.scalar()) return false;
+    if (at >= 0) keep(f, at);
+    if (s.next() !== 1) return false;
+  }
+  // Skip the content: it ends at the last `],"stop_reason":`, which no string inside it can hold
+  // unescaped (a tool's input may hold the key; the message's own comes after it). Searched from
+  // the end, it is found a few hundred bytes in.
+  const contentEnd = buffer.lastIndexOf(CONTENT_END);
+  if (contentEnd < s.pos) return false;
+  s.pos = contentEnd + 2;
+  // The rest of the message: plain values and the usage object.
+  for (let i = 0; ; i++) {
+    const at = messageTailKeys.read(i);
+    if (at === NO_KEY) return false;
+    if (at === USAGE_AT) {
+      f.resetUsage();
+      if (buffer[s.pos] === OPEN_BRACE) {
+        if (!usageObject(f, USAGE_LEVEL)) return false;
+        f.usage = OBJECT;
+      } else {
+        if (!s.scalar()) return false;
+        f.usage = OTHER;
+      }
+    } else {
+      if (!s.scalar()) return false;
+      if (at >= 0) keep(f, at);
+    }
+    const next = s.next();
+    if (next === 0) break;
+    if (next < 0) return false;
   }
   // After the message: the record's remaining plain fields, to the line's end.
-  const next = line[s.pos++];
-  if (next === COMMA) {
-    if (pairs(s, line, top, TOP_KEYS, null, 0) !== 'end') return null;
-  } else if (next !== CLOSE_BRACE) {
-    return null;
+  const after = s.next();
+  if (after === 1) {
+    for (let i = 0; ; i++) {
+      const at = recordTailKeys.read(i);
+      if (at === NO_KEY || at === MESSAGE_AT) return false; // a second "message" would replace the first
+      if (!topValue(f, at)) return false;
+      const next = s.next();
+      if (next === 0) break;
+      if (next < 0) return false;
+    }
+  } else if (after !== 0) {
+    return false;
   }
-  if (s.pos !== end) return null;
-  top.message = message;
-  return top as unknown as ExtractedRecord;
+  return s.pos === end;
 }

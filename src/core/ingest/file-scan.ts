@@ -6,6 +6,7 @@ import { costOfResponse } from '../usage/pricing.js';
 import type { PackedEvents } from './packed-events.js';
 import { readLinesFrom } from './line-reader.js';
 import { FUTURE_SLACK_MS } from './record-fields.js';
+import { ScanEventWriter } from './scan-events.js';
 import { type SkipReason, type UsageEvent, parseOversizedLine, parseTranscriptLine } from './transcript-line-parser.js';
 
 export interface FileScanRequest {
@@ -21,9 +22,9 @@ export interface FileScanResult {
   offset: number;
   unfinishedBytes: number;
   bytesRead: number;
-  /** In file order; a streamed response appears once, as its fullest line. Empty when `packed` holds them. */
+  /** Unused by the scan (always empty: `packed` holds the events); kept for results built by hand. */
   events: UsageEvent[];
-  /** The events as a worker posts them (packed-events.ts); read them with forEachEvent. */
+  /** The events, packed (packed-events.ts): in file order, a streamed response once, as its fullest line. Read them with forEachEvent. */
   packed?: PackedEvents;
   skipped: Partial<Record<SkipReason, number>>;
   limitCandidates: Record<string, unknown>[];
@@ -42,42 +43,38 @@ export function scanFile(request: FileScanRequest): FileScanResult {
     fallbackProject: basename(dirname(request.path)),
     latestMs: Date.now() + FUTURE_SLACK_MS,
   };
-  const events: UsageEvent[] = [];
-  const byKey = new Map<string, number>();
-  const skipped: Partial<Record<SkipReason, number>> = {};
-  const limitCandidates: Record<string, unknown>[] = [];
-  const sink = {
-    usage(event: UsageEvent) {
-      if (event.key === null) {
-        events.push(event);
-        return;
-      }
-      const at = byKey.get(event.key);
-      if (at === undefined) {
-        byKey.set(event.key, events.length);
-        events.push(event);
-      } else if (event.output > events[at]!.output) {
-        events[at] = event;
-      }
-    },
-    skipped(reason: SkipReason) {
-      skipped[reason] = (skipped[reason] ?? 0) + 1;
-    },
-    limitCandidate(record: Record<string, unknown>) {
-      limitCandidates.push(record);
-    },
-  };
+  const writer = new ScanEventWriter(context);
   try {
-    const read = readLinesFrom(request.path, request.fromOffset, request.toOffset, (buffer, start, end) => parseTranscriptLine(buffer, start, end, context, sink), {
+    const read = readLinesFrom(request.path, request.fromOffset, request.toOffset, (buffer, start, end) => parseTranscriptLine(buffer, start, end, context, writer), {
       ...(request.maxLineBytes ? { maxLineBytes: request.maxLineBytes } : {}),
-      onOversized: (head, tail) => parseOversizedLine(head, tail, context, sink),
+      onOversized: (head, tail) => parseOversizedLine(head, tail, context, writer),
       fingerprint: true,
     });
-    for (const event of events) event.costUSD = costOfEvent(event);
-    return { path: request.path, offset: read.offset, unfinishedBytes: read.unfinishedBytes, bytesRead: read.bytesRead, events, skipped, limitCandidates, fingerprint: read.fingerprint ?? null };
+    return {
+      path: request.path,
+      offset: read.offset,
+      unfinishedBytes: read.unfinishedBytes,
+      bytesRead: read.bytesRead,
+      events: [],
+      packed: writer.finish(),
+      skipped: writer.skippedCounts,
+      limitCandidates: writer.limitCandidates,
+      fingerprint: read.fingerprint ?? null,
+    };
   } catch (error) {
     // Vanished or unreadable between stat and read: the caller keeps what it had and retries later.
     const err = error as NodeJS.ErrnoException;
-    return { path: request.path, offset: request.fromOffset, unfinishedBytes: 0, bytesRead: 0, events, skipped, limitCandidates, fingerprint: null, error: `cannot read ${request.path}: ${err.code ?? err.message}` };
+    return {
+      path: request.path,
+      offset: request.fromOffset,
+      unfinishedBytes: 0,
+      bytesRead: 0,
+      events: [],
+      packed: writer.finish(),
+      skipped: writer.skippedCounts,
+      limitCandidates: writer.limitCandidates,
+      fingerprint: null,
+      error: `cannot read ${request.path}: ${err.code ?? err.message}`,
+    };
   }
 }

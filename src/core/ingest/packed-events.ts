@@ -2,18 +2,11 @@
 // Float64Array (moved, not copied) and a table of strings, instead of tens of
 // thousands of small objects to serialise on one side and rebuild on the other.
 import { type FileScanResult, costOfEvent } from './file-scan.js';
+import { FIELDS, type PackedEvents } from './packed-layout.js';
 import { StringTable } from './string-table.js';
 import type { UsageEvent } from './transcript-line-parser.js';
 
-export interface PackedEvents {
-  strings: string[];
-  /** Per event: key, ms, model, session, cwd (string indexes; -1: none), then the five token counts and the cost (NaN: unpriced). */
-  numbers: Float64Array;
-}
-
-/** Numbers per event, and where each sits in an event's run. */
-export const FIELDS = 11;
-export const PACKED = { key: 0, ms: 1, model: 2, session: 3, cwd: 4, input: 5, output: 6, cacheCreation: 7, cacheCreation1h: 8, cacheRead: 9, cost: 10 } as const;
+export { FIELDS, PACKED, type PackedEvents } from './packed-layout.js';
 
 export function packEvents(events: readonly UsageEvent[]): PackedEvents {
   const table = new StringTable();

@@ -35,6 +35,51 @@ export function parseStrictTimestamp(text: string): number | null {
   return instantOf(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), millis, offsetMinutes);
 }
 
+// The scan reads thousands of timestamps of the same few days: the last day's midnight is kept.
+let cachedDay = -1;
+let cachedMidnight: number | null = null;
+
+/**
+ * parseStrictTimestamp of the text at buffer[start, end) (no escapes in it):
+ * the toISOString shape is read from the bytes, anything else as text.
+ */
+export function parseStrictTimestampAt(buffer: Uint8Array, start: number, end: number): number | null {
+  if (end - start !== 24 || !isToIsoStringBytes(buffer, start)) return parseStrictTimestamp(Buffer.from(buffer.buffer, buffer.byteOffset + start, end - start).toString('latin1'));
+  const year = digitsAt(buffer, start, 4);
+  const month = digitsAt(buffer, start + 5, 2);
+  const day = digitsAt(buffer, start + 8, 2);
+  const hour = digitsAt(buffer, start + 11, 2);
+  const minute = digitsAt(buffer, start + 14, 2);
+  const second = digitsAt(buffer, start + 17, 2);
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  const dayKey = (year * 100 + month) * 100 + day;
+  if (dayKey !== cachedDay) {
+    cachedMidnight = instantOf(year, month, day, 0, 0, 0, 0, 0);
+    cachedDay = dayKey;
+  }
+  return cachedMidnight === null ? null : cachedMidnight + ((hour * 60 + minute) * 60 + second) * 1000 + digitsAt(buffer, start + 20, 3);
+}
+
+function isToIsoStringBytes(buffer: Uint8Array, start: number): boolean {
+  for (let i = 0; i < 24; i++) {
+    const c = buffer[start + i]!;
+    const expected = i === 4 || i === 7 ? 0x2d : i === 10 ? 0x54 : i === 13 || i === 16 ? 0x3a : i === 19 ? 0x2e : i === 23 ? 0x5a : -1;
+    if (expected === -1 ? c < 0x30 || c > 0x39 : c !== expected) return false;
+  }
+  return true;
+}
+
+function digitsAt(buffer: Uint8Array, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) n = n * 10 + buffer[i]! - 0x30;
+  return n;
+}
+
+/** A record's time from its bytes, with the checks of checkTimestamp. */
+export function checkTimestampAt(buffer: Uint8Array, start: number, end: number, latestMs: number): TimestampCheck {
+  return rangeChecked(parseStrictTimestampAt(buffer, start, end), latestMs);
+}
+
 /** `dddd-dd-ddTdd:dd:dd.dddZ` */
 function isToIsoStringShape(text: string): boolean {
   for (let i = 0; i < 24; i++) {
@@ -62,7 +107,10 @@ export type TimestampCheck = { ok: true; ms: number } | { ok: false; reason: 'in
 
 /** A record's time, accepted only between 2023-01-01 and `latestMs` (now plus a day's clock drift). */
 export function checkTimestamp(value: unknown, latestMs: number): TimestampCheck {
-  const ms = typeof value === 'string' ? parseStrictTimestamp(value) : null;
+  return rangeChecked(typeof value === 'string' ? parseStrictTimestamp(value) : null, latestMs);
+}
+
+function rangeChecked(ms: number | null, latestMs: number): TimestampCheck {
   if (ms === null) return { ok: false, reason: 'invalid-timestamp' };
   if (ms < EARLIEST_TIMESTAMP_MS || ms > latestMs) return { ok: false, reason: 'out-of-range-timestamp' };
   return { ok: true, ms };

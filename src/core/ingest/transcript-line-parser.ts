@@ -2,8 +2,10 @@
 // that may announce a usage limit, or a skip reason. Hot path: lines that
 // cannot hold usage are never decoded or JSON-parsed.
 import { isUtf8 } from 'node:buffer';
-import { extractAssistantRecord } from './assistant-extractor.js';
+import { extractAssistantFields } from './assistant-extractor.js';
+import { AssistantFields } from './assistant-fields.js';
 import { FUTURE_SLACK_MS, checkTimestamp, readTokenCounts } from './record-fields.js';
+import { countExtracted } from './scan-events.js';
 
 export const SKIP_REASONS = [
   'garbage',
@@ -56,13 +58,14 @@ const USAGE_NEEDLE = Buffer.from('"usage"');
 const ASSISTANT_NEEDLE = Buffer.from('"type":"assistant"');
 // Nearly every limit text since 1.0.88 says "resets"; 1.0.30–1.0.64 wrote "usage limit reached|<unix>";
 // 2026 model-scoped limits ("You've reached your Fable 5 limit. Run /usage-credits…") name no reset.
-const LIMIT_NEEDLES = [Buffer.from('resets'), Buffer.from('limit reached|'), Buffer.from('reached your')];
+// "resets" or "reached" covers all three (ASCII needles: escapes of ’ ∙ · do not hide them).
+// Searched in the bytes: a regular expression would need the line as a string, garbage for every line.
+const LIMIT_NEEDLES = [Buffer.from('resets'), Buffer.from('reached')];
 // A subagent's limit message comes back as a short tool_result (the limit text and a
 // little metadata); longer lines are file contents and are not searched.
 const LIMIT_SCAN_MAX_LINE = 4 * 1024;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
-const HIGH_BYTES = /[\u0080-\u00ff]/;
 
 function mayMentionLimit(line: Buffer): boolean {
   if (line.length > LIMIT_SCAN_MAX_LINE) return false;
@@ -74,32 +77,53 @@ const EDGE_BYTES = 512;
 // The record's own "type" when it comes before any nested object: user and
 // metadata records put it in the envelope, ahead of message/snapshot/data.
 const TYPE_KEY = Buffer.from('"type":"');
-const QUOTE = 0x22;
+const ASSISTANT_VALUE = Buffer.from('assistant"');
+const USER_VALUE = Buffer.from('user"');
+const PROGRESS_VALUE = Buffer.from('progress"');
+// How current builds end an assistant record: type, uuid, timestamp, in that order.
+const CANONICAL_TAIL = Buffer.from('"type":"assistant","uuid":"');
+const CANONICAL_TAIL_BYTES = CANONICAL_TAIL.length + 36 + '","timestamp":"'.length + 24 + 2;
+const TIMESTAMP_KEY = Buffer.from('","timestamp":"');
 
-/** Byte search, no string made: this runs on every line. */
-function topLevelType(line: Buffer): string | null {
-  // The envelope ends where the first nested object opens.
-  let envelopeEnd = line.indexOf(OPEN_BRACE, 1);
-  if (envelopeEnd === -1 || envelopeEnd > EDGE_BYTES) envelopeEnd = Math.min(line.length, EDGE_BYTES);
-  const at = line.subarray(0, envelopeEnd).indexOf(TYPE_KEY);
-  if (at === -1) return null;
-  const start = at + TYPE_KEY.length;
-  const end = line.indexOf(QUOTE, start);
-  return end === -1 || end - start > 40 ? null : line.toString('latin1', start, end);
+export type EdgeKind = 'assistant' | 'progress' | 'user' | 'other' | 'unknown';
+
+function bytesAt(buffer: Buffer, at: number, bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (buffer[at + i] !== bytes[i]) return false;
+  return true;
 }
 
-export type EdgeKind = 'assistant' | 'progress' | 'other' | 'unknown';
-
 /**
- * What a line is, judged from its first and last bytes only, so the bulk of
- * big lines (file contents in tool results, snapshots) is never searched.
- * Current builds write `"type":"assistant"` right before uuid and timestamp,
- * at the end; old ones wrote it first. "unknown" falls back to a full search.
+ * What the line at buffer[start, end) is, judged from its first and last
+ * bytes only, so the bulk of big lines (file contents in tool results,
+ * snapshots) is never searched. Current builds write `"type":"assistant"`
+ * right before uuid and timestamp, at the end; old ones wrote it first.
+ * "unknown" falls back to a full search. Only a byte range is read: no
+ * object is made for most lines.
  */
-export function recordKindAtEdges(line: Buffer, head: string | null = topLevelType(line)): EdgeKind {
-  if (head !== null) return head === 'assistant' ? 'assistant' : head === 'progress' ? 'progress' : 'other';
-  const tail = line.length <= EDGE_BYTES ? line : line.subarray(line.length - EDGE_BYTES);
-  return tail.indexOf(ASSISTANT_NEEDLE) !== -1 ? 'assistant' : 'unknown';
+export function kindOfLine(buffer: Buffer, start: number, end: number): EdgeKind {
+  // Most lines are assistant records as current builds end them: a look at fixed offsets, no search.
+  const tail = end - CANONICAL_TAIL_BYTES;
+  if (tail > start && bytesAt(buffer, tail, CANONICAL_TAIL) && bytesAt(buffer, tail + CANONICAL_TAIL.length + 36, TIMESTAMP_KEY)) return 'assistant';
+  // The envelope ends where the first nested object opens.
+  const edge = Math.min(end, start + EDGE_BYTES);
+  let envelopeEnd = buffer.indexOf(OPEN_BRACE, start + 1);
+  if (envelopeEnd === -1 || envelopeEnd > edge) envelopeEnd = edge;
+  // An unbounded search, but it stops at the first "type" key, which every
+  // record has near its start; a hit past the envelope is not the record's own.
+  const at = buffer.indexOf(TYPE_KEY, start);
+  if (at !== -1 && at + TYPE_KEY.length <= envelopeEnd) {
+    const value = at + TYPE_KEY.length;
+    if (bytesAt(buffer, value, ASSISTANT_VALUE)) return 'assistant';
+    if (bytesAt(buffer, value, USER_VALUE)) return 'user';
+    return bytesAt(buffer, value, PROGRESS_VALUE) ? 'progress' : 'other';
+  }
+  const window = buffer.subarray(Math.max(start, end - EDGE_BYTES), end);
+  return window.indexOf(ASSISTANT_NEEDLE) !== -1 ? 'assistant' : 'unknown';
+}
+
+/** kindOfLine of a whole buffer. */
+export function recordKindAtEdges(line: Buffer): EdgeKind {
+  return kindOfLine(line, 0, line.length);
 }
 
 /** Raw control bytes (NUL included) are never valid inside JSON; tab and CR are whitespace between tokens. */
@@ -129,11 +153,6 @@ function classifyBadLine(line: Buffer): SkipReason {
   return line[line.length - 1] === CLOSE_BRACE ? 'invalid-json' : 'truncated-json';
 }
 
-/** latin1 decoding is ten times faster than UTF-8 and keeps JSON structure; fix up the few strings we keep. */
-function fromLatin1(text: string): string {
-  return HIGH_BYTES.test(text) ? Buffer.from(text, 'latin1').toString('utf8') : text;
-}
-
 const CONTENT_KEY = Buffer.from('"content":');
 const STOP_REASON_KEY = Buffer.from(',"stop_reason":');
 // Subagent responses relayed into the parent transcript (2.1.x); the data object opens the record.
@@ -156,7 +175,7 @@ export function parseWithoutContent(head: Buffer, tail: Buffer = head): Record<s
   const stopAt = tail.lastIndexOf(STOP_REASON_KEY);
   if (stopAt === -1 || (head === tail && stopAt <= contentAt)) return null;
   try {
-    const record = asRecord(JSON.parse(`${head.toString('latin1', 0, contentAt)}"content":[]${tail.toString('latin1', stopAt)}`));
+    const record = asRecord(JSON.parse(`${head.toString('utf8', 0, contentAt)}"content":[]${tail.toString('utf8', stopAt)}`));
     const message = asRecord(record?.message);
     return message && Array.isArray(message.content) && message.content.length === 0 ? record : null;
   } catch {
@@ -190,8 +209,7 @@ function countResponse(response: Record<string, unknown>, envelope: Record<strin
   const model = typeof message?.model === 'string' ? message.model : '';
   if (model === '<synthetic>' || response.isApiErrorMessage === true) {
     if (response !== envelope) return; // relayed: the parent's own records carry any limit text
-    const utf8Record = parseUtf8Record(line);
-    if (utf8Record) sink.limitCandidate(utf8Record);
+    offerLimitRecord(line, sink);
     return;
   }
   const usage = asRecord(message?.usage);
@@ -209,19 +227,19 @@ function countResponse(response: Record<string, unknown>, envelope: Record<strin
     sink.skipped('implausible-usage');
     return;
   }
-  const messageId = typeof message?.id === 'string' ? fromLatin1(message.id) : null;
-  const requestId = typeof response.requestId === 'string' ? fromLatin1(response.requestId) : null;
+  const messageId = typeof message?.id === 'string' ? message.id : null;
+  const requestId = typeof response.requestId === 'string' ? response.requestId : null;
   sink.usage({
     key: messageId === null ? null : requestId === null ? messageId : `${messageId}:${requestId}`,
     ms: time.ms,
-    model: model === '' ? 'unknown' : fromLatin1(model),
-    sessionId: typeof envelope.sessionId === 'string' ? fromLatin1(envelope.sessionId) : context.fallbackSessionId,
-    cwd: typeof envelope.cwd === 'string' ? fromLatin1(envelope.cwd) : context.fallbackProject,
+    model: model === '' ? 'unknown' : model,
+    sessionId: typeof envelope.sessionId === 'string' ? envelope.sessionId : context.fallbackSessionId,
+    cwd: typeof envelope.cwd === 'string' ? envelope.cwd : context.fallbackProject,
     ...tokens,
   });
 }
 
-/** Counts a parsed assistant record whose strings were decoded as latin1 (see fromLatin1). */
+/** Counts a parsed assistant record (decoded as UTF-8: the full parse is the rare path, and escapes such as \u00e9 come out right). */
 export function countAssistantRecord(record: Record<string, unknown>, line: Buffer, context: FileContext, sink: LineSink): void {
   countResponse(record, record, line, context, sink);
 }
@@ -245,38 +263,47 @@ function trimmedEnd(buffer: Buffer, start: number, end: number): number {
   return end;
 }
 
+/** A synthetic assistant record (a limit message, an API error): handed on whole, decoded as UTF-8. */
+function offerLimitRecord(line: Buffer, sink: LineSink): void {
+  const record = parseUtf8Record(line);
+  if (record) sink.limitCandidate(record);
+}
+
+// Reused for every line: the fast path allocates nothing per line it does not keep.
+const fields = new AssistantFields();
+
 export function parseTranscriptLine(buffer: Buffer, start: number, end: number, context: FileContext, sink: LineSink): void {
   end = trimmedEnd(buffer, start, end);
   while (start < end && (buffer[start] === 0x20 || buffer[start] === 0x09)) start++;
   if (end === start) return;
-  const line = buffer.subarray(start, end);
-  if (line[0] !== OPEN_BRACE || line[line.length - 1] !== CLOSE_BRACE) {
-    sink.skipped(classifyBadLine(line));
+  if (buffer[start] !== OPEN_BRACE || buffer[end - 1] !== CLOSE_BRACE) {
+    sink.skipped(classifyBadLine(buffer.subarray(start, end)));
     return;
   }
-  const head = topLevelType(line);
-  const kind = recordKindAtEdges(line, head);
-  if (kind === 'progress' ? !mayRelayUsage(line) : kind === 'other' || (kind === 'unknown' && line.indexOf(USAGE_NEEDLE) === -1)) {
+  const kind = kindOfLine(buffer, start, end);
+  if (kind === 'other' || kind === 'user') {
     // Cannot hold countable usage; a short user record may carry a subagent's limit message.
-    if (kind === 'unknown' || head === 'user') offerLimitCandidate(line, sink);
+    if (kind === 'user' && end - start <= LIMIT_SCAN_MAX_LINE) offerLimitCandidate(buffer.subarray(start, end), sink);
+    return;
+  }
+  const line = buffer.subarray(start, end);
+  if (kind === 'progress' ? !mayRelayUsage(line) : kind === 'unknown' && line.indexOf(USAGE_NEEDLE) === -1) {
+    if (kind === 'unknown') offerLimitCandidate(line, sink);
     return;
   }
   if (!isUtf8(line)) {
     sink.skipped('invalid-utf8');
     return;
   }
-  if (kind === 'assistant') {
-    // Fast path: the counted fields straight from the bytes; anything unusual takes the full parse below.
-    const extracted = extractAssistantRecord(line) as Record<string, unknown> | null;
-    if (extracted?.type === 'assistant') {
-      countAssistantRecord(extracted, line, context, sink);
-      return;
-    }
+  // Fast path: the counted fields straight from the bytes; anything unusual takes the full parse below.
+  if (kind === 'assistant' && extractAssistantFields(line, fields) && fields.isAssistant) {
+    countExtracted(line, fields, context, sink, offerLimitRecord);
+    return;
   }
   let record = kind === 'assistant' ? parseWithoutContent(line) : null;
   if (!record) {
     try {
-      record = asRecord(JSON.parse(line.toString('latin1')));
+      record = asRecord(JSON.parse(line.toString('utf8')));
     } catch {
       sink.skipped(classifyBadLine(line));
       return;

@@ -10,7 +10,7 @@ export interface TokenPrices {
   cacheRead: number;
 }
 
-interface ModelPrices extends TokenPrices {
+export interface ModelPrices extends TokenPrices {
   longContext?: TokenPrices;
 }
 
@@ -62,18 +62,15 @@ export function isPricedModel(model: string): boolean {
  * exceeds the threshold, every token of it is billed at the long-context rates.
  */
 export function costOfResponse(model: string, usage: TokenUsage): number | null {
-  const prices = pricesForModel(model);
+  return costAtPrices(pricesForModel(model), usage.input, usage.output, usage.cacheCreation, usage.cacheCreation1h, usage.cacheRead);
+}
+
+/** As costOfResponse, for prices already looked up (the scan prices thousands of responses of a few models). */
+export function costAtPrices(prices: ModelPrices | null, input: number, output: number, cacheCreation: number, cacheCreation1h: number, cacheRead: number): number | null {
   if (!prices) return null;
-  const totalInput = usage.input + usage.cacheCreation + usage.cacheRead;
+  const totalInput = input + cacheCreation + cacheRead;
   const rates = prices.longContext && totalInput > table.longContextThresholdTokens ? prices.longContext : prices;
-  const cache1h = Math.min(usage.cacheCreation1h, usage.cacheCreation);
-  const cache5m = usage.cacheCreation - cache1h;
-  return (
-    (usage.input * rates.input +
-      usage.output * rates.output +
-      cache5m * rates.cacheWrite5m +
-      cache1h * rates.cacheWrite1h +
-      usage.cacheRead * rates.cacheRead) /
-    1_000_000
-  );
+  const cache1h = Math.min(cacheCreation1h, cacheCreation);
+  const cache5m = cacheCreation - cache1h;
+  return (input * rates.input + output * rates.output + cache5m * rates.cacheWrite5m + cache1h * rates.cacheWrite1h + cacheRead * rates.cacheRead) / 1_000_000;
 }

@@ -2,7 +2,7 @@
 // extreme dates, implausible token counts and damaged lines are skipped with
 // an accurate reason, never counted as 0, NaN or an unprintable date.
 import { describe, expect, it } from 'vitest';
-import { EARLIEST_TIMESTAMP_MS, FUTURE_SLACK_MS, MAX_TOKENS_PER_FIELD, parseStrictTimestamp } from '../../../src/core/ingest/record-fields.js';
+import { EARLIEST_TIMESTAMP_MS, FUTURE_SLACK_MS, MAX_TOKENS_PER_FIELD, parseStrictTimestamp, parseStrictTimestampAt } from '../../../src/core/ingest/record-fields.js';
 import { type LineSink, type SkipReason, type UsageEvent, parseOversizedLine, parseTranscriptLine } from '../../../src/core/ingest/transcript-line-parser.js';
 import { usageLine } from '../../support/usage-lines.js';
 
@@ -58,6 +58,9 @@ describe('timestamps (issue #10 item 6)', () => {
       const fast = `${pad(next(10_000), 4)}-${pad(next(14), 2)}-${pad(next(33), 2)}T${pad(next(26), 2)}:${pad(next(62), 2)}:${pad(next(62), 2)}.${pad(next(1000), 3)}Z`;
       const general = parseStrictTimestamp(fast.replace('Z', '+00:00'));
       expect(parseStrictTimestamp(fast)).toBe(general);
+      // And from the bytes, inside a buffer, as the scan reads it (its day cache included).
+      const bytes = Buffer.from(`"${fast}"`);
+      expect(parseStrictTimestampAt(bytes, 1, bytes.length - 1)).toBe(general);
       if (general !== null) valid++;
     }
     expect(valid).toBeGreaterThan(5_000);

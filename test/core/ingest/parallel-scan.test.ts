@@ -34,7 +34,7 @@ describe('scanFile', () => {
       usageLine({ at: '2026-11-01T10:00:02Z', messageId: 'a', requestId: 'r', output: 4 }),
     ]);
     const result = scanFile({ path, fromOffset: 0, toOffset: 10_000_000 });
-    expect(result.events.map((e) => [e.key, e.output, e.ms])).toEqual([['a:r', 9, Date.parse('2026-11-01T10:00:01Z')]]);
+    expect(eventsOf(result).map((e) => [e.key, e.output, e.ms])).toEqual([['a:r', 9, Date.parse('2026-11-01T10:00:01Z')]]);
   });
 
   it('fingerprints what it read as fingerprintAt does, whether the bytes are still in memory or not', () => {
@@ -96,7 +96,7 @@ describe('scanFiles', () => {
     const results: number[] = [];
     await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2 }, (r, i) => results.push(i, eventsOf(r).length));
     const expected: number[] = [];
-    requests.forEach((request, i) => expected.push(i, scanFile(request).events.length));
+    requests.forEach((request, i) => expected.push(i, eventsOf(scanFile(request)).length));
     expect(results).toEqual(expected);
   });
 
@@ -105,7 +105,7 @@ describe('scanFiles', () => {
     const results: number[] = [];
     await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2, scanOnCallingThread: true }, (r, i) => results.push(i, eventsOf(r).length));
     const expected: number[] = [];
-    requests.forEach((request, i) => expected.push(i, scanFile(request).events.length));
+    requests.forEach((request, i) => expected.push(i, eventsOf(scanFile(request)).length));
     expect(results).toEqual(expected);
   });
 });

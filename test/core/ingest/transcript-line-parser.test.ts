@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type LineSink, type SkipReason, type UsageEvent, parseTranscriptLine } from '../../../src/core/ingest/transcript-line-parser.js';
+import { type LineSink, type SkipReason, type UsageEvent, kindOfLine, parseTranscriptLine } from '../../../src/core/ingest/transcript-line-parser.js';
 import { usageLine, userLine } from '../../support/usage-lines.js';
 
 function parse(line: string | Buffer) {
@@ -84,5 +84,32 @@ describe('parseTranscriptLine', () => {
     const { events, skipped } = parse(big);
     expect(skipped).toEqual([]);
     expect(events.map((e) => e.output)).toEqual([4242]);
+  });
+});
+
+describe('kindOfLine', () => {
+  const at = '2026-11-01T10:00:00.000Z';
+  const kind = (text: string, padding = '') => {
+    // Inside a bigger buffer, as the reader hands lines out: nothing past the line's end may count.
+    const buffer = Buffer.from(`${padding}${text}\n{"type":"assistant"}\n`);
+    return kindOfLine(buffer, padding.length, padding.length + Buffer.byteLength(text));
+  };
+
+  it('tells records apart by their edges, in every layout', () => {
+    expect(kind(usageLine({ at }))).toBe('assistant');
+    expect(kind(usageLine({ at, oldLayout: true }))).toBe('assistant');
+    expect(kind(userLine(at, 'hello'), '{"x":1}\n')).toBe('user');
+    expect(kind(JSON.stringify({ type: 'progress', data: { type: 'agent_progress' } }))).toBe('progress');
+    expect(kind(JSON.stringify({ type: 'summary', summary: 'x' }))).toBe('other');
+    // An assistant record laid out as nothing we know ends: found by its tail.
+    expect(kind(JSON.stringify({ message: { x: 1 }, type: 'assistant', extra: 1 }))).toBe('assistant');
+    expect(kind(JSON.stringify({ message: { type: 'user' }, note: 'x' }))).toBe('unknown');
+  });
+
+  it('takes the last "type" of a record laid out as current builds write it, as JSON.parse does', () => {
+    const current = usageLine({ at }).replace(/"uuid":"[^"]*"/, '"uuid":"c867b61d-334e-404c-946e-32da1a07447b"');
+    const duplicate = current.replace('{"parentUuid"', '{"type":"user","parentUuid"');
+    expect(JSON.parse(duplicate).type).toBe('assistant');
+    expect(kind(duplicate)).toBe('assistant');
   });
 });
