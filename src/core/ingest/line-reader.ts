@@ -38,6 +38,10 @@ const NEWLINE = 0x0a;
 
 // One read buffer reused across files: allocating megabytes per file keeps the GC busy.
 let sharedChunk: Buffer | null = null;
+// The same for lines that span chunks, up to a size worth keeping.
+let sharedCarry: Buffer | null = null;
+const CARRY_START_BYTES = 64 * 1024;
+const KEEP_CARRY_BYTES = 1024 * 1024;
 
 function chunkBuffer(bytes: number): Buffer {
   if (!sharedChunk || sharedChunk.length < bytes) sharedChunk = Buffer.allocUnsafe(bytes);
@@ -82,22 +86,31 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
     let position = fromOffset;
     let lineStartOffset = fromOffset;
     let lastRead = 0;
-    // Pieces of a line that spans chunks; joined once its newline arrives.
-    let carry: Buffer[] = [];
+    // A line that spans chunks is assembled in `carry`, one copy per piece (a buffer kept
+    // from file to file unless it grew big: fresh megabytes cost page faults and collections).
+    let carry = sharedCarry ?? Buffer.allocUnsafe(CARRY_START_BYTES);
     let carryBytes = 0;
     // Set once the spanning line passes the cap: from then on only its edges are kept.
     let oversized: OversizedLine | null = null;
-    const hold = (piece: Buffer): void => {
-      if (oversized) {
-        oversized.add(piece);
-        return;
+    /** Appends a piece of the spanning line; false when the line turned oversized instead. */
+    const append = (piece: Buffer): boolean => {
+      if (carryBytes + piece.length > maxLineBytes) {
+        oversized = new OversizedLine([carry.subarray(0, carryBytes), piece]);
+        carryBytes = 0;
+        return false;
       }
-      carry.push(Buffer.from(piece));
+      if (carry.length < carryBytes + piece.length) {
+        const grown = Buffer.allocUnsafe(Math.max(carryBytes + piece.length, carry.length * 2));
+        carry.copy(grown, 0, 0, carryBytes);
+        carry = grown;
+      }
+      piece.copy(carry, carryBytes);
       carryBytes += piece.length;
-      if (carryBytes > maxLineBytes) {
-        oversized = new OversizedLine(carry);
-        carry = [];
-      }
+      return true;
+    };
+    const hold = (piece: Buffer): void => {
+      if (oversized) (oversized as OversizedLine).add(piece);
+      else append(piece);
     };
     while (position < toOffset) {
       const want = Math.min(chunkBytes, toOffset - position);
@@ -120,11 +133,10 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
         start = newline + 1;
         newline = view.indexOf(NEWLINE, start);
       } else if (carryBytes > 0) {
-        carry.push(view.subarray(0, newline));
-        const line = Buffer.concat(carry, carryBytes + newline);
-        carry = [];
+        if (append(view.subarray(0, newline))) emit(carry, 0, carryBytes);
+        else (oversized as OversizedLine | null)?.finish(options.onOversized);
+        oversized = null;
         carryBytes = 0;
-        emit(line, 0, line.length);
         start = newline + 1;
         newline = view.indexOf(NEWLINE, start);
       }
@@ -137,6 +149,7 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
       if (start < bytesRead) hold(view.subarray(start));
     }
     const pending = oversized ? (oversized as OversizedLine).bytes : carryBytes;
+    sharedCarry = carry.length <= KEEP_CARRY_BYTES ? carry : null;
     const result: LineReadResult = { offset: lineStartOffset, unfinishedBytes: pending, bytesRead: position - fromOffset };
     if (options.fingerprint) {
       // Most files fit in one chunk: both fingerprinted ranges are then still in memory.

@@ -72,6 +72,32 @@ describe('a transcript rewritten in place (issue #10 item 8)', () => {
   });
 });
 
+describe('lines that span read chunks', () => {
+  it('come out whole and in order, whatever the chunk size, with the unfinished last line held back', () => {
+    const dir = tempDir();
+    const path = join(dir, 'mixed.jsonl');
+    let seed = 11;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const lines = Array.from({ length: 300 }, (_, i) => `{"i":${i},"pad":"${'é'.repeat(next(3) === 0 ? next(5000) : next(40))}"}`);
+    const unfinished = '{"i":"half';
+    writeFileSync(path, `${lines.join('\n')}\n${unfinished}`);
+    const size = statSync(path).size;
+    for (const chunkBytes of [7, 64, 1000, 4096, 65_536, 1 << 22]) {
+      const seen: string[] = [];
+      const result = readLinesFrom(path, 0, size, (buffer, start, end) => seen.push(buffer.toString('utf8', start, end)), { chunkBytes, maxLineBytes: 20_000 });
+      expect(seen).toEqual(lines);
+      expect(result.offset).toBe(size - Buffer.byteLength(unfinished));
+      expect(result.unfinishedBytes).toBe(Buffer.byteLength(unfinished));
+      // With a lower cap the long ones go to onOversized, by their length, and the rest still come out whole.
+      const kept: string[] = [];
+      const over: number[] = [];
+      readLinesFrom(path, 0, size, (buffer, start, end) => kept.push(buffer.toString('utf8', start, end)), { chunkBytes, maxLineBytes: 6000, onOversized: (_h, _t, bytes) => over.push(bytes) });
+      expect(kept).toEqual(lines.filter((l) => Buffer.byteLength(l) <= 6000));
+      expect(over).toEqual(lines.filter((l) => Buffer.byteLength(l) > 6000).map((l) => Buffer.byteLength(l)));
+    }
+  });
+});
+
 describe('a line over the size cap', () => {
   it('is handed on by its edges only, and the lines around it are read as usual', () => {
     const dir = tempDir();
