@@ -1,11 +1,12 @@
 // Shared by the bench's parts: settings from the environment, formatting,
 // the cached corpora and running a process with its time, CPU and peak RSS.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPUS_GENERATOR_VERSION, type CorpusSummary, generateCorpus } from '../test/support/corpus-generator.js';
+import { readNewestRecord } from '../src/core/status/session-activity.js';
 // @ts-expect-error: a plain .mjs script shared with the tests.
 import { ensureCcusage } from '../scripts/ccusage-oracle.mjs';
 
@@ -99,12 +100,33 @@ export function corpusStart(): Date {
   return new Date(today - DAYS * DAY_MS);
 }
 
+/**
+ * Gives every transcript the modification time Claude Code would have left:
+ * when its newest record was written. A corpus written a minute ago would
+ * otherwise look like 1,872 sessions all active now, which no user has
+ * (status reads the tail of each recently modified file).
+ */
+async function datedAsWritten(root: string): Promise<void> {
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.name.endsWith('.jsonl')) {
+        const newest = await readNewestRecord(path, statSync(path).size);
+        if (newest) utimesSync(path, newest.lastMs / 1000, newest.lastMs / 1000);
+      }
+    }
+  };
+  await walk(join(root, 'projects'));
+}
+
 export async function ensureCorpus(mb: number): Promise<Corpus> {
   const start = corpusStart();
   const key = `corpus-${mb}mb-seed${SEED}-gen${CORPUS_GENERATOR_VERSION}-${start.toISOString().slice(0, 10)}`;
   const root = join(CACHE, key);
   const summaryFile = join(root, 'summary.json');
   if (existsSync(summaryFile)) {
+    await datedAsWritten(root);
     return { root, summary: JSON.parse(readFileSync(summaryFile, 'utf8')) as CorpusSummary, generatedMs: null };
   }
   mkdirSync(CACHE, { recursive: true });
@@ -117,6 +139,7 @@ export async function ensureCorpus(mb: number): Promise<Corpus> {
   const t0 = performance.now();
   const summary = await generateCorpus({ root, targetBytes: mb * 1_000_000, seed: SEED, startTime: start, days: DAYS });
   const generatedMs = performance.now() - t0;
+  await datedAsWritten(root);
   // Written last: its presence marks a complete corpus.
   writeFileSync(summaryFile, JSON.stringify(summary, null, 2));
   (globalThis as { gc?: () => void }).gc?.();

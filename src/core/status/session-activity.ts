@@ -3,7 +3,7 @@
 // record of its transcript file: the usage index only sees replies that carry
 // usage, and a session stopped by a limit writes none. Only the tail of a file
 // is read, and only for files whose mtime says they may be recent.
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
 import { FUTURE_SLACK_MS, checkTimestamp } from '../ingest/record-fields.js';
 
@@ -22,7 +22,8 @@ export interface SessionActivity {
   path: string;
 }
 
-const FIRST_TAIL_BYTES = 64 * 1024;
+const FIRST_TAIL_BYTES = 16 * 1024;
+const NEWLINE = 0x0a;
 /** A huge last line (a Write of a big file) can hide the newest timestamp: widen the tail up to this. */
 const MAX_TAIL_BYTES = 8 * 1024 * 1024;
 
@@ -31,54 +32,66 @@ function asObject(value: unknown): Record<string, unknown> | null {
 }
 
 /**
- * The newest timestamped record in some complete lines (newest line last); its
- * session and cwd from the newest records that name them (a summary names neither).
+ * The newest timestamped record in a file's tail (newest line last); its
+ * session and cwd from the newest records that name them (a summary names
+ * neither). Lines are taken from the end one at a time, not the whole tail
+ * decoded and split: usually the last line answers everything.
+ * `firstIsCut`: the tail starts inside a line, which is not read.
  */
-function newestIn(lines: string[], path: string): SessionActivity | null {
+function newestIn(tail: Buffer, firstIsCut: boolean, path: string): SessionActivity | null {
   let lastMs: number | null = null;
   let sessionId: string | null = null;
   let cwd: string | null = null;
-  for (let i = lines.length - 1; i >= 0 && (lastMs === null || sessionId === null || cwd === null); i--) {
-    const line = lines[i]!.trim();
-    if (!line.startsWith('{')) continue;
-    let record: Record<string, unknown> | null;
-    try {
-      record = asObject(JSON.parse(line));
-    } catch {
-      continue;
+  for (let end = tail.length; end >= 0 && (lastMs === null || sessionId === null || cwd === null); ) {
+    const newline = end === 0 ? -1 : tail.lastIndexOf(NEWLINE, end - 1);
+    const start = newline + 1;
+    if (start === 0 && firstIsCut) break;
+    const line = tail.toString('utf8', start, end).trim();
+    const record = line.startsWith('{') ? parseObject(line) : null;
+    if (record) {
+      if (lastMs === null) {
+        // The same strict, bounded reading as the usage engine: an extreme or future date is no activity.
+        const time = checkTimestamp(record.timestamp, Date.now() + FUTURE_SLACK_MS);
+        if (time.ok) lastMs = time.ms;
+      }
+      if (sessionId === null && typeof record.sessionId === 'string') sessionId = record.sessionId;
+      if (cwd === null && typeof record.cwd === 'string') cwd = record.cwd;
     }
-    if (!record) continue;
-    if (lastMs === null) {
-      // The same strict, bounded reading as the usage engine: an extreme or future date is no activity.
-      const time = checkTimestamp(record.timestamp, Date.now() + FUTURE_SLACK_MS);
-      if (time.ok) lastMs = time.ms;
-    }
-    if (sessionId === null && typeof record.sessionId === 'string') sessionId = record.sessionId;
-    if (cwd === null && typeof record.cwd === 'string') cwd = record.cwd;
+    if (newline < 0) break;
+    end = newline;
   }
   return lastMs === null ? null : { sessionId: sessionId ?? basename(path, '.jsonl'), cwd, lastMs, path };
 }
 
-/** Reads the newest record of a transcript; null when the file holds no timestamped record (or is unreadable). */
-export async function readNewestRecord(path: string, size: number): Promise<SessionActivity | null> {
-  let handle;
+function parseObject(text: string): Record<string, unknown> | null {
   try {
-    handle = await open(path, 'r');
+    return asObject(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads the newest record of a transcript; null when the file holds no
+ * timestamped record (or is unreadable). Synchronous reads inside: a status
+ * may look at thousands of files, and a thread-pool round trip for each
+ * open, read and close costs more than the reads.
+ */
+export async function readNewestRecord(path: string, size: number): Promise<SessionActivity | null> {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
     for (let tail = FIRST_TAIL_BYTES; ; tail *= 4) {
       const length = Math.min(size, tail);
-      const buffer = Buffer.alloc(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, size - length);
-      const text = buffer.subarray(0, bytesRead).toString('utf8');
-      // The first line of a partial tail is cut; the text after the last newline is unfinished.
-      const lines = text.split('\n');
-      if (length < size) lines.shift();
-      const found = newestIn(lines, path);
+      const buffer = Buffer.allocUnsafe(length);
+      const bytesRead = readSync(fd, buffer, 0, length, size - length);
+      const found = newestIn(buffer.subarray(0, bytesRead), length < size, path);
       if (found || length >= size || tail >= MAX_TAIL_BYTES) return found;
     }
   } catch {
     return null;
   } finally {
-    await handle?.close();
+    if (fd !== null) closeSync(fd);
   }
 }
 
