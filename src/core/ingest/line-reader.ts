@@ -38,7 +38,7 @@ const NEWLINE = 0x0a;
 
 // One read buffer reused across files: allocating megabytes per file keeps the GC busy.
 let sharedChunk: Buffer | null = null;
-// The same for lines that span chunks, up to a size worth keeping.
+// The same for lines that span chunks, up to a size worth keeping (longer ones are held as pieces).
 let sharedCarry: Buffer | null = null;
 const CARRY_START_BYTES = 64 * 1024;
 const KEEP_CARRY_BYTES = 1024 * 1024;
@@ -87,25 +87,35 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
     let lineStartOffset = fromOffset;
     let lastRead = 0;
     // A line that spans chunks is assembled in `carry`, one copy per piece (a buffer kept
-    // from file to file unless it grew big: fresh megabytes cost page faults and collections).
+    // from file to file: fresh megabytes cost page faults and collections). A line that
+    // outgrows it is held as pieces instead, so a huge line never needs a doubled buffer.
     let carry = sharedCarry ?? Buffer.allocUnsafe(CARRY_START_BYTES);
     let carryBytes = 0;
+    let pieces: Buffer[] | null = null;
     // Set once the spanning line passes the cap: from then on only its edges are kept.
     let oversized: OversizedLine | null = null;
+    const held = (): Buffer[] => pieces ?? [carry.subarray(0, carryBytes)];
     /** Appends a piece of the spanning line; false when the line turned oversized instead. */
     const append = (piece: Buffer): boolean => {
-      if (carryBytes + piece.length > maxLineBytes) {
-        oversized = new OversizedLine([carry.subarray(0, carryBytes), piece]);
+      const total = carryBytes + piece.length;
+      if (total > maxLineBytes) {
+        oversized = new OversizedLine([...held(), piece]);
         carryBytes = 0;
+        pieces = null;
         return false;
       }
-      if (carry.length < carryBytes + piece.length) {
-        const grown = Buffer.allocUnsafe(Math.max(carryBytes + piece.length, carry.length * 2));
-        carry.copy(grown, 0, 0, carryBytes);
-        carry = grown;
+      if (pieces === null && total > KEEP_CARRY_BYTES) pieces = [Buffer.from(carry.subarray(0, carryBytes))];
+      if (pieces !== null) {
+        pieces.push(Buffer.from(piece));
+      } else {
+        if (carry.length < total) {
+          const grown = Buffer.allocUnsafe(Math.min(KEEP_CARRY_BYTES, Math.max(total, carry.length * 2)));
+          carry.copy(grown, 0, 0, carryBytes);
+          carry = grown;
+        }
+        piece.copy(carry, carryBytes);
       }
-      piece.copy(carry, carryBytes);
-      carryBytes += piece.length;
+      carryBytes = total;
       return true;
     };
     const hold = (piece: Buffer): void => {
@@ -133,9 +143,14 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
         start = newline + 1;
         newline = view.indexOf(NEWLINE, start);
       } else if (carryBytes > 0) {
-        if (append(view.subarray(0, newline))) emit(carry, 0, carryBytes);
-        else (oversized as OversizedLine | null)?.finish(options.onOversized);
+        if (append(view.subarray(0, newline))) {
+          const line = pieces === null ? carry : Buffer.concat(pieces as Buffer[], carryBytes);
+          emit(line, 0, carryBytes);
+        } else {
+          (oversized as OversizedLine | null)?.finish(options.onOversized);
+        }
         oversized = null;
+        pieces = null;
         carryBytes = 0;
         start = newline + 1;
         newline = view.indexOf(NEWLINE, start);
@@ -149,7 +164,7 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
       if (start < bytesRead) hold(view.subarray(start));
     }
     const pending = oversized ? (oversized as OversizedLine).bytes : carryBytes;
-    sharedCarry = carry.length <= KEEP_CARRY_BYTES ? carry : null;
+    sharedCarry = carry;
     const result: LineReadResult = { offset: lineStartOffset, unfinishedBytes: pending, bytesRead: position - fromOffset };
     if (options.fingerprint) {
       // Most files fit in one chunk: both fingerprinted ranges are then still in memory.
