@@ -17,6 +17,8 @@ export interface LineReadOptions {
   /** Lines longer than this go to `onOversized` instead (default 64 MB). */
   maxLineBytes?: number;
   onOversized?: OversizedLineHandler;
+  /** A line spanning chunks beyond this many bytes is read again whole when it ends (default 1 MB). */
+  carryBytes?: number;
   /** Also fingerprint the bytes up to the returned offset (file-fingerprint.ts), from the open file and the last chunk. */
   fingerprint?: boolean;
 }
@@ -38,7 +40,7 @@ const NEWLINE = 0x0a;
 
 // One read buffer reused across files: allocating megabytes per file keeps the GC busy.
 let sharedChunk: Buffer | null = null;
-// The same for lines that span chunks, up to a size worth keeping (longer ones are held as pieces).
+// The same for lines that span chunks, up to a size worth keeping (longer ones are read again whole).
 let sharedCarry: Buffer | null = null;
 const CARRY_START_BYTES = 64 * 1024;
 const KEEP_CARRY_BYTES = 1024 * 1024;
@@ -46,6 +48,18 @@ const KEEP_CARRY_BYTES = 1024 * 1024;
 function chunkBuffer(bytes: number): Buffer {
   if (!sharedChunk || sharedChunk.length < bytes) sharedChunk = Buffer.allocUnsafe(bytes);
   return sharedChunk;
+}
+
+/** `length` bytes of an open file from `position`, or null when the file no longer holds them. */
+function readExactly(fd: number, position: number, length: number): Buffer | null {
+  const buffer = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buffer, got, length - got, position + got);
+    if (n === 0) return null;
+    got += n;
+  }
+  return buffer;
 }
 
 /** The head and a rolling tail of a line too long to keep; memory stays at twice the edge size. */
@@ -76,6 +90,7 @@ class OversizedLine {
 export function readLinesFrom(path: string, fromOffset: number, toOffset: number, onLine: LineHandler, options: LineReadOptions = {}): LineReadResult {
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const carryLimit = options.carryBytes ?? KEEP_CARRY_BYTES;
   const emit = (buffer: Buffer, start: number, end: number): void => {
     if (end - start <= maxLineBytes) onLine(buffer, start, end);
     else new OversizedLine([buffer.subarray(start, end)]).finish(options.onOversized);
@@ -87,40 +102,38 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
     let lineStartOffset = fromOffset;
     let lastRead = 0;
     // A line that spans chunks is assembled in `carry`, one copy per piece (a buffer kept
-    // from file to file: fresh megabytes cost page faults and collections). A line that
-    // outgrows it is held as pieces instead, so a huge line never needs a doubled buffer.
+    // from file to file: fresh megabytes cost page faults and collections). One that
+    // outgrows it keeps only its edges while it is read; when it ends it is read again in
+    // one piece if it is within the cap (so a long line is held once, not as pieces and a copy).
     let carry = sharedCarry ?? Buffer.allocUnsafe(CARRY_START_BYTES);
     let carryBytes = 0;
-    let pieces: Buffer[] | null = null;
-    // Set once the spanning line passes the cap: from then on only its edges are kept.
-    let oversized: OversizedLine | null = null;
-    const held = (): Buffer[] => pieces ?? [carry.subarray(0, carryBytes)];
-    /** Appends a piece of the spanning line; false when the line turned oversized instead. */
+    let spilled: OversizedLine | null = null;
+    /** Appends a piece of the spanning line; false when the line spilled instead. */
     const append = (piece: Buffer): boolean => {
       const total = carryBytes + piece.length;
-      if (total > maxLineBytes) {
-        oversized = new OversizedLine([...held(), piece]);
+      if (total > carryLimit) {
+        spilled = new OversizedLine([carry.subarray(0, carryBytes), piece]);
         carryBytes = 0;
-        pieces = null;
         return false;
       }
-      if (pieces === null && total > KEEP_CARRY_BYTES) pieces = [Buffer.from(carry.subarray(0, carryBytes))];
-      if (pieces !== null) {
-        pieces.push(Buffer.from(piece));
-      } else {
-        if (carry.length < total) {
-          const grown = Buffer.allocUnsafe(Math.min(KEEP_CARRY_BYTES, Math.max(total, carry.length * 2)));
-          carry.copy(grown, 0, 0, carryBytes);
-          carry = grown;
-        }
-        piece.copy(carry, carryBytes);
+      if (carry.length < total) {
+        const grown = Buffer.allocUnsafe(Math.min(KEEP_CARRY_BYTES, Math.max(total, carry.length * 2)));
+        carry.copy(grown, 0, 0, carryBytes);
+        carry = grown;
       }
+      piece.copy(carry, carryBytes);
       carryBytes = total;
       return true;
     };
     const hold = (piece: Buffer): void => {
-      if (oversized) (oversized as OversizedLine).add(piece);
+      if (spilled) (spilled as OversizedLine).add(piece);
       else append(piece);
+    };
+    /** A spilled line has ended at file offset `lineStart` + its length: whole again, or by its edges over the cap. */
+    const endSpilled = (line: OversizedLine, lineStart: number): void => {
+      const whole = line.bytes <= maxLineBytes ? readExactly(fd, lineStart, line.bytes) : null;
+      if (whole) onLine(whole, 0, whole.length);
+      else line.finish(options.onOversized);
     };
     while (position < toOffset) {
       const want = Math.min(chunkBytes, toOffset - position);
@@ -135,22 +148,17 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
         hold(view);
         continue;
       }
-      if (oversized) {
-        (oversized as OversizedLine).add(view.subarray(0, newline));
-        (oversized as OversizedLine).finish(options.onOversized);
-        oversized = null;
-        carryBytes = 0;
+      if (spilled) {
+        (spilled as OversizedLine).add(view.subarray(0, newline));
+        endSpilled(spilled as OversizedLine, lineStartOffset);
+        spilled = null;
         start = newline + 1;
         newline = view.indexOf(NEWLINE, start);
       } else if (carryBytes > 0) {
-        if (append(view.subarray(0, newline))) {
-          const line = pieces === null ? carry : Buffer.concat(pieces as Buffer[], carryBytes);
-          emit(line, 0, carryBytes);
-        } else {
-          (oversized as OversizedLine | null)?.finish(options.onOversized);
-        }
-        oversized = null;
-        pieces = null;
+        // The line's last piece: it completes in `carry`, or spills with it (already added).
+        if (append(view.subarray(0, newline))) emit(carry, 0, carryBytes);
+        else endSpilled(spilled as unknown as OversizedLine, lineStartOffset);
+        spilled = null;
         carryBytes = 0;
         start = newline + 1;
         newline = view.indexOf(NEWLINE, start);
@@ -163,7 +171,7 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
       lineStartOffset = position - bytesRead + start;
       if (start < bytesRead) hold(view.subarray(start));
     }
-    const pending = oversized ? (oversized as OversizedLine).bytes : carryBytes;
+    const pending = spilled ? (spilled as OversizedLine).bytes : carryBytes;
     sharedCarry = carry;
     const result: LineReadResult = { offset: lineStartOffset, unfinishedBytes: pending, bytesRead: position - fromOffset };
     if (options.fingerprint) {

@@ -82,16 +82,17 @@ describe('lines that span read chunks', () => {
     const unfinished = '{"i":"half';
     writeFileSync(path, `${lines.join('\n')}\n${unfinished}`);
     const size = statSync(path).size;
-    for (const chunkBytes of [7, 64, 1000, 4096, 65_536, 1 << 22]) {
+    for (const [chunkBytes, carryBytes] of [[7, 100], [64, 3000], [1000, 5000], [4096, 1 << 20], [65_536, 2000], [1 << 22, 1 << 20]] as const) {
+      // Lines over `carryBytes` that span chunks are read again whole when they end.
       const seen: string[] = [];
-      const result = readLinesFrom(path, 0, size, (buffer, start, end) => seen.push(buffer.toString('utf8', start, end)), { chunkBytes, maxLineBytes: 20_000 });
+      const result = readLinesFrom(path, 0, size, (buffer, start, end) => seen.push(buffer.toString('utf8', start, end)), { chunkBytes, carryBytes, maxLineBytes: 20_000 });
       expect(seen).toEqual(lines);
       expect(result.offset).toBe(size - Buffer.byteLength(unfinished));
       expect(result.unfinishedBytes).toBe(Buffer.byteLength(unfinished));
       // With a lower cap the long ones go to onOversized, by their length, and the rest still come out whole.
       const kept: string[] = [];
       const over: number[] = [];
-      readLinesFrom(path, 0, size, (buffer, start, end) => kept.push(buffer.toString('utf8', start, end)), { chunkBytes, maxLineBytes: 6000, onOversized: (_h, _t, bytes) => over.push(bytes) });
+      readLinesFrom(path, 0, size, (buffer, start, end) => kept.push(buffer.toString('utf8', start, end)), { chunkBytes, carryBytes, maxLineBytes: 6000, onOversized: (_h, _t, bytes) => over.push(bytes) });
       expect(kept).toEqual(lines.filter((l) => Buffer.byteLength(l) <= 6000));
       expect(over).toEqual(lines.filter((l) => Buffer.byteLength(l) > 6000).map((l) => Buffer.byteLength(l)));
     }
