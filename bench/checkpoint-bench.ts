@@ -38,6 +38,9 @@ export async function benchCheckpoint(): Promise<{ files: number; changed: numbe
     git('init', '-q', '-b', 'main');
     git('config', 'user.name', 'Bench');
     git('config', 'user.email', 'bench@example.com');
+    // No detached auto-gc after the big commit: it kept writing into .git while the clean-up ran (ENOTEMPTY).
+    git('config', 'gc.auto', '0');
+    git('config', 'maintenance.auto', 'false');
     for (let directory = 0; directory < DIRECTORIES; directory += 1) {
       mkdirSync(join(root, `dir${directory}`));
       for (let file = 0; file < FILES_PER_DIRECTORY; file += 1) {
@@ -63,6 +66,6 @@ export async function benchCheckpoint(): Promise<{ files: number; changed: numbe
     if (result.status !== 'stashed') throw new Error(`bench snapshot was ${result.status}: ${result.refusal ?? ''}`);
     return { files: DIRECTORIES * FILES_PER_DIRECTORY, changed: result.changedFiles.length, ms: Math.round(ms) };
   } finally {
-    rmSync(base, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }); // git may still be writing (ENOTEMPTY)
+    rmSync(base, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
