@@ -69,7 +69,8 @@ async function benchSize(mb: number): Promise<SizeReport> {
   mkdirSync(emptyHome);
   try {
     rmSync(join(root, 'projects', readdirSync(join(root, 'projects')).sort()[0] ?? '-', `${APPEND_SESSION}.jsonl`), { force: true });
-    const runs = Number(env.BENCH_RUNS ?? (mb <= 100 ? 3 : 2));
+    // Three at every size: with two, one slow run on a noisy machine decided the verdict.
+    const runs = Number(env.BENCH_RUNS ?? 3);
     const states: string[] = [];
     const newState = (): string => {
       const s = mkdtempSync(join(scratch, 'state-'));
