@@ -6,6 +6,7 @@ import { costOfResponse } from '../usage/pricing.js';
 import type { PackedEvents } from './packed-events.js';
 import { readLinesFrom } from './line-reader.js';
 import { FUTURE_SLACK_MS } from './record-fields.js';
+import { scanner } from './json-line-scanner.js';
 import { ScanEventWriter } from './scan-events.js';
 import { type SkipReason, type UsageEvent, parseOversizedLine, parseTranscriptLine } from './transcript-line-parser.js';
 
@@ -76,5 +77,8 @@ export function scanFile(request: FileScanRequest): FileScanResult {
       fingerprint: null,
       error: `cannot read ${request.path}: ${err.code ?? err.message}`,
     };
+  } finally {
+    // The extractor's cursor may still point into a buffer of many megabytes (a long line read again whole).
+    scanner.release();
   }
 }

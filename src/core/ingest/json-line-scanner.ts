@@ -38,8 +38,10 @@ export function keyIs(line: Buffer, start: number, end: number, name: Uint8Array
  * A cursor over one line of a (possibly larger) buffer. Every step returns
  * false on anything it does not expect: the line then takes the full parse.
  */
+const EMPTY = Buffer.alloc(0);
+
 export class LineScanner {
-  line: Buffer = Buffer.alloc(0);
+  line: Buffer = EMPTY;
   end = 0;
   pos = 0;
   // The last key and value read.
@@ -87,6 +89,13 @@ export class LineScanner {
       coding |= b & CODING_HIGH;
     }
     return -1;
+  }
+
+  /** Lets go of the last line (it may sit in a buffer of many megabytes) once a file is scanned. */
+  release(): void {
+    this.line = EMPTY;
+    this.end = 0;
+    this.pos = 0;
   }
 
   /** A key with no escapes, then a colon; its bytes are at [keyStart, keyEnd). */
