@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FileScanResult, scanFile } from '../src/core/ingest/file-scan.js';
 import { IndexStore } from '../src/core/ingest/index-store.js';
-import { packedOf } from '../src/core/ingest/packed-events.js';
 import { discoverTranscripts } from '../src/core/ingest/transcript-discovery.js';
 import { recordKindAtEdges } from '../src/core/ingest/transcript-line-parser.js';
 import { UsageIndex } from '../src/core/ingest/usage-index.js';
@@ -81,7 +80,7 @@ export async function measurePhases(root: string): Promise<PhaseTimes> {
     results = files.map((f) => scanFile({ path: f.path, fromOffset: 0, toOffset: f.size }));
   });
   let index = new UsageIndex();
-  const packed = results.map(packedOf); // as scanned (packing belongs to the scan)
+  const packed = results.map((r) => r.packed); // as scanned (packing belongs to the scan)
   const aggregate = cpuMs(() => {
     index = new UsageIndex();
     results.forEach((r, i) => index.addPacked(index.addFile({ path: r.path, dev: 0, ino: 0, size: r.offset, mtimeMs: 0, offset: r.offset, unfinishedBytes: 0 }), packed[i]!));

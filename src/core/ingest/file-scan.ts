@@ -2,13 +2,12 @@
 // de-duplicated within the file), skip counts and limit candidates. The same
 // function runs in-process and inside scan workers.
 import { basename, dirname } from 'node:path';
-import { costOfResponse } from '../usage/pricing.js';
-import type { PackedEvents } from './packed-events.js';
+import type { PackedEvents } from './packed-layout.js';
 import { readLinesFrom } from './line-reader.js';
 import { FUTURE_SLACK_MS } from './record-fields.js';
 import { scanner } from './json-line-scanner.js';
 import { ScanEventWriter } from './scan-events.js';
-import { type SkipReason, type UsageEvent, parseOversizedLine, parseTranscriptLine } from './transcript-line-parser.js';
+import { type SkipReason, parseOversizedLine, parseTranscriptLine } from './transcript-line-parser.js';
 
 export interface FileScanRequest {
   path: string;
@@ -23,19 +22,13 @@ export interface FileScanResult {
   offset: number;
   unfinishedBytes: number;
   bytesRead: number;
-  /** Unused by the scan (always empty: `packed` holds the events); kept for results built by hand. */
-  events: UsageEvent[];
-  /** The events, packed (packed-events.ts): in file order, a streamed response once, as its fullest line. Read them with forEachEvent. */
-  packed?: PackedEvents;
+  /** The events, packed (packed-layout.ts): in file order, a streamed response once, as its fullest line. */
+  packed: PackedEvents;
   skipped: Partial<Record<SkipReason, number>>;
   limitCandidates: Record<string, unknown>[];
   /** Of the bytes before `offset`, so a rewrite in place is noticed (see file-fingerprint.ts). */
   fingerprint: string | null;
   error?: string;
-}
-
-export function costOfEvent(event: UsageEvent): number | null {
-  return costOfResponse(event.model, { input: event.input, output: event.output, cacheCreation: event.cacheCreation, cacheCreation1h: event.cacheCreation1h, cacheRead: event.cacheRead });
 }
 
 export function scanFile(request: FileScanRequest): FileScanResult {
@@ -56,7 +49,6 @@ export function scanFile(request: FileScanRequest): FileScanResult {
       offset: read.offset,
       unfinishedBytes: read.unfinishedBytes,
       bytesRead: read.bytesRead,
-      events: [],
       packed: writer.finish(),
       skipped: writer.skippedCounts,
       limitCandidates: writer.limitCandidates,
@@ -70,7 +62,6 @@ export function scanFile(request: FileScanRequest): FileScanResult {
       offset: request.fromOffset,
       unfinishedBytes: 0,
       bytesRead: 0,
-      events: [],
       packed: writer.finish(),
       skipped: writer.skippedCounts,
       limitCandidates: writer.limitCandidates,

@@ -5,7 +5,6 @@ import { type DiscoveryResult, type RootReport, type TranscriptFileStat, discove
 import { IndexStore, type IndexLoadState, indexDirFor } from './index-store.js';
 import { fingerprintAt } from './file-fingerprint.js';
 import type { FileScanResult } from './file-scan.js';
-import { packedOf } from './packed-events.js';
 import { type ParallelScanOptions, scanFiles } from './parallel-scan.js';
 import { type IndexedFile, type UsageBucket, UsageIndex } from './usage-index.js';
 
@@ -260,7 +259,7 @@ export class UsageEngine {
     }
     const index = this.index;
     const file = index.files.get(stat.path) ?? index.addFile({ path: stat.path, dev: stat.dev, ino: stat.ino, size: 0, mtimeMs: 0, offset: 0, unfinishedBytes: 0 });
-    index.addPacked(file, packedOf(result));
+    index.addPacked(file, result.packed);
     index.addSkipped(file, result.skipped);
     const detect = this.options.detectLimitHit;
     if (detect) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ROW, ROW_FIELDS } from '../../../src/core/ingest/counted-responses.js';
 import { scanFile } from '../../../src/core/ingest/file-scan.js';
 import { decodeAggregates, decodeResponses, encodeAggregates, encodeResponses, readFramed, type AggregatesHead, type ResponsesHead } from '../../../src/core/ingest/index-codec.js';
-import { FIELDS, PACKED, eventsOf, packResult, packedOf } from '../../../src/core/ingest/packed-events.js';
+import { FIELDS, PACKED, eventsOf, packResult } from '../../../src/core/ingest/packed-events.js';
 import { type UsageBucket, UsageIndex } from '../../../src/core/ingest/usage-index.js';
 import { tempDir, usageLine, writeTranscript } from '../../support/usage-lines.js';
 
@@ -27,7 +27,7 @@ function transcripts() {
 
 function indexOf(results: ReturnType<typeof scanFile>[]): UsageIndex {
   const index = new UsageIndex();
-  for (const r of results) index.addPacked(index.addFile({ path: r.path, dev: 1, ino: 1, size: r.offset, mtimeMs: 1, offset: r.offset, unfinishedBytes: 0 }), packedOf(r));
+  for (const r of results) index.addPacked(index.addFile({ path: r.path, dev: 1, ino: 1, size: r.offset, mtimeMs: 1, offset: r.offset, unfinishedBytes: 0 }), r.packed);
   return index;
 }
 
@@ -70,7 +70,7 @@ describe('aggregating packed events', () => {
     const rebuilt = indexOf([a, c]);
     index.retractFile(a.path);
     index.retractFile(c.path);
-    for (const r of [a, c]) index.addPacked(index.addFile({ path: r.path, dev: 1, ino: 1, size: r.offset, mtimeMs: 1, offset: r.offset, unfinishedBytes: 0 }), packedOf(r));
+    for (const r of [a, c]) index.addPacked(index.addFile({ path: r.path, dev: 1, ino: 1, size: r.offset, mtimeMs: 1, offset: r.offset, unfinishedBytes: 0 }), r.packed);
     expect(totals(index)).toEqual(totals(rebuilt));
     expect(totals(index)).toEqual(expectedTotals([a, c]));
   });
@@ -93,7 +93,7 @@ describe('aggregating packed events', () => {
     const once = packResult(a);
     const twice = packResult(once.result);
     expect(twice.result).toBe(once.result);
-    expect(twice.transfer).toEqual([once.result.packed!.numbers.buffer]);
+    expect(twice.transfer).toEqual([once.result.packed.numbers.buffer]);
     expect(eventsOf(twice.result)).toEqual(eventsOf(a));
   });
 });
@@ -127,7 +127,7 @@ describe('index codec', () => {
       const again = scanFile({ path: c.path, fromOffset: 0, toOffset: 10_000_000 });
       for (const target of [index, loaded]) {
         target.retractFile(c.path);
-        target.addPacked(target.addFile({ path: c.path, dev: 1, ino: 1, size: again.offset, mtimeMs: 1, offset: again.offset, unfinishedBytes: 0 }), packedOf(again));
+        target.addPacked(target.addFile({ path: c.path, dev: 1, ino: 1, size: again.offset, mtimeMs: 1, offset: again.offset, unfinishedBytes: 0 }), again.packed);
       }
       expect(totals(loaded)).toEqual(totals(index));
     }
@@ -154,7 +154,7 @@ describe('framed index files', () => {
 describe('bucket slots', () => {
   it('group the same way when a file holds too many strings to number every combination', () => {
     const { a, b } = transcripts();
-    const packed = [packedOf(a), packedOf(b)];
+    const packed = [a.packed, b.packed];
     const small = indexOf([a, b]);
     // The same events, their strings moved behind 210,000 unused ones: the slot key becomes text.
     const big = new UsageIndex();
