@@ -5,6 +5,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `value` when it is a plain object, else null (for reading nested fields in one expression). */
+export function asRecord(value: unknown): Record<string, unknown> | null {
+  return isRecord(value) ? value : null;
+}
+
 /** The object a JSON text holds, or null (not JSON, or not an object). */
 export function parseJsonObject(text: string): Record<string, unknown> | null {
   try {

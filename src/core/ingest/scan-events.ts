@@ -4,6 +4,7 @@
 // fast path nothing is allocated per line but the strings that are new: the
 // model, session and folder are compared as bytes with the last ones, and a
 // line that continues the previous response reuses its key.
+import { parseJsonObject } from '../json-object.js';
 import { type ModelPrices, costAtPrices, pricesForModel } from '../usage/pricing.js';
 import { ABSENT, type AssistantFields, CODING_ESCAPED, CODING_HIGH, FIELD, OBJECT, STRING, TOKEN } from './assistant-fields.js';
 import { FIELDS, type PackedEvents } from './packed-layout.js';
@@ -195,15 +196,21 @@ export class ScanEventWriter implements LineSink {
   }
 }
 
+/** A synthetic assistant record (a limit message, an API error): handed on whole, decoded as UTF-8. */
+export function offerLimitRecord(line: Buffer, sink: LineSink): void {
+  const record = parseJsonObject(line.toString('utf8'));
+  if (record) sink.limitCandidate(record);
+}
+
 /**
  * Counts an assistant line read by the extractor, as countAssistantRecord
  * counts a parsed one: a limit message is handed on, a line without usable
  * usage or time is skipped with its reason.
  */
-export function countExtracted(buffer: Buffer, f: AssistantFields, context: FileContext, sink: LineSink, onLimitLine: (line: Buffer, sink: LineSink) => void): void {
+export function countExtracted(buffer: Buffer, f: AssistantFields, context: FileContext, sink: LineSink): void {
   const synthetic = f.kind[FIELD.model] === STRING && isSynthetic(buffer, f);
   if (synthetic || f.apiError) {
-    onLimitLine(buffer, sink);
+    offerLimitRecord(buffer, sink);
     return;
   }
   if (f.usage !== OBJECT) {

@@ -2,10 +2,11 @@
 // that may announce a usage limit, or a skip reason. Hot path: lines that
 // cannot hold usage are never decoded or JSON-parsed.
 import { isUtf8 } from 'node:buffer';
+import { asRecord, parseJsonObject } from '../json-object.js';
 import { extractAssistantFields } from './assistant-extractor.js';
 import { AssistantFields } from './assistant-fields.js';
 import { FUTURE_SLACK_MS, checkTimestamp, readTokenCounts } from './record-fields.js';
-import { countExtracted } from './scan-events.js';
+import { countExtracted, offerLimitRecord } from './scan-events.js';
 
 export const SKIP_REASONS = [
   'garbage',
@@ -159,10 +160,6 @@ const STOP_REASON_KEY = Buffer.from(',"stop_reason":');
 const AGENT_PROGRESS_NEEDLE = Buffer.from('"agent_progress"');
 const AGENT_PROGRESS_WINDOW = 2048;
 
-function asRecord(value: unknown): Record<string, unknown> | null {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
-
 /**
  * Parses an assistant line without its message content, which holds nearly all
  * of its bytes (thinking, text, whole files being written). Claude Code writes
@@ -183,13 +180,6 @@ export function parseWithoutContent(head: Buffer, tail: Buffer = head): Record<s
   }
 }
 
-function parseUtf8Record(line: Buffer): Record<string, unknown> | null {
-  try {
-    return asRecord(JSON.parse(line.toString('utf8')));
-  } catch {
-    return null;
-  }
-}
 
 /** The subagent response inside an `agent_progress` record, or null when it carries none. */
 function relayedResponse(record: Record<string, unknown>): Record<string, unknown> | null {
@@ -247,7 +237,7 @@ export function countAssistantRecord(record: Record<string, unknown>, line: Buff
 /** A user record that may carry a subagent's limit message. */
 function offerLimitCandidate(line: Buffer, sink: LineSink): void {
   if (!mayMentionLimit(line)) return;
-  const record = parseUtf8Record(line);
+  const record = parseJsonObject(line.toString('utf8'));
   if (record) sink.limitCandidate(record);
   else sink.skipped(classifyBadLine(line));
 }
@@ -261,12 +251,6 @@ function mayRelayUsage(line: Buffer): boolean {
 function trimmedEnd(buffer: Buffer, start: number, end: number): number {
   while (end > start && (buffer[end - 1] === 0x0d || buffer[end - 1] === 0x20 || buffer[end - 1] === 0x09)) end--;
   return end;
-}
-
-/** A synthetic assistant record (a limit message, an API error): handed on whole, decoded as UTF-8. */
-function offerLimitRecord(line: Buffer, sink: LineSink): void {
-  const record = parseUtf8Record(line);
-  if (record) sink.limitCandidate(record);
 }
 
 // Reused for every line: the fast path allocates nothing per line it does not keep.
@@ -297,7 +281,7 @@ export function parseTranscriptLine(buffer: Buffer, start: number, end: number, 
   }
   // Fast path: the counted fields straight from the bytes; anything unusual takes the full parse below.
   if (kind === 'assistant' && extractAssistantFields(line, fields) && fields.isAssistant) {
-    countExtracted(line, fields, context, sink, offerLimitRecord);
+    countExtracted(line, fields, context, sink);
     return;
   }
   let record = kind === 'assistant' ? parseWithoutContent(line) : null;

@@ -6,6 +6,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
 import { FUTURE_SLACK_MS, checkTimestamp } from '../ingest/record-fields.js';
+import { parseJsonObject } from '../json-object.js';
 
 export interface TranscriptFileInfo {
   path: string;
@@ -27,10 +28,6 @@ const NEWLINE = 0x0a;
 /** A huge last line (a Write of a big file) can hide the newest timestamp: widen the tail up to this. */
 const MAX_TAIL_BYTES = 8 * 1024 * 1024;
 
-function asObject(value: unknown): Record<string, unknown> | null {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
-
 /**
  * The newest timestamped record in a file's tail (newest line last); its
  * session and cwd from the newest records that name them (a summary names
@@ -47,7 +44,7 @@ function newestIn(tail: Buffer, firstIsCut: boolean, path: string): SessionActiv
     const start = newline + 1;
     if (start === 0 && firstIsCut) break;
     const line = tail.toString('utf8', start, end).trim();
-    const record = line.startsWith('{') ? parseObject(line) : null;
+    const record = line.startsWith('{') ? parseJsonObject(line) : null;
     if (record) {
       if (lastMs === null) {
         // The same strict, bounded reading as the usage engine: an extreme or future date is no activity.
@@ -61,14 +58,6 @@ function newestIn(tail: Buffer, firstIsCut: boolean, path: string): SessionActiv
     end = newline;
   }
   return lastMs === null ? null : { sessionId: sessionId ?? basename(path, '.jsonl'), cwd, lastMs, path };
-}
-
-function parseObject(text: string): Record<string, unknown> | null {
-  try {
-    return asObject(JSON.parse(text));
-  } catch {
-    return null;
-  }
 }
 
 /**

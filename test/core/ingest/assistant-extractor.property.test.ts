@@ -35,7 +35,7 @@ function fastOutcome(line: Buffer): unknown[] | null {
   if (!extractAssistantFields(line, fields)) return null;
   if (!fields.isAssistant) return ['not an assistant record'];
   const seen: unknown[] = [];
-  countExtracted(line, fields, CONTEXT, recordingSink(seen), () => seen.push('limit'));
+  countExtracted(line, fields, CONTEXT, recordingSink(seen));
   return seen;
 }
 
