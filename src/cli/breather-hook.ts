@@ -4,7 +4,8 @@
 // stdin, Breather's state files and its settings file. Every path exits 0
 // and never blocks by accident: a problem is logged in <state>/hooks.log.
 import { fileURLToPath } from 'node:url';
-import { logHookProblem, parseJsonObject, readHookSettings, readStdinText } from '../core/integration/hook-runtime.js';
+import { logHookProblem, readHookSettings, readStdinText } from '../core/integration/hook-runtime.js';
+import { parseJsonObject } from '../core/json-object.js';
 import { sessionStartContext, stopFailureHook } from '../core/integration/limit-hooks.js';
 import { pauseGate } from '../core/integration/pause-gate.js';
 import { runStatuslineBridge } from '../core/integration/statusline-bridge.js';

@@ -3,6 +3,7 @@
 // before a handler sees it (settings with the shared zod schema).
 import { type CheckpointProjectRef, type InvokeChannel, type InvokeRequest, type InvokeResponse, INVOKE_CHANNELS, SettingsSchema, type SettingsIssue, settingsIssues } from '../shared/ipc-contract.js';
 import type { IpcSenderInfo } from './windows.js';
+import { isRecord } from '../core/json-object.js';
 
 export interface IpcMainPort {
   handle(channel: string, listener: (event: IpcSenderInfo, ...args: unknown[]) => unknown): void;
@@ -20,9 +21,6 @@ export class IpcRequestError extends Error {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function noPayload(raw: unknown): void {
   if (raw !== undefined && raw !== null) throw new IpcRequestError('this channel takes no payload');
@@ -30,7 +28,7 @@ function noPayload(raw: unknown): void {
 
 /** { checkpointId, projectDir }: short strings only; main looks both up in the checkpoint index. */
 function projectRef(raw: unknown, channel: string): CheckpointProjectRef {
-  const ok = isObject(raw) && Object.keys(raw).every((k) => k === 'checkpointId' || k === 'projectDir') && typeof raw.checkpointId === 'string' && raw.checkpointId.length > 0 && raw.checkpointId.length <= 200 && typeof raw.projectDir === 'string' && raw.projectDir.length > 0 && raw.projectDir.length <= 4096;
+  const ok = isRecord(raw) && Object.keys(raw).every((k) => k === 'checkpointId' || k === 'projectDir') && typeof raw.checkpointId === 'string' && raw.checkpointId.length > 0 && raw.checkpointId.length <= 200 && typeof raw.projectDir === 'string' && raw.projectDir.length > 0 && raw.projectDir.length <= 4096;
   if (!ok) throw new IpcRequestError(`${channel} takes { checkpointId: string, projectDir: string }`);
   return { checkpointId: raw.checkpointId as string, projectDir: raw.projectDir as string };
 }
@@ -54,14 +52,14 @@ export const validators: { [C in InvokeChannel]: (raw: unknown) => Parsed<C> } =
   'checkpoint:open-prompt': (raw) => ({ ok: true, request: projectRef(raw, 'checkpoint:open-prompt') }),
   'checkpoint:now': (raw) => {
     if (raw === undefined) return { ok: true, request: {} };
-    if (!isObject(raw) || Object.keys(raw).some((k) => k !== 'pause') || (raw.pause !== undefined && typeof raw.pause !== 'boolean')) {
+    if (!isRecord(raw) || Object.keys(raw).some((k) => k !== 'pause') || (raw.pause !== undefined && typeof raw.pause !== 'boolean')) {
       throw new IpcRequestError('checkpoint:now takes { pause?: boolean }');
     }
     return { ok: true, request: raw.pause === undefined ? {} : { pause: raw.pause } };
   },
   'alerts:snooze': (raw) => {
-    const minutes = isObject(raw) ? raw.minutes : undefined;
-    if (!isObject(raw) || !(minutes === null || (typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= 1 && minutes <= 24 * 60))) {
+    const minutes = isRecord(raw) ? raw.minutes : undefined;
+    if (!isRecord(raw) || !(minutes === null || (typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= 1 && minutes <= 24 * 60))) {
       throw new IpcRequestError('alerts:snooze takes { minutes: 1..1440 | null }');
     }
     return { ok: true, request: { minutes } };

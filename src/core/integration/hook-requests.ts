@@ -6,7 +6,8 @@ import { type FSWatcher, mkdirSync, watch } from 'node:fs';
 import { readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic, writeFileAtomicSync } from '../atomic-file.js';
-import { isLiveProcess, isRecord, readJsonFileSync } from './hook-runtime.js';
+import { isRecord } from '../json-object.js';
+import { isLiveProcess, readJsonFileSync } from './hook-runtime.js';
 
 export const SERVICE_MARKER_FILE = 'service.json';
 export const REQUESTS_DIR = 'requests';

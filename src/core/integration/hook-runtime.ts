@@ -6,8 +6,6 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSy
 import { dirname, join, resolve } from 'node:path';
 import { isRecord } from '../json-object.js';
 
-export { isRecord, parseJsonObject } from '../json-object.js';
-
 export const HOOK_LOG_FILE = 'hooks.log';
 /** A broken state file logs on every tool call: past this the log moves to hooks.log.1 and starts again. */
 const HOOK_LOG_MAX_BYTES = 1024 * 1024;

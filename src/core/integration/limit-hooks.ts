@@ -6,7 +6,8 @@
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckpointRecord } from '../checkpoint/checkpoint-store.js';
-import { HOOK_LOG_FILE, isRecord, logHookProblem, projectOfCwd, readJsonFileSync } from './hook-runtime.js';
+import { isRecord } from '../json-object.js';
+import { HOOK_LOG_FILE, logHookProblem, projectOfCwd, readJsonFileSync } from './hook-runtime.js';
 import { type LimitCheckpointRequest, runningServicePid, writeRequestSync } from './hook-requests.js';
 import { PAUSES_FILE, activePauseFor } from './pause-gate.js';
 

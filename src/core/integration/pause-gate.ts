@@ -6,7 +6,8 @@ import type { PauseMark } from '../checkpoint/checkpoint-store.js';
 import type { StatuslineRateLimits } from '../limits/statusline-snapshot.js';
 import { WINDOW_LENGTH_MS } from '../limits/official-limits.js';
 import { statuslineSnapshotPath, sanitizeRateLimits } from '../limits/statusline-snapshot.js';
-import { isRecord, logHookProblem, projectOfCwd, readJsonFileSync } from './hook-runtime.js';
+import { isRecord } from '../json-object.js';
+import { logHookProblem, projectOfCwd, readJsonFileSync } from './hook-runtime.js';
 
 export const PAUSES_FILE = 'paused.json';
 

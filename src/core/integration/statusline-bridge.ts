@@ -6,7 +6,8 @@ import { closeSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type WriteFileAtomic from 'write-file-atomic';
 import { type StatuslineReportOnly, type StatuslineSnapshot, mergeStatuslineReport, statuslineSnapshotPath } from '../limits/statusline-snapshot.js';
-import { fileMtimeMs, isRecord, parseJsonObject, readJsonFileSync } from './hook-runtime.js';
+import { isRecord, parseJsonObject } from '../json-object.js';
+import { fileMtimeMs, readJsonFileSync } from './hook-runtime.js';
 import { INTEGRATION_RECORD_FILE } from './integration-record.js';
 
 const LOCK_WAIT_MS = 500;

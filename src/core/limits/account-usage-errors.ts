@@ -1,6 +1,3 @@
-// The account usage endpoint's constants and errors, shared by its request,
-// parsing and polling parts (see account-usage.ts).
-export { isRecord } from '../json-object.js';
 
 export const DEFAULT_ACCOUNT_BASE_URL = 'https://api.anthropic.com';
 export const ACCOUNT_USAGE_PATH = '/api/oauth/usage';

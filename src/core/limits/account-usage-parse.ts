@@ -1,7 +1,7 @@
 // Parsing the account usage endpoint's answer (pure): the flat per-window
 // shape and the newer limits[] array.
 import type { WindowId } from '../../shared/status.js';
-import { isRecord } from './account-usage-errors.js';
+import { isRecord } from '../json-object.js';
 import { type OfficialLimits, type OfficialWindow, WINDOW_IDS, clampPercent, epochMsFromUnix, isWindowId } from './official-limits.js';
 
 // ---------------------------------------------------------------------------

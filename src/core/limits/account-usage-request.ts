@@ -10,9 +10,9 @@ import {
   KEYCHAIN_SERVICE,
   OAUTH_BETA,
   REQUEST_TIMEOUT_MS,
-  isRecord,
   redactToken,
 } from './account-usage-errors.js';
+import { isRecord } from '../json-object.js';
 
 // ---------------------------------------------------------------------------
 // Token (read only)

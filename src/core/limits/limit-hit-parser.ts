@@ -4,6 +4,7 @@
 // message (a Read of this very file, say) must not count as a limit hit.
 import type { LimitHit, LimitWindowKind } from '../../shared/status.js';
 import { addDays, isValidTimeZone, machineTimeZone, resolveWallTime, wallTimeAt } from './zoned-time.js';
+import { isRecord } from '../json-object.js';
 
 export interface ParsedLimitHit {
   window: LimitWindowKind;
@@ -231,9 +232,6 @@ export function parseLimitHitText(text: string, recordTime: Date, localTimeZone?
 
 type JsonObject = Record<string, unknown>;
 
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** Text of a string or of the text blocks of a content array. */
 function textBlocks(content: unknown): string[] {
@@ -242,7 +240,7 @@ function textBlocks(content: unknown): string[] {
   const texts: string[] = [];
   for (const block of content) {
     if (typeof block === 'string') texts.push(block);
-    else if (isObject(block) && block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
+    else if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
   }
   return texts;
 }
@@ -254,12 +252,12 @@ function isSyntheticAssistant(record: JsonObject, message: JsonObject | null): b
 
 /** Texts that may carry a limit message: a synthetic reply, or a subagent's result handed to its parent. */
 function candidateTexts(record: JsonObject): string[] {
-  const message = isObject(record.message) ? record.message : null;
+  const message = isRecord(record.message) ? record.message : null;
   if (record.type === 'assistant') return isSyntheticAssistant(record, message) ? textBlocks(message?.content) : [];
   if (record.type === 'user' && message && Array.isArray(message.content)) {
     const texts: string[] = [];
     for (const block of message.content) {
-      if (isObject(block) && block.type === 'tool_result') texts.push(...textBlocks(block.content));
+      if (isRecord(block) && block.type === 'tool_result') texts.push(...textBlocks(block.content));
     }
     return texts;
   }
@@ -272,7 +270,7 @@ function candidateTexts(record: JsonObject): string[] {
  * does not.
  */
 export function recordToLimitHit(record: unknown, localTimeZone?: string): LimitHit | null {
-  if (!isObject(record)) return null;
+  if (!isRecord(record)) return null;
   const texts = candidateTexts(record);
   if (texts.length === 0) return null;
   const at = typeof record.timestamp === 'string' ? new Date(record.timestamp) : null;

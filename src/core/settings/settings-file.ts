@@ -9,6 +9,7 @@ import { writeFileAtomicSync } from '../atomic-file.js';
 import type { z } from 'zod';
 import { SETTINGS_VERSION, SettingsSchema, defaultSettings, type Settings } from '../../shared/settings.js';
 import { migrateSettings, type RawSettings } from './settings-migrations.js';
+import { isRecord } from '../json-object.js';
 
 export const SETTINGS_FILE = 'settings.json';
 
@@ -63,9 +64,6 @@ export interface OpenSettingsOptions {
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor', '__internal__']);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function serialise(value: unknown): string {
   // conf's own format (tab indent), so either writer produces the same bytes.
@@ -79,7 +77,7 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 function valueAt(root: unknown, path: string): unknown {
   let current: unknown = root;
   for (const segment of path.split('.')) {
-    if (!isObject(current)) return undefined;
+    if (!isRecord(current)) return undefined;
     current = current[segment];
   }
   return current;
@@ -95,11 +93,11 @@ function removeAt(root: Record<string, unknown>, path: readonly PropertyKey[]): 
   if (keys.length === 0) return false;
   let parent: unknown = root;
   for (const key of keys.slice(0, -1)) {
-    if (!isObject(parent)) return false;
+    if (!isRecord(parent)) return false;
     parent = parent[key];
   }
   const last = keys[keys.length - 1] as string;
-  if (!isObject(parent) || !(last in parent)) return false;
+  if (!isRecord(parent) || !(last in parent)) return false;
   delete parent[last];
   return true;
 }
@@ -228,7 +226,7 @@ function checkPath(path: string, settings: Settings): string[] {
     if (container === null && index > 0) {
       throw new SettingsValidationError(`"${prefix}" is not set; set "${prefix}" as a whole first`, []);
     }
-    if (!isObject(container) || !Object.hasOwn(container, segment)) {
+    if (!isRecord(container) || !Object.hasOwn(container, segment)) {
       throw new SettingsValidationError(`"${path}" is not a setting`, []);
     }
     container = container[segment];

@@ -2,6 +2,7 @@
 // before the file is opened, on plain JSON. Each step is keyed by the version it
 // upgrades from; running the whole chain on current settings changes nothing.
 import { SETTINGS_VERSION } from '../../shared/settings.js';
+import { isRecord } from '../json-object.js';
 
 export type RawSettings = Record<string, unknown>;
 
@@ -15,13 +16,10 @@ export interface SettingsMigrationResult {
 
 export class SettingsMigrationError extends Error {}
 
-function isObject(value: unknown): value is RawSettings {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function section(raw: RawSettings, key: string): RawSettings {
   const existing = raw[key];
-  if (isObject(existing)) return existing;
+  if (isRecord(existing)) return existing;
   const created: RawSettings = {};
   raw[key] = created;
   return created;
@@ -62,7 +60,7 @@ function migrateV0ToV1(input: RawSettings): RawSettings {
   const thresholds = section(alerts, 'thresholds');
 
   if (Array.isArray(raw.thresholds)) move(raw, 'thresholds', thresholds, 'five_hour');
-  else if (isObject(raw.thresholds)) {
+  else if (isRecord(raw.thresholds)) {
     const flat = raw.thresholds;
     delete raw.thresholds;
     for (const [window, list] of Object.entries(flat)) if (!(window in thresholds)) thresholds[window] = list;
@@ -114,7 +112,7 @@ export function settingsVersionOf(raw: RawSettings): number {
  * build are returned untouched.
  */
 export function migrateSettings(input: unknown): SettingsMigrationResult {
-  if (!isObject(input)) throw new SettingsMigrationError('settings must be a JSON object');
+  if (!isRecord(input)) throw new SettingsMigrationError('settings must be a JSON object');
   const fromVersion = settingsVersionOf(input);
   if (fromVersion >= SETTINGS_VERSION) return { value: input, fromVersion, toVersion: fromVersion, changed: false };
   let value = input;
