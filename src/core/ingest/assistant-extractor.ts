@@ -8,7 +8,7 @@
 // repeated "message") declines, and the caller parses the line in full, so
 // what it reports is always what JSON.parse would give for these fields.
 import { type AssistantFields, FIELD, OBJECT, OTHER, STRING, TOKEN } from './assistant-fields.js';
-import { CLOSE_BRACE, OPEN_BRACE, OPEN_BRACKET, V_LITERAL, V_NUMBER, V_STRING, keyIs, scanner } from './json-line-scanner.js';
+import { CLOSE_BRACE, OPEN_BRACE, OPEN_BRACKET, V_LITERAL, V_NUMBER, V_STRING, spanIs, scanner } from './json-line-scanner.js';
 import { EnvelopeCache, KeyMemo, NO_KEY } from './layout-memory.js';
 import { MAX_TOKENS_PER_FIELD } from './record-fields.js';
 
@@ -36,17 +36,23 @@ const K = {
   assistant: bytes('assistant'),
 };
 
-/** Top-level keys kept, as indexes into FIELD; -2: type, -3: isApiErrorMessage, -1: skipped. */
+// What a key means beyond the kept FIELDs (≥ 0); -1: skipped.
+const TYPE_AT = -2;
+const API_ERROR_AT = -3;
+const MESSAGE_AT = -4;
+const USAGE_AT = -5;
+
+/** Top-level keys kept: an index into FIELD, TYPE_AT, API_ERROR_AT, or -1. */
 function topKey(line: Buffer, s: number, e: number): number {
   switch (e - s) {
     case 3:
-      return keyIs(line, s, e, K.cwd) ? FIELD.cwd : -1;
+      return spanIs(line, s, e, K.cwd) ? FIELD.cwd : -1;
     case 4:
-      return keyIs(line, s, e, K.type) ? -2 : -1;
+      return spanIs(line, s, e, K.type) ? TYPE_AT : -1;
     case 9:
-      return keyIs(line, s, e, K.timestamp) ? FIELD.timestamp : keyIs(line, s, e, K.requestId) ? FIELD.requestId : keyIs(line, s, e, K.sessionId) ? FIELD.sessionId : -1;
+      return spanIs(line, s, e, K.timestamp) ? FIELD.timestamp : spanIs(line, s, e, K.requestId) ? FIELD.requestId : spanIs(line, s, e, K.sessionId) ? FIELD.sessionId : -1;
     case 17:
-      return keyIs(line, s, e, K.isApiErrorMessage) ? -3 : -1;
+      return spanIs(line, s, e, K.isApiErrorMessage) ? API_ERROR_AT : -1;
     default:
       return -1;
   }
@@ -54,8 +60,8 @@ function topKey(line: Buffer, s: number, e: number): number {
 
 /** Message keys kept: FIELD.id, FIELD.model, or -1. */
 function messageKey(line: Buffer, s: number, e: number): number {
-  if (e - s === 2) return keyIs(line, s, e, K.id) ? FIELD.id : -1;
-  if (e - s === 5) return keyIs(line, s, e, K.model) ? FIELD.model : -1;
+  if (e - s === 2) return spanIs(line, s, e, K.id) ? FIELD.id : -1;
+  if (e - s === 5) return spanIs(line, s, e, K.model) ? FIELD.model : -1;
   return -1;
 }
 
@@ -63,15 +69,15 @@ function messageKey(line: Buffer, s: number, e: number): number {
 function usageKey(line: Buffer, s: number, e: number): number {
   switch (e - s) {
     case 12:
-      return keyIs(line, s, e, K.input_tokens) ? TOKEN.input : -1;
+      return spanIs(line, s, e, K.input_tokens) ? TOKEN.input : -1;
     case 13:
-      return keyIs(line, s, e, K.output_tokens) ? TOKEN.output : -1;
+      return spanIs(line, s, e, K.output_tokens) ? TOKEN.output : -1;
     case 14:
-      return keyIs(line, s, e, K.cache_creation) ? 5 : -1;
+      return spanIs(line, s, e, K.cache_creation) ? 5 : -1;
     case 23:
-      return keyIs(line, s, e, K.cache_read_input_tokens) ? TOKEN.cacheRead : -1;
+      return spanIs(line, s, e, K.cache_read_input_tokens) ? TOKEN.cacheRead : -1;
     case 27:
-      return keyIs(line, s, e, K.cache_creation_input_tokens) ? TOKEN.cacheCreation : -1;
+      return spanIs(line, s, e, K.cache_creation_input_tokens) ? TOKEN.cacheCreation : -1;
     default:
       return -1;
   }
@@ -100,19 +106,16 @@ function topValue(f: AssistantFields, at: number): boolean {
   const s = scanner;
   if (!s.scalar()) return false;
   if (at >= 0) keep(f, at);
-  else if (at === -2) f.isAssistant = s.valueKind === V_STRING && keyIs(s.line, s.valueStart, s.valueEnd, K.assistant);
-  else if (at === -3) f.apiError = s.valueKind === V_LITERAL && s.valueTrue;
+  else if (at === TYPE_AT) f.isAssistant = s.valueKind === V_STRING && spanIs(s.line, s.valueStart, s.valueEnd, K.assistant);
+  else if (at === API_ERROR_AT) f.apiError = s.valueKind === V_LITERAL && s.valueTrue;
   return true;
 }
 
-const MESSAGE_AT = -4;
-const USAGE_AT = -5;
-
 const usageKeys = new KeyMemo(usageKey);
-const splitKeys = new KeyMemo((line, s, e) => (keyIs(line, s, e, K.ephemeral_1h_input_tokens) ? TOKEN.cacheCreation1h : -1));
+const splitKeys = new KeyMemo((line, s, e) => (spanIs(line, s, e, K.ephemeral_1h_input_tokens) ? TOKEN.cacheCreation1h : -1));
 const skippedKeys = new KeyMemo(() => -1);
-const messageTailKeys = new KeyMemo((line, s, e) => (keyIs(line, s, e, K.usage) ? USAGE_AT : messageKey(line, s, e)));
-const recordTailKeys = new KeyMemo((line, s, e) => (keyIs(line, s, e, K.message) ? MESSAGE_AT : topKey(line, s, e)));
+const messageTailKeys = new KeyMemo((line, s, e) => (spanIs(line, s, e, K.usage) ? USAGE_AT : messageKey(line, s, e)));
+const recordTailKeys = new KeyMemo((line, s, e) => (spanIs(line, s, e, K.message) ? MESSAGE_AT : topKey(line, s, e)));
 
 const USAGE_LEVEL = 0;
 const SPLIT_LEVEL = 1;
@@ -183,7 +186,7 @@ export function extractAssistantFields(line: Buffer, f: AssistantFields): boolea
   // The record's own fields, up to "message":{. The first one (parentUuid) differs on every
   // line; the rest is mostly what the last line had: the same bytes read the same way.
   if (!s.key()) return false;
-  if (buffer[s.pos] !== OPEN_BRACE || !keyIs(buffer, s.keyStart, s.keyEnd, K.message)) {
+  if (buffer[s.pos] !== OPEN_BRACE || !spanIs(buffer, s.keyStart, s.keyEnd, K.message)) {
     const first = topKey(buffer, s.keyStart, s.keyEnd);
     if (!topValue(f, first)) return false;
     if (s.next() !== 1) return false;
@@ -192,7 +195,7 @@ export function extractAssistantFields(line: Buffer, f: AssistantFields): boolea
     if (!(cacheable && envelope.reuse(buffer, from, f))) {
       for (;;) {
         if (!s.key()) return false;
-        if (buffer[s.pos] === OPEN_BRACE && keyIs(buffer, s.keyStart, s.keyEnd, K.message)) break;
+        if (buffer[s.pos] === OPEN_BRACE && spanIs(buffer, s.keyStart, s.keyEnd, K.message)) break;
         if (!topValue(f, topKey(buffer, s.keyStart, s.keyEnd))) return false;
         if (s.next() !== 1) return false;
       }
@@ -205,7 +208,7 @@ export function extractAssistantFields(line: Buffer, f: AssistantFields): boolea
   // The message's fields, up to "content":[.
   for (;;) {
     if (!s.key()) return false;
-    if (buffer[s.pos] === OPEN_BRACKET && keyIs(buffer, s.keyStart, s.keyEnd, K.content)) break;
+    if (buffer[s.pos] === OPEN_BRACKET && spanIs(buffer, s.keyStart, s.keyEnd, K.content)) break;
     const at = messageKey(buffer, s.keyStart, s.keyEnd);
     if (!s.scalar()) return false;
     if (at >= 0) keep(f, at);

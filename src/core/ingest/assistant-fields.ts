@@ -46,6 +46,18 @@ export class AssistantFields {
     this.usage = ABSENT;
   }
 
+  /** Takes `from`'s kept text fields and record flags, their positions moved by `shift` (the layout memory). */
+  takeEnvelope(from: AssistantFields, shift: number): void {
+    for (let i = 0; i < FIELD_COUNT; i++) {
+      this.kind[i] = from.kind[i]!;
+      this.start[i] = from.start[i]! + shift;
+      this.end[i] = from.end[i]! + shift;
+      this.coding[i] = from.coding[i]!;
+    }
+    this.isAssistant = from.isAssistant;
+    this.apiError = from.apiError;
+  }
+
   resetUsage(): void {
     this.tokens.fill(0);
     this.splitInvalid = false;

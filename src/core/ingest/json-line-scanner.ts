@@ -28,10 +28,15 @@ function isHex(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46);
 }
 
-export function keyIs(line: Buffer, start: number, end: number, name: Uint8Array): boolean {
-  if (end - start !== name.length) return false;
-  for (let i = 0; i < name.length; i++) if (line[start + i] !== name[i]) return false;
+/** Whether `bytes` sit in `buffer` at `at` (a loop: short runs cost less than a native compare's call). */
+export function bytesAt(buffer: Uint8Array, at: number, bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (buffer[at + i] !== bytes[i]) return false;
   return true;
+}
+
+/** Whether line[start, end) is exactly `bytes`. */
+export function spanIs(line: Uint8Array, start: number, end: number, bytes: Uint8Array): boolean {
+  return end - start === bytes.length && bytesAt(line, start, bytes);
 }
 
 /**

@@ -2,8 +2,8 @@
 // one session repeat it: the same bytes at the same place are read the same
 // way, so a comparison replaces a walk. Nothing here decides a value: a miss
 // walks the bytes as if nothing were remembered.
-import { type AssistantFields, FIELD_COUNT } from './assistant-fields.js';
-import { scanner } from './json-line-scanner.js';
+import { AssistantFields } from './assistant-fields.js';
+import { bytesAt, scanner } from './json-line-scanner.js';
 
 /** KeyMemo.read found no key where one belongs: the line takes the full parse. */
 export const NO_KEY = -100;
@@ -28,9 +28,7 @@ export class KeyMemo {
     if (expected !== undefined) {
       const pos = s.pos;
       const length = expected.length;
-      let k = 0;
-      while (k < length && line[pos + k] === expected[k]) k++;
-      if (k === length && pos + length <= s.end) {
+      if (pos + length <= s.end && bytesAt(line, pos, expected)) {
         s.keyStart = pos + 1;
         s.keyEnd = pos + length - 2;
         s.pos = pos + length;
@@ -55,25 +53,14 @@ export class EnvelopeCache {
   private bytes = Buffer.alloc(512);
   /** Through the `{` that opens message; 0: nothing remembered. */
   length = 0;
-  private readonly kind = new Uint8Array(FIELD_COUNT);
-  private readonly start = new Int32Array(FIELD_COUNT);
-  private readonly end = new Int32Array(FIELD_COUNT);
-  private readonly coding = new Uint8Array(FIELD_COUNT);
-  private isAssistant = false;
-  private apiError = false;
+  /** What was read from those bytes, at positions counted from their start. */
+  private readonly fields = new AssistantFields();
 
   /** Fills `f` from the cache when line[from…] starts with the remembered bytes. */
   reuse(line: Buffer, from: number, f: AssistantFields): boolean {
     const length = this.length;
     if (length === 0 || from + length > line.length || line.compare(this.bytes, 0, length, from, from + length) !== 0) return false;
-    for (let i = 0; i < FIELD_COUNT; i++) {
-      f.kind[i] = this.kind[i]!;
-      f.start[i] = this.start[i]! + from;
-      f.end[i] = this.end[i]! + from;
-      f.coding[i] = this.coding[i]!;
-    }
-    f.isAssistant = this.isAssistant;
-    f.apiError = this.apiError;
+    f.takeEnvelope(this.fields, from);
     return true;
   }
 
@@ -83,13 +70,6 @@ export class EnvelopeCache {
     if (this.bytes.length < length) this.bytes = Buffer.alloc(length * 2);
     line.copy(this.bytes, 0, from, from + length);
     this.length = length;
-    for (let i = 0; i < FIELD_COUNT; i++) {
-      this.kind[i] = f.kind[i]!;
-      this.start[i] = f.start[i]! - from;
-      this.end[i] = f.end[i]! - from;
-      this.coding[i] = f.coding[i]!;
-    }
-    this.isAssistant = f.isAssistant;
-    this.apiError = f.apiError;
+    this.fields.takeEnvelope(f, -from);
   }
 }

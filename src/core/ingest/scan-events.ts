@@ -7,6 +7,7 @@
 import { parseJsonObject } from '../json-object.js';
 import { type ModelPrices, costAtPrices, pricesForModel } from '../usage/pricing.js';
 import { ABSENT, type AssistantFields, CODING_ESCAPED, CODING_HIGH, FIELD, OBJECT, STRING, TOKEN } from './assistant-fields.js';
+import { spanIs } from './json-line-scanner.js';
 import { FIELDS, type PackedEvents } from './packed-layout.js';
 import { EARLIEST_TIMESTAMP_MS, FUTURE_SLACK_MS, parseStrictTimestamp, parseStrictTimestampAt } from './record-fields.js';
 import { StringTable } from './string-table.js';
@@ -16,7 +17,6 @@ import type { FileContext, LineSink, SkipReason, UsageEvent } from './transcript
 class LastText {
   private bytes = Buffer.alloc(64);
   private length = -1;
-  text = '';
 
   /** Whether buffer[start, end) holds the same bytes as last time; if not, remembers them. */
   same(buffer: Buffer, start: number, end: number): boolean {
@@ -56,8 +56,7 @@ const SYNTHETIC = Buffer.from('<synthetic>');
 /** The model of Claude Code's own messages (limit texts, API errors). */
 function isSynthetic(buffer: Buffer, f: AssistantFields): boolean {
   if (f.coding[FIELD.model]! & CODING_ESCAPED) return textAt(buffer, f, FIELD.model) === '<synthetic>';
-  const at = f.start[FIELD.model]!;
-  return f.end[FIELD.model]! - at === SYNTHETIC.length && buffer.compare(SYNTHETIC, 0, SYNTHETIC.length, at, at + SYNTHETIC.length) === 0;
+  return spanIs(buffer, f.start[FIELD.model]!, f.end[FIELD.model]!, SYNTHETIC);
 }
 
 // One writer at a time per thread (a scan is synchronous): its rows grow in this array.
@@ -71,7 +70,6 @@ export class ScanEventWriter implements LineSink {
   private numbers = rowsScratch;
   private rows = 0;
   private readonly rowOfKey = new Map<string, number>();
-  private readonly latestMs: number;
   // The last model, session, folder (as table positions) and key, for the fast path.
   private readonly model = new LastText();
   private readonly session = new LastText();
@@ -83,9 +81,7 @@ export class ScanEventWriter implements LineSink {
   private cwdAt = -1;
   private lastKey: string | null = null;
 
-  constructor(private readonly context: FileContext) {
-    this.latestMs = context.latestMs ?? Date.now() + FUTURE_SLACK_MS;
-  }
+  constructor(private readonly context: FileContext) {}
 
   skipped(reason: SkipReason): void {
     this.skippedCounts[reason] = (this.skippedCounts[reason] ?? 0) + 1;

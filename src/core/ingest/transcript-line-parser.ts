@@ -5,6 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import { asRecord, parseJsonObject } from '../json-object.js';
 import { extractAssistantFields } from './assistant-extractor.js';
 import { AssistantFields } from './assistant-fields.js';
+import { bytesAt } from './json-line-scanner.js';
 import { FUTURE_SLACK_MS, checkTimestamp, readTokenCounts } from './record-fields.js';
 import { countExtracted, offerLimitRecord } from './scan-events.js';
 
@@ -87,11 +88,6 @@ const CANONICAL_TAIL_BYTES = CANONICAL_TAIL.length + 36 + '","timestamp":"'.leng
 const TIMESTAMP_KEY = Buffer.from('","timestamp":"');
 
 export type EdgeKind = 'assistant' | 'progress' | 'user' | 'other' | 'unknown';
-
-function bytesAt(buffer: Buffer, at: number, bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (buffer[at + i] !== bytes[i]) return false;
-  return true;
-}
 
 /**
  * What the line at buffer[start, end) is, judged from its first and last
