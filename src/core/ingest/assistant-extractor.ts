@@ -10,7 +10,7 @@
 import { type AssistantFields, FIELD, OBJECT, OTHER, STRING, TOKEN } from './assistant-fields.js';
 import { CLOSE_BRACE, OPEN_BRACE, OPEN_BRACKET, V_LITERAL, V_NUMBER, V_STRING, spanIs, scanner } from './json-line-scanner.js';
 import { EnvelopeCache, KeyMemo, NO_KEY } from './layout-memory.js';
-import { MAX_TOKENS_PER_FIELD } from './record-fields.js';
+import { tokenCount } from './record-fields.js';
 
 const CONTENT_END = Buffer.from('],"stop_reason":');
 
@@ -83,9 +83,9 @@ function usageKey(line: Buffer, s: number, e: number): number {
   }
 }
 
-/** As tokenField in record-fields.ts: a plausible non-negative integer, else -1. */
+/** A value where a token count belongs, read as readTokenCounts reads it. */
 function tokenValue(kind: number, value: number): number {
-  return kind === V_NUMBER && Number.isSafeInteger(value) && value >= 0 && value <= MAX_TOKENS_PER_FIELD ? value + 0 : -1;
+  return kind === V_NUMBER ? tokenCount(value) : -1;
 }
 
 /** Records a kept field from the scanner's last value (a later duplicate replaces an earlier one, as in JSON.parse). */

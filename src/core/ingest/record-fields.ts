@@ -18,9 +18,10 @@ const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{
  * Fractions beyond milliseconds are truncated, as Date.parse does.
  */
 export function parseStrictTimestamp(text: string): number | null {
-  // What Claude Code writes (toISOString) is read digit by digit: this runs on every response line.
+  // What Claude Code writes (toISOString) is read digit by digit, as the scan reads it from the bytes.
   if (text.length === 24 && isToIsoStringShape(text)) {
-    return instantOf(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2), digits(text, 11, 2), digits(text, 14, 2), digits(text, 17, 2), digits(text, 20, 3), 0);
+    ISO_SCRATCH.write(text, 'latin1'); // ASCII only: the shape was checked on the text
+    return isoInstantAt(ISO_SCRATCH, 0);
   }
   const m = ISO_TIMESTAMP.exec(text);
   if (!m) return null;
@@ -35,16 +36,40 @@ export function parseStrictTimestamp(text: string): number | null {
   return instantOf(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), millis, offsetMinutes);
 }
 
-// The scan reads thousands of timestamps of the same few days: the last day's midnight is kept.
-let cachedDay = -1;
-let cachedMidnight: number | null = null;
+/** What toISOString writes, `dddd-dd-ddTdd:dd:dd.dddZ`: the character code at each place, -1 for a digit. */
+const ISO_SHAPE = Array.from('dddd-dd-ddTdd:dd:dd.dddZ', (c) => (c === 'd' ? -1 : c.charCodeAt(0)));
+const ISO_SCRATCH = Buffer.alloc(ISO_SHAPE.length);
+
+function fitsIsoShape(code: number | undefined, i: number): boolean {
+  const expected = ISO_SHAPE[i]!;
+  return expected === -1 ? code !== undefined && code >= 0x30 && code <= 0x39 : code === expected;
+}
+
+function isToIsoStringShape(text: string): boolean {
+  for (let i = 0; i < ISO_SHAPE.length; i++) if (!fitsIsoShape(text.charCodeAt(i), i)) return false;
+  return true;
+}
+
+function isToIsoStringBytes(buffer: Uint8Array, start: number): boolean {
+  for (let i = 0; i < ISO_SHAPE.length; i++) if (!fitsIsoShape(buffer[start + i], i)) return false;
+  return true;
+}
 
 /**
  * parseStrictTimestamp of the text at buffer[start, end) (no escapes in it):
  * the toISOString shape is read from the bytes, anything else as text.
  */
 export function parseStrictTimestampAt(buffer: Uint8Array, start: number, end: number): number | null {
-  if (end - start !== 24 || !isToIsoStringBytes(buffer, start)) return parseStrictTimestamp(Buffer.from(buffer.buffer, buffer.byteOffset + start, end - start).toString('latin1'));
+  if (end - start !== ISO_SHAPE.length || !isToIsoStringBytes(buffer, start)) return parseStrictTimestamp(Buffer.from(buffer.buffer, buffer.byteOffset + start, end - start).toString('latin1'));
+  return isoInstantAt(buffer, start);
+}
+
+// Thousands of timestamps of the same few days: the last day's midnight is kept.
+let cachedDay = -1;
+let cachedMidnight: number | null = null;
+
+/** The instant of a toISOString text at buffer[start…] whose shape was checked. */
+function isoInstantAt(buffer: Uint8Array, start: number): number | null {
   const year = digitsAt(buffer, start, 4);
   const month = digitsAt(buffer, start + 5, 2);
   const day = digitsAt(buffer, start + 8, 2);
@@ -60,39 +85,9 @@ export function parseStrictTimestampAt(buffer: Uint8Array, start: number, end: n
   return cachedMidnight === null ? null : cachedMidnight + ((hour * 60 + minute) * 60 + second) * 1000 + digitsAt(buffer, start + 20, 3);
 }
 
-function isToIsoStringBytes(buffer: Uint8Array, start: number): boolean {
-  for (let i = 0; i < 24; i++) {
-    const c = buffer[start + i]!;
-    const expected = i === 4 || i === 7 ? 0x2d : i === 10 ? 0x54 : i === 13 || i === 16 ? 0x3a : i === 19 ? 0x2e : i === 23 ? 0x5a : -1;
-    if (expected === -1 ? c < 0x30 || c > 0x39 : c !== expected) return false;
-  }
-  return true;
-}
-
 function digitsAt(buffer: Uint8Array, from: number, count: number): number {
   let n = 0;
   for (let i = from; i < from + count; i++) n = n * 10 + buffer[i]! - 0x30;
-  return n;
-}
-
-/** A record's time from its bytes, with the checks of checkTimestamp. */
-export function checkTimestampAt(buffer: Uint8Array, start: number, end: number, latestMs: number): TimestampCheck {
-  return rangeChecked(parseStrictTimestampAt(buffer, start, end), latestMs);
-}
-
-/** `dddd-dd-ddTdd:dd:dd.dddZ` */
-function isToIsoStringShape(text: string): boolean {
-  for (let i = 0; i < 24; i++) {
-    const c = text.charCodeAt(i);
-    const expected = i === 4 || i === 7 ? 0x2d : i === 10 ? 0x54 : i === 13 || i === 16 ? 0x3a : i === 19 ? 0x2e : i === 23 ? 0x5a : -1;
-    if (expected === -1 ? c < 0x30 || c > 0x39 : c !== expected) return false;
-  }
-  return true;
-}
-
-function digits(text: string, from: number, count: number): number {
-  let n = 0;
-  for (let i = from; i < from + count; i++) n = n * 10 + text.charCodeAt(i) - 0x30;
   return n;
 }
 
@@ -107,19 +102,31 @@ export type TimestampCheck = { ok: true; ms: number } | { ok: false; reason: 'in
 
 /** A record's time, accepted only between 2023-01-01 and `latestMs` (now plus a day's clock drift). */
 export function checkTimestamp(value: unknown, latestMs: number): TimestampCheck {
-  return rangeChecked(typeof value === 'string' ? parseStrictTimestamp(value) : null, latestMs);
+  const ms = typeof value === 'string' ? parseStrictTimestamp(value) : null;
+  const reason = timestampSkipReason(ms, latestMs);
+  return reason === null ? { ok: true, ms: ms! } : { ok: false, reason };
 }
 
-function rangeChecked(ms: number | null, latestMs: number): TimestampCheck {
-  if (ms === null) return { ok: false, reason: 'invalid-timestamp' };
-  if (ms < EARLIEST_TIMESTAMP_MS || ms > latestMs) return { ok: false, reason: 'out-of-range-timestamp' };
-  return { ok: true, ms };
+/** Why a parsed time (null: not a real instant) is no record's time, or null when it is one; no object made, for the scan. */
+export function timestampSkipReason(ms: number | null, latestMs: number): 'invalid-timestamp' | 'out-of-range-timestamp' | null {
+  if (ms === null) return 'invalid-timestamp';
+  return ms < EARLIEST_TIMESTAMP_MS || ms > latestMs ? 'out-of-range-timestamp' : null;
+}
+
+/** How one API response is told apart: message.id + requestId, message.id alone without a requestId; null without message.id. */
+export function responseKey(messageId: string | null, requestId: string | null): string | null {
+  return messageId === null ? null : requestId === null ? messageId : `${messageId}:${requestId}`;
 }
 
 /** An absent field is 0; anything but a plausible non-negative integer is -1 (implausible). */
 function tokenField(value: unknown): number {
   if (value === undefined) return 0;
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_TOKENS_PER_FIELD ? value + 0 : -1;
+  return typeof value === 'number' ? tokenCount(value) : -1;
+}
+
+/** A number as a token count: itself when a plausible non-negative integer, else -1. */
+export function tokenCount(value: number): number {
+  return Number.isSafeInteger(value) && value >= 0 && value <= MAX_TOKENS_PER_FIELD ? value + 0 : -1;
 }
 
 export interface TokenCounts {

@@ -9,7 +9,7 @@ import { type ModelPrices, costAtPrices, pricesForModel } from '../usage/pricing
 import { ABSENT, type AssistantFields, CODING_ESCAPED, CODING_HIGH, FIELD, OBJECT, STRING, TOKEN } from './assistant-fields.js';
 import { spanIs } from './json-line-scanner.js';
 import { FIELDS, type PackedEvents } from './packed-layout.js';
-import { EARLIEST_TIMESTAMP_MS, FUTURE_SLACK_MS, parseStrictTimestamp, parseStrictTimestampAt } from './record-fields.js';
+import { FUTURE_SLACK_MS, parseStrictTimestamp, parseStrictTimestampAt, responseKey, timestampSkipReason } from './record-fields.js';
 import { StringTable } from './string-table.js';
 import type { FileContext, LineSink, SkipReason, UsageEvent } from './transcript-line-parser.js';
 
@@ -134,11 +134,11 @@ export class ScanEventWriter implements LineSink {
     if (f.kind[FIELD.requestId] !== STRING) {
       this.requestId.forget();
       this.lastKey = null;
-      return textAt(buffer, f, FIELD.id);
+      return responseKey(textAt(buffer, f, FIELD.id), null);
     }
     const sameRequest = this.requestId.same(buffer, f.start[FIELD.requestId]!, f.end[FIELD.requestId]!);
     if (sameId && sameRequest && this.lastKey !== null) return this.lastKey;
-    this.lastKey = `${textAt(buffer, f, FIELD.id)}:${textAt(buffer, f, FIELD.requestId)}`;
+    this.lastKey = responseKey(textAt(buffer, f, FIELD.id), textAt(buffer, f, FIELD.requestId));
     return this.lastKey;
   }
 
@@ -219,12 +219,9 @@ export function countExtracted(buffer: Buffer, f: AssistantFields, context: File
       : f.coding[FIELD.timestamp]! & CODING_ESCAPED
         ? parseStrictTimestamp(textAt(buffer, f, FIELD.timestamp))
         : parseStrictTimestampAt(buffer, f.start[FIELD.timestamp]!, f.end[FIELD.timestamp]!);
-  if (ms === null) {
-    sink.skipped('invalid-timestamp');
-    return;
-  }
-  if (ms < EARLIEST_TIMESTAMP_MS || ms > (context.latestMs ?? Date.now() + FUTURE_SLACK_MS)) {
-    sink.skipped('out-of-range-timestamp');
+  const timeProblem = timestampSkipReason(ms, context.latestMs ?? Date.now() + FUTURE_SLACK_MS);
+  if (timeProblem !== null) {
+    sink.skipped(timeProblem);
     return;
   }
   const t = f.tokens;
@@ -233,15 +230,15 @@ export function countExtracted(buffer: Buffer, f: AssistantFields, context: File
     return;
   }
   if (sink instanceof ScanEventWriter) {
-    sink.response(buffer, f, ms);
+    sink.response(buffer, f, ms!); // timestampSkipReason accepted it
     return;
   }
   const id = f.kind[FIELD.id] === STRING ? textAt(buffer, f, FIELD.id) : null;
   const requestId = f.kind[FIELD.requestId] === STRING ? textAt(buffer, f, FIELD.requestId) : null;
   const model = f.kind[FIELD.model] === STRING ? textAt(buffer, f, FIELD.model) : '';
   sink.usage({
-    key: id === null ? null : requestId === null ? id : `${id}:${requestId}`,
-    ms,
+    key: responseKey(id, requestId),
+    ms: ms!, // timestampSkipReason accepted it
     model: model === '' ? 'unknown' : model,
     sessionId: f.kind[FIELD.sessionId] === STRING ? textAt(buffer, f, FIELD.sessionId) : context.fallbackSessionId,
     cwd: f.kind[FIELD.cwd] === STRING ? textAt(buffer, f, FIELD.cwd) : context.fallbackProject,

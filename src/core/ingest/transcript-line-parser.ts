@@ -6,7 +6,7 @@ import { asRecord, parseJsonObject } from '../json-object.js';
 import { extractAssistantFields } from './assistant-extractor.js';
 import { AssistantFields } from './assistant-fields.js';
 import { bytesAt } from './json-line-scanner.js';
-import { FUTURE_SLACK_MS, checkTimestamp, readTokenCounts } from './record-fields.js';
+import { FUTURE_SLACK_MS, checkTimestamp, readTokenCounts, responseKey } from './record-fields.js';
 import { countExtracted, offerLimitRecord } from './scan-events.js';
 
 export const SKIP_REASONS = [
@@ -216,7 +216,7 @@ function countResponse(response: Record<string, unknown>, envelope: Record<strin
   const messageId = typeof message?.id === 'string' ? message.id : null;
   const requestId = typeof response.requestId === 'string' ? response.requestId : null;
   sink.usage({
-    key: messageId === null ? null : requestId === null ? messageId : `${messageId}:${requestId}`,
+    key: responseKey(messageId, requestId),
     ms: time.ms,
     model: model === '' ? 'unknown' : model,
     sessionId: typeof envelope.sessionId === 'string' ? envelope.sessionId : context.fallbackSessionId,
