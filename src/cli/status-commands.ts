@@ -22,7 +22,8 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
   const zone = options.json && options.timezone === undefined ? 'UTC' : cliTimeZone(options.timezone);
   const opened = await openUsage(options);
   const status = await monitorFor(opened, null).snapshot();
-  process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${statusText(status, { nowMs: Date.parse(status.now), zone, columns: terminalColumns() })}\n`);  await exitWhenWritten();
+  process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${statusText(status, { nowMs: Date.parse(status.now), zone, columns: terminalColumns() })}\n`);
+  await exitWhenWritten();
 }
 
 export async function limitsCommand(options: StatusOptions): Promise<void> {
@@ -30,7 +31,8 @@ export async function limitsCommand(options: StatusOptions): Promise<void> {
   const { engine } = await openUsage(options);
   const hits = annotatedLimitHits(engine.limitHits(), engine.buckets());
   const table = () => limitsTable(hits, { nowMs: Date.now(), zone, columns: Math.min(terminalColumns(), 100) });
-  process.stdout.write(options.json ? `${JSON.stringify({ limitHits: hits }, null, 2)}\n` : `${hits.length === 0 ? 'No usage-limit hits found.' : table()}\n`);  await exitWhenWritten();
+  process.stdout.write(options.json ? `${JSON.stringify({ limitHits: hits }, null, 2)}\n` : `${hits.length === 0 ? 'No usage-limit hits found.' : table()}\n`);
+  await exitWhenWritten();
 }
 
 /** One line per change in `watch`: the time, then the 5-hour window's answer line. */

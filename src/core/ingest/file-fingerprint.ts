@@ -2,7 +2,7 @@
 // first bytes and of the bytes just before the read offset. A file rewritten in
 // place (`cat new > s.jsonl`, `rsync --inplace`, a restored backup, truncate
 // then regrow) keeps its inode and may even grow, but not these bytes.
-import * as crypto from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 const FINGERPRINT_BYTES = 4096;
@@ -18,9 +18,8 @@ function readRange(fd: number, buffer: Buffer, from: number, to: number): Buffer
   return buffer.subarray(0, got);
 }
 
-// crypto.hash (Node 20.12+) is one call with no Hash object: two per file at every first scan.
-const oneShot = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: 'base64url') => string }).hash;
-const hash = (bytes: Buffer): string => (oneShot ? oneShot('sha1', bytes, 'base64url') : crypto.createHash('sha1').update(bytes).digest('base64url')).slice(0, 16);
+// crypto.hash is one call with no Hash object: two per file at every first scan.
+const hash = (bytes: Buffer): string => digest('sha1', bytes, 'base64url').slice(0, 16);
 
 /** File bytes already in memory: `bytes` holds the file from byte `from` on. */
 export interface HeldBytes {

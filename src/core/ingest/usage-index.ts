@@ -56,13 +56,13 @@ export function emptyTotals(): UsageTotals {
   return { input: 0, output: 0, cacheCreation: 0, cacheCreation1h: 0, cacheRead: 0, costUSD: 0 };
 }
 
-export function addTotals(target: UsageTotals, source: UsageTotals, sign: 1 | -1 = 1): void {
-  target.input += sign * source.input;
-  target.output += sign * source.output;
-  target.cacheCreation += sign * source.cacheCreation;
-  target.cacheCreation1h += sign * source.cacheCreation1h;
-  target.cacheRead += sign * source.cacheRead;
-  target.costUSD += sign * source.costUSD;
+export function addTotals(target: UsageTotals, source: UsageTotals): void {
+  target.input += source.input;
+  target.output += source.output;
+  target.cacheCreation += source.cacheCreation;
+  target.cacheCreation1h += source.cacheCreation1h;
+  target.cacheRead += source.cacheRead;
+  target.costUSD += source.costUSD;
 }
 
 interface BucketSlot {
