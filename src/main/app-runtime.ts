@@ -14,12 +14,13 @@ import { type TrayIconSpec, iconSizes, iconStyle, renderTrayIcon } from '../core
 import { resumeEverything } from '../core/app/tray-pause.js';
 import { encodePng } from '../core/app/tray-png.js';
 import type { CheckpointOutcome, CheckpointTrigger } from '../core/checkpoint/checkpoint-service.js';
-import { CheckpointStore, checkpointsDir } from '../core/checkpoint/checkpoint-store.js';
+import { checkpointsDir } from '../core/checkpoint/checkpoint-store.js';
+import { unpackedPath } from '../core/integration/hook-commands.js';
 import { resolveClaudeRoots } from '../core/ingest/claude-roots.js';
 import { localTimeZone } from '../core/usage/calendar.js';
 import type { DashboardData } from '../shared/ipc-contract.js';
 import type { Settings } from '../shared/settings.js';
-import { type AppActionDeps, checkpointSummary, hotkeyNotice, invokeHandlers } from './app-actions.js';
+import { type AppActionDeps, hotkeyNotice, invokeHandlers } from './app-actions.js';
 import { openElectronSettings, type KeyValueStoreOptions, type KeyValueStorePort } from './electron-settings-store.js';
 import { HotkeyController } from './hotkey.js';
 import { integrationPort } from './integration-actions.js';
@@ -58,11 +59,6 @@ export interface StartAppOptions {
   log: (message: string) => void;
 }
 
-/** Files inside app.asar can't be read by outside programs (notify-send, SnoreToast): use the unpacked copy. */
-export function unpackedPath(path: string): string {
-  return path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
-}
-
 export async function startApp(options: StartAppOptions): Promise<void> {
   const { electron: e, platform, log } = options;
   const { app } = e;
@@ -76,7 +72,6 @@ export async function startApp(options: StartAppOptions): Promise<void> {
   const timeZone = localTimeZone();
   const settings = openElectronSettings({ stateDir, createStore: options.createStore });
   if (settings.notice) log(settings.notice);
-  const store = new CheckpointStore(stateDir);
 
   const drawIcon = (spec: TrayIconSpec) => {
     const [small, large] = iconSizes(platform);
@@ -129,7 +124,7 @@ export async function startApp(options: StartAppOptions): Promise<void> {
     if (data) windows.broadcast('dashboard:changed', data);
   };
   const syncPauses = async () => {
-    const paused = (await store.pauses()).length > 0;
+    const paused = (await service.checkpoints.pauses()).length > 0;
     tray.setPaused(paused);
     ticker.set({ titleCountdown: platform === 'darwin' && tray.model.titleHasCountdown });
   };
@@ -173,7 +168,7 @@ export async function startApp(options: StartAppOptions): Promise<void> {
   async function dashboard(): Promise<DashboardData | null> {
     const status = service.status;
     if (!status) return null;
-    return dashboardData({ status, buckets: service.engine.buckets(), checkpoints: await store.list(), pauses: await store.pauses(), timeZone });
+    return dashboardData({ status, buckets: service.engine.buckets(), checkpoints: await service.checkpoints.list(), pauses: await service.checkpoints.pauses(), timeZone });
   }
 
   const resume = async () => {
@@ -269,7 +264,7 @@ export async function startApp(options: StartAppOptions): Promise<void> {
     showWindow: (kind) => void windows.show(kind),
     dashboard,
     resume,
-    checkpoints: () => store.list(),
+    checkpoints: () => service.checkpoints.list(),
     copyText: (text) => e.clipboard.writeText(text),
     openPath: (path) => e.shell.openPath(path),
     closeWindowOf: (contentsId) => {
@@ -279,7 +274,7 @@ export async function startApp(options: StartAppOptions): Promise<void> {
     applySettings,
     discoveredRoots: () => wslRoots.map((r) => ({ path: r.path, label: `WSL ${r.distro} (${r.user})` })),
     // Claude Code runs the hook bundle as its own process: the real file beside app.asar.
-    integration: integrationPort({ stateDir, settings: () => settings.settings, hookScript: app.isPackaged ? unpackedPath(options.paths.hook) : options.paths.hook, appImage: app.isPackaged ? (process.env.APPIMAGE ?? null) : null }),
+    integration: integrationPort({ stateDir, settings: () => settings.settings, hookScript: options.paths.hook, appImage: app.isPackaged ? (process.env.APPIMAGE ?? null) : null }),
     showSettingsSection: (section) => windows.showSettingsSection(section),
   };
   registerIpc({ ipcMain: e.ipcMain, isTrusted: (event) => windows.isTrusted(event), handlers: invokeHandlers(actionDeps), onRefused: (channel) => log(`refused ${channel} from a foreign sender`) });
@@ -301,8 +296,8 @@ export async function startApp(options: StartAppOptions): Promise<void> {
       log(`cannot watch ${dir}: ${(error as Error).message}`);
     }
   };
-  follow(stateDir, [basename(store.pausesPath)], () => void syncPauses().then(pushDashboard));
-  follow(checkpointsDir(stateDir), [basename(store.indexPath)], () => void pushDashboard());
+  follow(stateDir, [basename(service.checkpoints.pausesPath)], () => void syncPauses().then(pushDashboard));
+  follow(checkpointsDir(stateDir), [basename(service.checkpoints.indexPath)], () => void pushDashboard());
 
   // After sleep or a locked screen, countdowns and windows may have moved on.
   const reevaluate = () => void service.refresh().then(syncPauses).catch((error: Error) => log(error.message));

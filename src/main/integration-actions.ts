@@ -18,7 +18,7 @@ export interface IntegrationPort {
 export interface IntegrationPortOptions {
   stateDir: string;
   settings: () => Settings;
-  /** dist/cli/breather-hook.mjs as a real file (in the packaged app: the copy unpacked beside app.asar). */
+  /** dist/cli/breather-hook.mjs (inside app.asar when packaged: hookEntryPoint points Claude Code at the unpacked copy). */
   hookScript: string;
   env?: NodeJS.ProcessEnv;
   /** Set when the app runs from an AppImage: its mount path, and so every path inside it, changes at each launch. */

@@ -75,10 +75,6 @@ export class TrayController {
     return this.current;
   }
 
-  get isPaused(): boolean {
-    return this.paused;
-  }
-
   private modelOptions() {
     return { paused: this.paused, ...(this.deps.timeZone ? { timeZone: this.deps.timeZone } : {}) };
   }

@@ -233,8 +233,7 @@ export class WindowManager {
 
   /** Only our own windows, showing our own pages, may call main. */
   isTrusted(event: IpcSenderInfo): boolean {
-    const ours = [...this.open.values()].some((win) => !win.isDestroyed() && win.webContents.id === event.sender.id);
-    if (!ours) return false;
+    if (this.kindOf(event.sender.id) === null) return false;
     if (!event.senderFrame) return true;
     const base = pathToFileURL(this.deps.rendererDir).href.replace(/\/?$/, '/');
     return event.senderFrame.url.startsWith(base);

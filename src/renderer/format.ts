@@ -40,7 +40,6 @@ export function bytes(value: number): string {
   return `${value} B`;
 }
 
-/** The last path segment, for a compact project name. */
 /** "15:40", 24-hour, in this machine's zone. */
 export function clock(iso: string): string {
   return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));

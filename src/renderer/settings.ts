@@ -37,7 +37,7 @@ function showIssues(issues: SettingsIssue[]): void {
     }
     const field = byId(id);
     field.setAttribute('aria-invalid', 'true');
-    const error = byId(`${id === 'quiet-end' ? 'quiet-start' : id}-error`);
+    const error = byId(`${id}-error`);
     if (!error.textContent?.includes(issue.message)) error.textContent = `${error.textContent ? `${error.textContent} ` : ''}${issue.message}`;
     first ??= field;
   }

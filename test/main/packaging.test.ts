@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { APP_ID } from '../../src/core/alerts/desktop-notifier.js';
 import { type FileScanResult, scanFile } from '../../src/core/ingest/file-scan.js';
 import { eventsOf } from '../../src/core/ingest/packed-events.js';
-import { unpackedPath } from '../../src/main/app-runtime.js';
+import { unpackedPath } from '../../src/core/integration/hook-commands.js';
 import { makeTempDir } from '../support/temp-repo.js';
 import { tempDir, usageLine, writeTranscript } from '../support/usage-lines.js';
 import { ROOT } from './boot-harness.js';

@@ -50,7 +50,6 @@ function basename(path: string | null): string | null {
   return parts[parts.length - 1] ?? null;
 }
 
-/** Boundaries that identify a window instance; rolling windows have none. */
 // ─── Alert texts ────────────────────────────────────────────────────────────
 
 export function thresholdAlert(id: WindowId, entry: WindowAlertState, window: WindowStatus, threshold: number, nowMs: number): Alert {

@@ -20,7 +20,6 @@ export function currentLimit(status: Status): CurrentLimit | null {
   return isHitBlocking(hit, Date.parse(status.now)) ? { windowLabel: LIMIT_LABELS[hit.window] ?? 'usage limit', resetsAt: hit.resetsAt, hitText: hit.text, hitAt: hit.at, window: hit.window } : null;
 }
 
-
 /** The window a pause waits for: the one whose limit stopped the work, else the 5-hour window. */
 export function windowToPause(limit: CurrentLimit | null): WindowId {
   return (limit && WINDOW_OF_HIT[limit.window as LimitWindowKind]) ?? 'five_hour';

@@ -29,7 +29,6 @@ function percentPerUsd(w: WindowStatus | undefined): number | null {
   return w.usedPercent / w.costUSD;
 }
 
-
 function shares(buckets: readonly UsageBucket[], keyOf: (b: UsageBucket) => string): UsageShare[] {
   const totals = new Map<string, number>();
   for (const b of buckets) totals.set(keyOf(b), (totals.get(keyOf(b)) ?? 0) + b.costUSD);

@@ -1,9 +1,8 @@
 // Which usage window will stop the user first, so the tray title, the icon's
 // emphasis and the popover's first line all follow the same one: the window
 // whose projected run-out comes soonest, else the fullest. Pure.
-import type { Status, WindowId, WindowStatus } from '../../shared/status.js';
-
-export const WINDOW_ORDER: WindowId[] = ['five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet'];
+import type { Status, WindowStatus } from '../../shared/status.js';
+import { WINDOW_IDS } from '../limits/official-limits.js';
 
 export interface LeadWindow {
   window: WindowStatus;
@@ -14,7 +13,7 @@ export interface LeadWindow {
 }
 
 export function orderedWindows(status: Status): WindowStatus[] {
-  return WINDOW_ORDER.map((id) => status.windows[id]).filter((w): w is WindowStatus => w !== undefined);
+  return WINDOW_IDS.map((id) => status.windows[id]).filter((w): w is WindowStatus => w !== undefined);
 }
 
 function runOutMs(w: WindowStatus): number | null {

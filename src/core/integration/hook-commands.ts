@@ -21,6 +21,11 @@ export const SUBCOMMAND_OF_EVENT: Readonly<Record<HookEvent, HookSubcommand>> = 
   SessionStart: 'session-start',
 };
 
+/** Files inside app.asar can't be read or run by outside programs (notify-send, SnoreToast, Claude Code): the unpacked copy. */
+export function unpackedPath(path: string): string {
+  return path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}
+
 /**
  * The packaged app keeps dist/ inside app.asar; Claude Code starts the hook
  * as a separate process, so it runs the copy electron-builder unpacks beside
@@ -28,7 +33,7 @@ export const SUBCOMMAND_OF_EVENT: Readonly<Record<HookEvent, HookSubcommand>> = 
  */
 export function hookEntryPoint(script: string, runtime: string = process.execPath, versions: NodeJS.ProcessVersions = process.versions): HookEntryPoint {
   const electron = typeof versions.electron === 'string';
-  const unpacked = electron ? script.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2') : script;
+  const unpacked = electron ? unpackedPath(script) : script;
   return { runtime, script: unpacked, electronRunAsNode: electron };
 }
 
@@ -52,9 +57,9 @@ export function hookCommandLine(entry: HookEntryPoint, subcommand: HookSubcomman
 /** Every command install writes; SessionStart only when the user opted in. */
 export function breatherCommands(entry: HookEntryPoint, options: { sessionStart: boolean }, platform: NodeJS.Platform = process.platform): BreatherCommands {
   const hooks: BreatherCommands['hooks'] = {
-    PreToolUse: hookCommandLine(entry, 'pre-tool-use', platform),
-    StopFailure: hookCommandLine(entry, 'stop-failure', platform),
+    PreToolUse: hookCommandLine(entry, SUBCOMMAND_OF_EVENT.PreToolUse, platform),
+    StopFailure: hookCommandLine(entry, SUBCOMMAND_OF_EVENT.StopFailure, platform),
   };
-  if (options.sessionStart) hooks.SessionStart = hookCommandLine(entry, 'session-start', platform);
+  if (options.sessionStart) hooks.SessionStart = hookCommandLine(entry, SUBCOMMAND_OF_EVENT.SessionStart, platform);
   return { statusline: hookCommandLine(entry, 'statusline', platform), hooks };
 }
