@@ -8,7 +8,8 @@ import type { Status } from '../shared/status.js';
 import { limitsTable } from './report-tables.js';
 import { statusText, windowLine } from './status-text.js';
 import { terminalColumns } from './text-fit.js';
-import { clockAt, cliTimeZone } from './time-format.js';
+import { clockAt } from '../core/limits/zoned-time.js';
+import { cliTimeZone } from './time-format.js';
 import { progressReporter } from './progress-line.js';
 import { type DataOptions, cliRoots, exitWhenWritten, monitorFor, openSettingsForCli, openUsage, scanParallelism } from './usage-session.js';
 

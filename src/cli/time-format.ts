@@ -1,7 +1,7 @@
 // Times as a person reads them in a terminal: "today 16:04", "Tue 09:00",
 // "Nov 12 09:00", in the user's zone (--timezone, else TZ, else the machine's).
 // --json keeps ISO UTC; only human output goes through here.
-import { isValidTimeZone, machineTimeZone, wallTimeAt } from '../core/limits/zoned-time.js';
+import { clockAt, isValidTimeZone, machineTimeZone, wallTimeAt } from '../core/limits/zoned-time.js';
 import { UsageError } from './cli-error.js';
 
 export interface TimeContext {
@@ -20,12 +20,6 @@ export function cliTimeZone(option?: string): string {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-
-/** "16:04" */
-export function clockAt(ms: number, zone: string): string {
-  const w = wallTimeAt(ms, zone);
-  return `${pad(w.hour)}:${pad(w.minute)}`;
-}
 
 /** Whole calendar days from now's date to the instant's date, in the zone. */
 function dayDistance(ms: number, ctx: TimeContext): number {

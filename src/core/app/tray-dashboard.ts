@@ -92,7 +92,8 @@ export function dashboardData(input: DashboardInput): DashboardData {
   const toY = (usd: number) => (scale === null ? usd : usd * scale);
   const last = points[points.length - 1];
   // No projection past a limit already reached: nothing more will be used until the reset.
-  const stopped = stoppingLimit(status) !== null || (five?.usedPercent ?? 0) >= 100;
+  const limit = stoppingLimit(status);
+  const stopped = limit !== null || (five?.usedPercent ?? 0) >= 100;
   const projection: [number, number][] =
     last && !stopped && resetMs !== null && five?.burnRate && resetMs > nowMs ? [[nowMs, toY(last[1])], [resetMs, toY(last[1] + (five.burnRate.costPerHour * (resetMs - nowMs)) / 3_600_000)]] : [];
 
@@ -109,7 +110,6 @@ export function dashboardData(input: DashboardInput): DashboardData {
 
   const week = status.windows.seven_day;
   const model = trayModel(status, { paused: input.pauses.length > 0, timeZone: input.timeZone });
-  const limit = stoppingLimit(status);
   return {
     now: status.now,
     headline: model.headline,

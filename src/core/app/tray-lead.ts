@@ -3,6 +3,7 @@
 // whose projected run-out comes soonest, else the fullest. Pure.
 import type { Status, WindowStatus } from '../../shared/status.js';
 import { WINDOW_IDS } from '../limits/official-limits.js';
+import { clockAt, machineTimeZone } from '../limits/zoned-time.js';
 
 export interface LeadWindow {
   window: WindowStatus;
@@ -42,5 +43,5 @@ export function leadWindow(status: Status): LeadWindow | null {
 
 /** "15:40" in the given zone (the machine's by default), 24-hour. */
 export function clockTime(iso: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, ...(timeZone ? { timeZone } : {}) }).format(new Date(iso));
+  return clockAt(Date.parse(iso), timeZone ?? machineTimeZone());
 }

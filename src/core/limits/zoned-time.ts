@@ -183,3 +183,9 @@ export function formatStamp(iso: string, zone: string = machineTimeZone()): stri
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} (${formatUtcOffset(ms, zone)})`;
 }
+
+/** "16:04": the wall clock in `zone`, 24-hour. */
+export function clockAt(instantMs: number, zone: string): string {
+  const w = wallTimeAt(instantMs, zone);
+  return `${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}`;
+}
