@@ -16,7 +16,6 @@ import { encodePng } from '../core/app/tray-png.js';
 import type { CheckpointOutcome, CheckpointTrigger } from '../core/checkpoint/checkpoint-service.js';
 import { checkpointsDir } from '../core/checkpoint/checkpoint-store.js';
 import { unpackedPath } from '../core/integration/hook-commands.js';
-import { resolveClaudeRoots } from '../core/ingest/claude-roots.js';
 import { localTimeZone } from '../core/usage/calendar.js';
 import type { DashboardData } from '../shared/ipc-contract.js';
 import type { Settings } from '../shared/settings.js';
@@ -135,7 +134,7 @@ export async function startApp(options: StartAppOptions): Promise<void> {
   const wslRoots = settings.settings.dataRoots.length === 0 ? await windowsWslRoots(platform, settings.settings).catch(() => []) : [];
   const service = new BreatherService({
     stateDir,
-    ...(wslRoots.length > 0 ? { roots: [...resolveClaudeRoots({ dataDirs: settings.settings.dataRoots }), ...wslRoots.map((r) => r.path)] } : {}),
+    extraRoots: wslRoots.map((r) => r.path),
     settings: () => settings.settings,
     notifier,
     ...(existsSync(workerScript) ? { parallel: { workerScript } } : {}),

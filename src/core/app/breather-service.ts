@@ -31,6 +31,8 @@ export interface BreatherServiceOptions {
   notifier: Notifier | null;
   /** Claude data roots; default: settings.dataRoots, else $CLAUDE_CONFIG_DIR, else the defaults. */
   roots?: string[];
+  /** Roots read as well as those (WSL distributions' on Windows). */
+  extraRoots?: string[];
   /** Worker threads for a big first scan (the built scan-worker script). */
   parallel?: ParallelScanOptions;
   onProgress?: (progress: ScanProgress) => void;
@@ -113,7 +115,7 @@ export class BreatherService {
 
   constructor(private readonly options: BreatherServiceOptions) {
     const settings = options.settings();
-    const roots = options.roots ?? resolveClaudeRoots({ dataDirs: settings.dataRoots });
+    const roots = [...(options.roots ?? resolveClaudeRoots({ dataDirs: settings.dataRoots })), ...(options.extraRoots ?? [])];
     this.engine = createUsageEngine({
       roots,
       stateDir: options.stateDir,
