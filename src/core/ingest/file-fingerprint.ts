@@ -7,7 +7,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 
 const FINGERPRINT_BYTES = 4096;
 
-function readRange(fd: number, buffer: Buffer, from: number, to: number): Buffer {
+/** Bytes [from, to) of an open file into `buffer`; fewer when the file ends sooner. */
+export function readRange(fd: number, buffer: Buffer, from: number, to: number): Buffer {
   const length = to - from;
   let got = 0;
   while (got < length) {

@@ -6,7 +6,7 @@
 // Synchronous on purpose: one big read at a time is the fastest path in Node,
 // and callers that must stay responsive run the scan off their main thread.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { fingerprintOfOpenFile } from './file-fingerprint.js';
+import { fingerprintOfOpenFile, readRange } from './file-fingerprint.js';
 
 export type LineHandler = (buffer: Buffer, start: number, end: number) => void;
 /** An over-long line: its first and last `OVERSIZED_EDGE_BYTES` and its full length. */
@@ -53,13 +53,7 @@ function chunkBuffer(bytes: number): Buffer {
 /** `length` bytes of an open file from `position`, or null when the file no longer holds them. */
 function readExactly(fd: number, position: number, length: number): Buffer | null {
   const buffer = Buffer.allocUnsafe(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buffer, got, length - got, position + got);
-    if (n === 0) return null;
-    got += n;
-  }
-  return buffer;
+  return readRange(fd, buffer, position, position + length).length === length ? buffer : null;
 }
 
 /** The head and a rolling tail of a line too long to keep; memory stays at twice the edge size. */
