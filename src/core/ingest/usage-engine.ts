@@ -6,7 +6,7 @@ import { IndexStore, type IndexLoadState, indexDirFor } from './index-store.js';
 import { fingerprintAt } from './file-fingerprint.js';
 import type { FileScanResult } from './file-scan.js';
 import { type ParallelScanOptions, scanFiles } from './parallel-scan.js';
-import { type IndexedFile, type UsageBucket, UsageIndex } from './usage-index.js';
+import { type IndexedFile, type UsageBucket, UsageIndex, addTotals } from './usage-index.js';
 
 export type LimitHitDetector = (record: Record<string, unknown>) => LimitHit | null;
 
@@ -301,12 +301,7 @@ export class UsageEngine {
           list.push((merged[id] = copyBucket(b)));
           continue;
         }
-        m.input += b.input;
-        m.output += b.output;
-        m.cacheCreation += b.cacheCreation;
-        m.cacheCreation1h += b.cacheCreation1h;
-        m.cacheRead += b.cacheRead;
-        m.costUSD += b.costUSD;
+        addTotals(m, b);
         m.entries += b.entries;
         m.firstMs = Math.min(m.firstMs, b.firstMs);
         m.lastMs = Math.max(m.lastMs, b.lastMs);
