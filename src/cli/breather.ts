@@ -1,4 +1,6 @@
 // The `breather` command: the terminal twin of the tray app.
+// First: may start the scan worker of a first run before the rest loads.
+import './early-scan-start.js';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './cli-error.js';
 import { blocksCommand, dailyCommand, sessionCommand } from './report-commands.js';

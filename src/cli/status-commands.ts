@@ -11,7 +11,8 @@ import { terminalColumns } from './text-fit.js';
 import { clockAt } from '../core/limits/zoned-time.js';
 import { cliTimeZone } from './time-format.js';
 import { progressReporter } from './progress-line.js';
-import { type DataOptions, cliRoots, exitWhenWritten, monitorFor, openSettingsForCli, openUsage, scanParallelism } from './usage-session.js';
+import { type DataOptions, cliRoots, exitWhenWritten, monitorFor, openSettingsForCli, openUsage } from './usage-session.js';
+import { scanParallelism } from './scan-threads.js';
 
 export interface StatusOptions extends DataOptions {
   json?: boolean;

@@ -10,6 +10,7 @@ import { resolveStateDir } from '../core/state-dir.js';
 import type { Notifier } from '../core/ports.js';
 import { UsageError } from './cli-error.js';
 import { progressReporter } from './progress-line.js';
+import { scanParallelism } from './scan-threads.js';
 
 export interface DataOptions {
   dataDir?: string[];
@@ -50,16 +51,6 @@ export async function cliRoots(options: DataOptions, settings: SettingsStore): P
   const roots = resolveClaudeRoots({ dataDirs: configured });
   if (explicit) await assertReadableRoots(roots);
   return roots;
-}
-
-/** Built next to the CLI bundle by scripts/build.mjs. */
-const SCAN_WORKER_URL = new URL('./scan-worker.mjs', import.meta.url);
-
-/** Worker threads for big scans; BREATHER_SCAN_THREADS=1 keeps scanning on the main thread (less memory). */
-export function scanParallelism(env: NodeJS.ProcessEnv = process.env): { workerScript: URL; maxWorkers?: number; scanOnCallingThread: boolean } {
-  const threads = Number(env.BREATHER_SCAN_THREADS);
-  // A CLI run's own thread scans too, in place of one worker.
-  return Number.isInteger(threads) && threads > 0 ? { workerScript: SCAN_WORKER_URL, maxWorkers: threads, scanOnCallingThread: true } : { workerScript: SCAN_WORKER_URL, scanOnCallingThread: true };
 }
 
 /** The index files this run is writing (openUsage starts it, the command prints meanwhile). */

@@ -44,17 +44,60 @@ function keepYoungGenerationSmall(v8: typeof import('node:v8')): () => void {
   return apply;
 }
 
+type Worker = import('node:worker_threads').Worker;
+
+/** A scan worker and how its start went: it may have come online, or failed, before anyone listened. */
+class ScanThread {
+  online = false;
+  failed: Error | null = null;
+  constructor(readonly worker: Worker) {
+    worker.once('online', () => (this.online = true));
+    // Listened to from the start: an unheard 'error' event would end the process.
+    worker.once('error', (error) => (this.failed = error));
+  }
+}
+
+function startScanThread(WorkerClass: typeof import('node:worker_threads').Worker, script: URL | string): ScanThread {
+  return new ScanThread(new WorkerClass(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }));
+}
+
+// Started by prestartScanWorkers, taken by the next big scan.
+let prestarted: { script: string; threads: ScanThread[] } | null = null;
+
+/**
+ * Starts scan workers now, for a scan this process expects to run soon (a CLI's
+ * first run, before its arguments, settings and transcripts are even looked at):
+ * a worker takes about 80 ms to come online, which the calling thread otherwise
+ * spends scanning alone. Unused ones do not keep the process alive, and the next
+ * scanFiles ends any it does not need.
+ */
+export function prestartScanWorkers(WorkerClass: typeof import('node:worker_threads').Worker, script: URL | string, count: number): void {
+  const threads = Array.from({ length: count }, () => startScanThread(WorkerClass, script));
+  for (const { worker } of threads) worker.unref();
+  prestarted = { script: String(script), threads };
+}
+
+/** The prestarted threads for this script (all of them, taken), or none. */
+function takePrestarted(script: URL | string): ScanThread[] {
+  const taken = prestarted && prestarted.script === String(script) ? prestarted.threads : [];
+  if (prestarted && taken.length === 0) for (const { worker } of prestarted.threads) void worker.terminate();
+  prestarted = null;
+  return taken;
+}
+
 /** One worker pulls files from the shared queue until it is empty: the busiest core never waits on a bad split. */
 function runWorker(
-  Worker: typeof import('node:worker_threads').Worker,
-  script: URL | string,
+  thread: ScanThread,
   next: () => FileScanRequest[],
   onResult: (r: FileScanResult) => void,
   onOnline: () => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-    worker.once('online', onOnline);
+    const { worker } = thread;
+    if (thread.failed) return reject(thread.failed);
+    worker.ref();
+    if (thread.online) onOnline();
+    else worker.once('online', onOnline);
     let outstanding = 0;
     const sendNext = () => {
       const batch = next();
@@ -100,7 +143,9 @@ export async function scanFiles(
   const threads = Math.min(options.maxWorkers ?? 4, availableParallelism(), requests.length);
   const big = totalBytes >= (options.minParallelBytes ?? 48 * 1024 * 1024);
   const nurseryFlag = options.scanOnCallingThread === true && big ? keepYoungGenerationSmall(await import('node:v8')) : () => undefined;
+  const ready = options.workerScript ? takePrestarted(options.workerScript) : [];
   if (!options.workerScript || threads < 2 || !big) {
+    for (const { worker } of ready) void worker.terminate();
     requests.forEach((request, i) => onResult(scanFile(request), i));
     return;
   }
@@ -144,13 +189,17 @@ export async function scanFiles(
     return batch;
   };
   const workers = options.scanOnCallingThread ? threads - 1 : threads;
-  const { Worker } = await import('node:worker_threads');
+  for (const { worker } of ready.splice(workers)) void worker.terminate();
+  if (ready.length < workers) {
+    const { Worker } = await import('node:worker_threads');
+    while (ready.length < workers) ready.push(startScanThread(Worker, script));
+  }
   let starting = workers;
   const onOnline = () => {
     nurseryFlag();
     starting--;
   };
-  const running = Array.from({ length: workers }, () => runWorker(Worker, script, takeNext, deliver, onOnline));
+  const running = ready.map((thread) => runWorker(thread, takeNext, deliver, onOnline));
   // Also before each file here while workers start: a worker's start resets the flag before its 'online' event gets through.
   // Not after: setting a flag costs tens of microseconds, paid per file.
   const here = options.scanOnCallingThread ? scanHere(take, deliver, () => starting > 0 && nurseryFlag()) : Promise.resolve();

@@ -5,7 +5,8 @@ import { type FileScanResult, scanFile } from '../../../src/core/ingest/file-sca
 import { fingerprintAt } from '../../../src/core/ingest/file-fingerprint.js';
 import { readLinesFrom } from '../../../src/core/ingest/line-reader.js';
 import { eventsOf } from '../../../src/core/ingest/packed-events.js';
-import { scanFiles } from '../../../src/core/ingest/parallel-scan.js';
+import { prestartScanWorkers, scanFiles } from '../../../src/core/ingest/parallel-scan.js';
+import { Worker } from 'node:worker_threads';
 import { tempDir, usageLine, writeTranscript } from '../../support/usage-lines.js';
 
 const WORKER = resolve(import.meta.dirname, '../../../dist/cli/scan-worker.mjs');
@@ -102,6 +103,66 @@ describe('scanFiles', () => {
 
   it('delivers every file once when a worker cannot start while the calling thread scans', async () => {
     const requests = corpus(5);
+    const results: number[] = [];
+    await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2, scanOnCallingThread: true }, (r, i) => results.push(i, eventsOf(r).length));
+    const expected: number[] = [];
+    requests.forEach((request, i) => expected.push(i, eventsOf(scanFile(request)).length));
+    expect(results).toEqual(expected);
+  });
+});
+
+describe('prestartScanWorkers', () => {
+  /** Real workers that note what happens to them. */
+  function recordingWorkers() {
+    const seen: { batches: number; exited: Promise<number> }[] = [];
+    class RecordingWorker extends Worker {
+      constructor(...args: ConstructorParameters<typeof Worker>) {
+        super(...args);
+        const record = { batches: 0, exited: new Promise<number>((resolve) => this.once('exit', resolve)) };
+        seen.push(record);
+        const post = this.postMessage.bind(this);
+        this.postMessage = (value: unknown, transfer?: readonly import('node:worker_threads').TransferListItem[]) => {
+          record.batches++;
+          post(value, transfer);
+        };
+      }
+    }
+    return { RecordingWorker, seen };
+  }
+
+  it('hands the started worker to the next big scan, which gives the same results', async () => {
+    const requests = corpus(12);
+    const comparable = (r: FileScanResult) => ({ ...r, events: eventsOf(r), packed: undefined });
+    const inline: unknown[] = [];
+    await scanFiles(requests, {}, (r, i) => inline.push([i, comparable(r)]));
+    const { RecordingWorker, seen } = recordingWorkers();
+    prestartScanWorkers(RecordingWorker, pathToFileURL(WORKER), 1);
+    // Online before the scan starts, as in a CLI run: the 'online' event is not there to be heard again.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const shared: unknown[] = [];
+    await scanFiles(requests, { workerScript: pathToFileURL(WORKER), minParallelBytes: 0, maxWorkers: 2, scanOnCallingThread: true }, (r, i) => shared.push([i, comparable(r)]));
+    expect(shared).toEqual(inline);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.batches).toBeGreaterThan(0);
+    await seen[0]!.exited;
+  });
+
+  it('ends a started worker that the scan turns out not to need', async () => {
+    const { RecordingWorker, seen } = recordingWorkers();
+    prestartScanWorkers(RecordingWorker, pathToFileURL(WORKER), 1);
+    const results: number[] = [];
+    // Small: scanned in-process.
+    await scanFiles(corpus(2), { workerScript: pathToFileURL(WORKER), maxWorkers: 2, scanOnCallingThread: true }, (r, i) => results.push(i));
+    expect(results).toEqual([0, 1]);
+    expect(seen[0]!.batches).toBe(0);
+    await expect(seen[0]!.exited).resolves.toBeTypeOf('number');
+  });
+
+  it('scans in-process when the started worker failed before anyone listened', async () => {
+    const { RecordingWorker } = recordingWorkers();
+    prestartScanWorkers(RecordingWorker, pathToFileURL('/nonexistent/worker.mjs'), 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const requests = corpus(4);
     const results: number[] = [];
     await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2, scanOnCallingThread: true }, (r, i) => results.push(i, eventsOf(r).length));
     const expected: number[] = [];

@@ -1,0 +1,54 @@
+// How the CLI spreads a big scan over threads, and the early start of its
+// worker for a run that will scan every transcript. Kept apart from
+// usage-session.ts so the CLI entry can import it before everything else.
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { prestartScanWorkers } from '../core/ingest/parallel-scan.js';
+import { resolveStateDir } from '../core/state-dir.js';
+
+/** Built next to the CLI bundle by scripts/build.mjs. */
+export const SCAN_WORKER_URL = new URL('./scan-worker.mjs', import.meta.url);
+
+/** Worker threads for big scans; BREATHER_SCAN_THREADS=1 keeps scanning on the main thread (less memory). */
+export function scanParallelism(env: NodeJS.ProcessEnv = process.env): { workerScript: URL; maxWorkers?: number; scanOnCallingThread: boolean } {
+  const threads = Number(env.BREATHER_SCAN_THREADS);
+  // A CLI run's own thread scans too, in place of one worker.
+  return Number.isInteger(threads) && threads > 0 ? { workerScript: SCAN_WORKER_URL, maxWorkers: threads, scanOnCallingThread: true } : { workerScript: SCAN_WORKER_URL, scanOnCallingThread: true };
+}
+
+/** The commands that bring the usage index up to date before they answer. */
+const SCANNING_COMMANDS = new Set(['daily', 'session', 'blocks', 'status', 'limits', 'watch', 'checkpoint', 'pause']);
+
+/** Whether any usage index was ever saved in this state folder (one folder per set of roots, each with its aggregates file). */
+function anyIndexSaved(stateDir: string): boolean {
+  try {
+    return readdirSync(join(stateDir, 'index')).some((name) => existsSync(join(stateDir, 'index', name, 'usage-index.bin')));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The guess made before the arguments are even parsed: a scanning command and
+ * no index at all means a first scan of every transcript. A wrong guess costs
+ * a worker started and ended on the other core; a missed one, only the head start.
+ */
+export function expectsFirstScan(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  const command = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  if (command === undefined || !SCANNING_COMMANDS.has(command)) return false;
+  return !anyIndexSaved(resolveStateDir(env));
+}
+
+/** Starts the first scan's worker now (see prestartScanWorkers), when this run expects one. */
+export function prestartFirstScanWorker(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  const { maxWorkers } = scanParallelism(env);
+  const threads = Math.min(maxWorkers ?? 4, availableParallelism());
+  if (threads < 2 || !expectsFirstScan(argv, env)) return false;
+  // Synchronously, so the worker starts before the rest of the program is evaluated.
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+  // The calling thread scans too, in place of one worker.
+  prestartScanWorkers(Worker, SCAN_WORKER_URL, threads - 1);
+  return true;
+}
