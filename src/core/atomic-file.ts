@@ -11,9 +11,13 @@ function load(): typeof WriteFileAtomic {
   return module;
 }
 
-/** mode: permissions of the new file (e.g. 0o600 for files others must not read). */
-export async function writeFileAtomic(path: string, data: string | Buffer, options: { mode?: number } = {}): Promise<void> {
-  await load()(path, data, options.mode === undefined ? {} : { mode: options.mode });
+/**
+ * mode: permissions of the new file (e.g. 0o600 for files others must not read).
+ * durable: false skips the fsync before the rename, for caches that can be rebuilt:
+ * the file is still whole or absent for other readers, but a crash may lose it.
+ */
+export async function writeFileAtomic(path: string, data: string | Buffer, options: { mode?: number; durable?: boolean } = {}): Promise<void> {
+  await load()(path, data, { ...(options.mode === undefined ? {} : { mode: options.mode }), ...(options.durable === false ? { fsync: false } : {}) });
 }
 
 export function writeFileAtomicSync(path: string, data: string | Buffer): void {

@@ -3,6 +3,7 @@
 // multiple of 8, then rows of numbers as little-endian float64s. A start reads
 // the aggregates: thousands of small JSON objects and arrays cost more to parse
 // and collect than the numbers are worth.
+import { crc32 } from 'node:zlib';
 import { ROW, ROW_FIELDS } from './counted-responses.js';
 import { StringTable } from './string-table.js';
 import { type IndexedFile, type UsageBucket, UsageIndex, bucketKeyOf } from './usage-index.js';
@@ -13,36 +14,52 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-/** Head, padding, then `floatCount` float64s that `fill` writes in place (every one of them). */
-export function framedFile(head: unknown, floatCount: number, fill: (floats: Float64Array) => void): Buffer {
-  const headText = JSON.stringify(head);
+/** The CRC-32 of a float section's bytes, as eight hex digits. */
+function rowsCrc(floats: Float64Array): string {
+  return crc32(new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength)).toString(16).padStart(8, '0');
+}
+
+/**
+ * Head, padding, then the rows. The head carries the rows' CRC-32: index files
+ * are written without fsync (a cache, rebuilt when lost), so rows a crash left
+ * zeroed or stale are caught at load instead of counted.
+ */
+export function framedFile(head: object, rows: Float64Array): Buffer {
+  const headText = JSON.stringify({ ...head, rowsCrc: rowsCrc(rows) });
   const headBytes = Buffer.byteLength(headText);
   const floatsAt = align8(4 + headBytes);
   // Its own (not pooled) memory, so the float view starts 8-byte aligned; not
-  // zeroed (megabytes at each save): the padding is cleared, `fill` writes the rest.
-  const out = Buffer.allocUnsafeSlow(floatsAt + floatCount * 8);
+  // zeroed (megabytes at each save): the padding is cleared, the rows copied over the rest.
+  const out = Buffer.allocUnsafeSlow(floatsAt + rows.length * 8);
   out.writeUInt32LE(headBytes, 0);
   out.write(headText, 4, 'utf8');
   out.fill(0, 4 + headBytes, floatsAt);
-  fill(new Float64Array(out.buffer, out.byteOffset + floatsAt, floatCount));
+  new Float64Array(out.buffer, out.byteOffset + floatsAt, rows.length).set(rows);
   return out;
 }
 
-/** The head and the numbers of a framed file; throws when it is not one. */
-export function readFramed<Head>(file: Buffer): { head: Head; floats: Float64Array } {
+/**
+ * The head and the numbers of a framed file; throws when it is not one.
+ * `rowsIntact` is false when the rows don't match the head's checksum (or it
+ * has none): check the head's version first, so an old file reads as old.
+ */
+export function readFramed<Head>(file: Buffer): { head: Head; floats: Float64Array; rowsIntact: boolean } {
   const headBytes = file.readUInt32LE(0);
   if (4 + headBytes > file.length) throw new RangeError('truncated head');
-  const head = JSON.parse(file.toString('utf8', 4, 4 + headBytes)) as Head;
+  const head = JSON.parse(file.toString('utf8', 4, 4 + headBytes)) as Head & { rowsCrc?: unknown };
   const floatsAt = align8(4 + headBytes);
   const bytes = Math.max(0, file.length - floatsAt);
   if (bytes % 8 !== 0) throw new RangeError('torn rows');
   // A view where the bytes sit 8-byte aligned (a whole file read into its own
   // memory), else a copy: megabytes not copied at each load.
   const at = file.byteOffset + floatsAt;
-  if (at % 8 === 0) return { head, floats: new Float64Array(file.buffer, at, bytes / 8) };
-  const floats = new Float64Array(bytes / 8);
-  new Uint8Array(floats.buffer).set(file.subarray(floatsAt));
-  return { head, floats };
+  let floats: Float64Array;
+  if (at % 8 === 0) floats = new Float64Array(file.buffer, at, bytes / 8);
+  else {
+    floats = new Float64Array(bytes / 8);
+    new Uint8Array(floats.buffer).set(file.subarray(floatsAt));
+  }
+  return { head, floats, rowsIntact: head.rowsCrc === rowsCrc(floats) };
 }
 
 // ---------------------------------------------------------------------------
@@ -112,7 +129,7 @@ export function encodeAggregates(index: UsageIndex, meta: Omit<AggregatesHead, '
     }
   }
   const head: AggregatesHead = { format: FORMAT, ...meta, strings: table.strings, files: files.length, buckets: bucketCount, notes };
-  return framedFile(head, numbers.length, (floats) => floats.set(numbers));
+  return framedFile(head, numbers);
 }
 
 /** The index the aggregates describe (no response keys); throws when the rows don't add up. */
@@ -174,10 +191,9 @@ export function encodeResponses(index: UsageIndex, meta: Pick<ResponsesHead, 've
     if (savedId[id] === -1) savedId[id] = bucketKeys.push(index.bucketKeyById(id) ?? '') - 1;
   }
   const head: ResponsesHead = { format: FORMAT, ...meta, bucketKeys, keys, copies };
-  return framedFile(head, rows.length, (floats) => {
-    floats.set(rows);
-    for (let o = ROW.bucketId; o < floats.length; o += ROW_FIELDS) floats[o] = savedId[floats[o]!]!;
-  });
+  const saved = Float64Array.from(rows);
+  for (let o = ROW.bucketId; o < saved.length; o += ROW_FIELDS) saved[o] = savedId[saved[o]!]!;
+  return framedFile(head, saved);
 }
 
 /** Loads the rows into `index`; false when they don't fit it. */

@@ -13,7 +13,7 @@ import { PRICE_TABLE_VERSION } from '../usage/pricing.js';
 import { UsageIndex } from './usage-index.js';
 
 /** Bump when the meaning of the persisted data changes. */
-export const INDEX_FORMAT_VERSION = 7;
+export const INDEX_FORMAT_VERSION = 8;
 /** What versions before 7 wrote (JSON); removed at the first save. */
 const LEGACY_FILES = ['usage-index.json', 'usage-responses.json'];
 
@@ -55,13 +55,14 @@ export class IndexStore {
       return { state: 'missing', index: new UsageIndex(), generation: null };
     }
     try {
-      const { head, floats } = readFramed<AggregatesHead>(file);
+      const { head, floats, rowsIntact } = readFramed<AggregatesHead>(file);
       if (head?.format !== FORMAT || typeof head.generation !== 'string' || !Array.isArray(head.strings) || !Array.isArray(head.notes)) {
         return { state: 'corrupt', index: new UsageIndex(), generation: null };
       }
       if (head.version !== INDEX_FORMAT_VERSION || head.priceTable !== PRICE_TABLE_VERSION) {
         return { state: 'outdated', index: new UsageIndex(), generation: null };
       }
+      if (!rowsIntact) return { state: 'corrupt', index: new UsageIndex(), generation: null };
       return { state: 'loaded', index: decodeAggregates(head, floats), generation: head.generation };
     } catch {
       return { state: 'corrupt', index: new UsageIndex(), generation: null };
@@ -71,8 +72,8 @@ export class IndexStore {
   /** Loads the response keys into `index`; false when they don't match the aggregates (rebuild). */
   async loadResponses(index: UsageIndex, generation: string): Promise<boolean> {
     try {
-      const { head, floats } = readFramed<ResponsesHead>(await readFile(this.responsesPath));
-      if (head.format !== FORMAT || head.version !== INDEX_FORMAT_VERSION || head.generation !== generation) return false;
+      const { head, floats, rowsIntact } = readFramed<ResponsesHead>(await readFile(this.responsesPath));
+      if (head.format !== FORMAT || head.version !== INDEX_FORMAT_VERSION || head.generation !== generation || !rowsIntact) return false;
       return decodeResponses(head, floats, index);
     } catch {
       return false;
@@ -101,7 +102,10 @@ export class IndexStore {
     // Started before returning (no await first): the files are written while the caller goes on.
     mkdirSync(this.dir, { recursive: true });
     // Both at once: the shared generation id, not the order of the writes, tells a torn pair.
-    await Promise.all([responses && writeFileAtomic(this.responsesPath, responses), writeFileAtomic(this.aggregatesPath, aggregates)]);
+    // Without fsync (about 20 ms of a save): a crash can lose or tear the index, which the
+    // generation id and the rows' checksums catch at load, and a rebuild replaces.
+    const cache = { durable: false };
+    await Promise.all([responses && writeFileAtomic(this.responsesPath, responses, cache), writeFileAtomic(this.aggregatesPath, aggregates, cache)]);
     for (const name of LEGACY_FILES) rmSync(join(this.dir, name), { force: true });
   }
 }
