@@ -2,6 +2,7 @@
 // response back or replace it with a fuller copy. Held as rows of one growing
 // Float64Array, not as an object per response: at 50,000+ responses the small
 // objects cost more in garbage collection and peak memory than the numbers.
+import { KeyTable } from './key-table.js';
 import { PACKED } from './packed-events.js';
 import type { UsageTotals } from './usage-index.js';
 
@@ -10,23 +11,34 @@ export const ROW = { fileId: 0, bucketId: 1, ms: 2, input: 3, output: 4, cacheCr
 export const ROW_FIELDS = 9;
 
 export class CountedResponses {
-  /** Key → row. A retracted row stays as a hole (fileId 0) until the table is compacted on save. */
+  /** Rows 0 … loadedRows-1: the keys loaded from the index file, as its bytes (key k owns row k). */
+  private loaded: KeyTable | null = null;
+  private loadedRows = 0;
+  /** Rows counted since: key → row, and each row's key (undefined once retracted) from loadedRows on. */
   private readonly rowOf = new Map<string, number>();
+  private addedKeys: (string | undefined)[] = [];
   private rows: Float64Array<ArrayBufferLike> = new Float64Array(ROW_FIELDS * 4096);
   private used = 0;
-  /** The key of each row (undefined: retracted), so saving walks rows in order instead of the map. */
-  private keyOf: (string | undefined)[] = [];
+  /** A retracted row stays as a hole (fileId 0) until the table is compacted on save. */
   private holes = 0;
   /** Other files that hold a copy of a row's response (resumed sessions, a second root); few rows have any. */
   private readonly copies = new Map<number, number[]>();
 
+  /** Responses counted (retracted ones not). */
   get size(): number {
-    return this.rowOf.size;
+    return this.used - this.holes;
   }
 
   /** The row of a key, or -1. */
   find(key: string): number {
-    return this.rowOf.get(key) ?? -1;
+    const row = this.rowOf.get(key);
+    if (row !== undefined) return row;
+    return this.loaded ? this.loaded.find(key) : -1;
+  }
+
+  /** The key of a live row. */
+  keyOf(row: number): string {
+    return row < this.loadedRows ? this.loaded!.keyAt(row) : this.addedKeys[row - this.loadedRows]!;
   }
 
   get(row: number, column: number): number {
@@ -46,7 +58,7 @@ export class CountedResponses {
       }
       row = this.used++;
       this.rowOf.set(key, row);
-      this.keyOf.push(key);
+      this.addedKeys.push(key);
     }
     const rows = this.rows;
     const o = row * ROW_FIELDS;
@@ -96,14 +108,20 @@ export class CountedResponses {
    */
   dropFile(fileId: number): Set<number> {
     const affected = new Set<number>();
-    for (const [key, row] of this.rowOf) {
-      if (this.rows[row * ROW_FIELDS] === fileId) {
+    const rows = this.rows;
+    for (let row = 0; row < this.used; row++) {
+      const o = row * ROW_FIELDS;
+      if (rows[o] === 0) continue; // a hole
+      if (rows[o] === fileId) {
         for (const id of this.copiesOf(row)) affected.add(id);
-        this.rowOf.delete(key);
-        this.keyOf[row] = undefined;
+        if (row < this.loadedRows) this.loaded!.remove(row);
+        else {
+          this.rowOf.delete(this.addedKeys[row - this.loadedRows]!);
+          this.addedKeys[row - this.loadedRows] = undefined;
+        }
         this.holes++;
         this.copies.delete(row);
-        this.rows[row * ROW_FIELDS] = 0;
+        rows[o] = 0;
       } else {
         const list = this.copies.get(row);
         if (list?.includes(fileId)) this.setCopies(row, list.filter((id) => id !== fileId));
@@ -113,39 +131,42 @@ export class CountedResponses {
   }
 
   /**
-   * What the index file stores: the live keys, their rows packed end to end
-   * (`keys[i]` owns row i) and the rows with copies elsewhere, by that position.
-   * Without retracted rows (any first scan) the rows are one view, not a copy.
+   * What the index file stores: the live keys' bytes and where each ends, their
+   * rows packed end to end (key i owns row i) and the rows with copies elsewhere,
+   * by that position. Without retracted rows (any first scan) the rows are one view, not a copy.
    */
-  saved(): { keys: string[]; rows: Float64Array; copies: [number, number[]][] } {
+  saved(): { keyBytes: Buffer; keyEnds: Float64Array; rows: Float64Array; copies: [number, number[]][] } {
+    const liveLoaded: number[] = [];
+    for (let row = 0; row < this.loadedRows; row++) if (this.rows[row * ROW_FIELDS] !== 0) liveLoaded.push(row);
+    const liveAdded = this.addedKeys.filter((key) => key !== undefined);
+    const { bytes: keyBytes, ends: keyEnds } = KeyTable.saved(this.loaded, liveLoaded, liveAdded);
     if (this.holes === 0) {
-      return { keys: this.keyOf as string[], rows: this.rows.subarray(0, this.used * ROW_FIELDS), copies: [...this.copies].sort((a, b) => a[0] - b[0]) };
+      return { keyBytes, keyEnds, rows: this.rows.subarray(0, this.used * ROW_FIELDS), copies: [...this.copies].sort((a, b) => a[0] - b[0]) };
     }
-    const keys: string[] = [];
-    const rows = new Float64Array(this.rowOf.size * ROW_FIELDS);
+    const rows = new Float64Array(keyEnds.length * ROW_FIELDS);
     const copies: [number, number[]][] = [];
-    for (let row = 0; row < this.used; row++) {
-      const key = this.keyOf[row];
-      if (key === undefined) continue;
+    for (let row = 0, position = 0; row < this.used; row++) {
+      if (this.rows[row * ROW_FIELDS] === 0) continue;
       const list = this.copies.get(row);
-      if (list && list.length > 0) copies.push([keys.length, list]);
-      rows.set(this.rows.subarray(row * ROW_FIELDS, (row + 1) * ROW_FIELDS), keys.length * ROW_FIELDS);
-      keys.push(key);
+      if (list && list.length > 0) copies.push([position, list]);
+      rows.set(this.rows.subarray(row * ROW_FIELDS, (row + 1) * ROW_FIELDS), position * ROW_FIELDS);
+      position++;
     }
-    return { keys, rows, copies };
+    return { keyBytes, keyEnds, rows, copies };
   }
 
-  /** Loads what saved() returned: `keys[i]` owns row i. */
-  load(keys: readonly string[], packed: Float64Array, copies: readonly [number, number[]][]): void {
+  /** Loads what saved() returned: key i owns row i. Throws when the keys do not fit the rows. */
+  load(keyBytes: Buffer, keyEnds: Float64Array, packed: Float64Array, copies: readonly [number, number[]][]): void {
+    if (packed.length !== keyEnds.length * ROW_FIELDS) throw new RangeError('keys and rows differ in number');
+    this.loaded = KeyTable.load(keyBytes, keyEnds);
+    this.loadedRows = keyEnds.length;
     this.rowOf.clear();
+    this.addedKeys = [];
     this.copies.clear();
     // Adopted, not copied (setPacked grows it on the first new row): a load that changes little copies nothing.
     this.rows = packed;
-    this.used = keys.length;
-    this.keyOf = keys.slice();
+    this.used = keyEnds.length;
     this.holes = 0;
-    const rowOf = this.rowOf;
-    for (let row = 0; row < keys.length; row++) rowOf.set(keys[row]!, row);
     for (const [row, ids] of copies) this.setCopies(row, ids);
   }
 }

@@ -14,52 +14,62 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-/** The CRC-32 of a float section's bytes, as eight hex digits. */
-function rowsCrc(floats: Float64Array): string {
-  return crc32(new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength)).toString(16).padStart(8, '0');
+/** The CRC-32 of the bytes after the head (rows, then tail), as eight hex digits. */
+function crcOf(bytes: Uint8Array): string {
+  return crc32(bytes).toString(16).padStart(8, '0');
 }
 
+const CRC_PLACEHOLDER = '00000000';
+const NO_TAIL = Buffer.alloc(0);
+
 /**
- * Head, padding, then the rows. The head carries the rows' CRC-32: index files
- * are written without fsync (a cache, rebuilt when lost), so rows a crash left
- * zeroed or stale are caught at load instead of counted.
+ * Head, padding, `floatCount` rows that `fill` writes in place (every one of
+ * them), then `tail` (bytes: the response keys). The head carries the count of
+ * rows and a CRC-32 of rows and tail: index files are written without fsync (a
+ * cache, rebuilt when lost), so bytes a crash left zeroed or stale are caught
+ * at load instead of counted.
  */
-export function framedFile(head: object, rows: Float64Array): Buffer {
-  const headText = JSON.stringify({ ...head, rowsCrc: rowsCrc(rows) });
+export function framedFile(head: object, floatCount: number, fill: (floats: Float64Array) => void, tail: Uint8Array = NO_TAIL): Buffer {
+  // The checksum goes last in the head, as fixed-width hex: written in once the rows are.
+  const headText = JSON.stringify({ ...head, floatCount, rowsCrc: CRC_PLACEHOLDER });
   const headBytes = Buffer.byteLength(headText);
   const floatsAt = align8(4 + headBytes);
   // Its own (not pooled) memory, so the float view starts 8-byte aligned; not
-  // zeroed (megabytes at each save): the padding is cleared, the rows copied over the rest.
-  const out = Buffer.allocUnsafeSlow(floatsAt + rows.length * 8);
+  // zeroed (megabytes at each save): the padding is cleared, the rest written over.
+  const out = Buffer.allocUnsafeSlow(floatsAt + floatCount * 8 + tail.length);
   out.writeUInt32LE(headBytes, 0);
   out.write(headText, 4, 'utf8');
   out.fill(0, 4 + headBytes, floatsAt);
-  new Float64Array(out.buffer, out.byteOffset + floatsAt, rows.length).set(rows);
+  fill(new Float64Array(out.buffer, out.byteOffset + floatsAt, floatCount));
+  out.set(tail, floatsAt + floatCount * 8);
+  out.write(crcOf(out.subarray(floatsAt)), 4 + headBytes - CRC_PLACEHOLDER.length - 2, 'latin1');
   return out;
 }
 
 /**
- * The head and the numbers of a framed file; throws when it is not one.
- * `rowsIntact` is false when the rows don't match the head's checksum (or it
+ * The head, the numbers and the tail of a framed file; throws when it is not
+ * one. `rowsIntact` is false when they don't match the head's checksum (or it
  * has none): check the head's version first, so an old file reads as old.
  */
-export function readFramed<Head>(file: Buffer): { head: Head; floats: Float64Array; rowsIntact: boolean } {
+export function readFramed<Head>(file: Buffer): { head: Head; floats: Float64Array; tail: Buffer; rowsIntact: boolean } {
   const headBytes = file.readUInt32LE(0);
   if (4 + headBytes > file.length) throw new RangeError('truncated head');
-  const head = JSON.parse(file.toString('utf8', 4, 4 + headBytes)) as Head & { rowsCrc?: unknown };
+  const head = JSON.parse(file.toString('utf8', 4, 4 + headBytes)) as Head & { rowsCrc?: unknown; floatCount?: unknown };
   const floatsAt = align8(4 + headBytes);
   const bytes = Math.max(0, file.length - floatsAt);
-  if (bytes % 8 !== 0) throw new RangeError('torn rows');
+  const floatCount = typeof head.floatCount === 'number' ? head.floatCount : Math.floor(bytes / 8);
+  if (!Number.isInteger(floatCount) || floatCount < 0 || floatCount * 8 > bytes) throw new RangeError('torn rows');
   // A view where the bytes sit 8-byte aligned (a whole file read into its own
   // memory), else a copy: megabytes not copied at each load.
   const at = file.byteOffset + floatsAt;
   let floats: Float64Array;
-  if (at % 8 === 0) floats = new Float64Array(file.buffer, at, bytes / 8);
+  if (at % 8 === 0) floats = new Float64Array(file.buffer, at, floatCount);
   else {
-    floats = new Float64Array(bytes / 8);
-    new Uint8Array(floats.buffer).set(file.subarray(floatsAt));
+    floats = new Float64Array(floatCount);
+    new Uint8Array(floats.buffer).set(file.subarray(floatsAt, floatsAt + floatCount * 8));
   }
-  return { head, floats, rowsIntact: head.rowsCrc === rowsCrc(floats) };
+  const tail = file.subarray(floatsAt + floatCount * 8);
+  return { head, floats, tail, rowsIntact: head.rowsCrc === crcOf(file.subarray(floatsAt)) };
 }
 
 // ---------------------------------------------------------------------------
@@ -129,7 +139,7 @@ export function encodeAggregates(index: UsageIndex, meta: Omit<AggregatesHead, '
     }
   }
   const head: AggregatesHead = { format: FORMAT, ...meta, strings: table.strings, files: files.length, buckets: bucketCount, notes };
-  return framedFile(head, numbers);
+  return framedFile(head, numbers.length, (floats) => floats.set(numbers));
 }
 
 /** The index the aggregates describe (no response keys); throws when the rows don't add up. */
@@ -170,19 +180,23 @@ export function decodeAggregates(head: AggregatesHead, n: Float64Array): UsageIn
 // ---------------------------------------------------------------------------
 // Response keys (read only when a transcript changed)
 
-/** `keys[i]` owns row i (counted-responses.ts); a row names its bucket by index into `bucketKeys`. */
+/**
+ * Key i owns row i (counted-responses.ts): the rows, then where each key ends,
+ * as numbers; the keys' UTF-8 bytes follow them. A row names its bucket by
+ * index into `bucketKeys`.
+ */
 export interface ResponsesHead {
   format: typeof FORMAT;
   version: number;
   generation: string;
   bucketKeys: string[];
-  keys: string[];
+  keyCount: number;
   /** Rows whose response has copies in other files: [row, file ids]. */
   copies: [number, number[]][];
 }
 
 export function encodeResponses(index: UsageIndex, meta: Pick<ResponsesHead, 'version' | 'generation'>): Buffer {
-  const { keys, rows, copies } = index.responses.saved();
+  const { keyBytes, keyEnds, rows, copies } = index.responses.saved();
   // Only the buckets still referenced, renumbered from 0 in order of first use.
   const bucketKeys: string[] = [];
   const savedId = new Int32Array(index.bucketIdCount).fill(-1);
@@ -190,21 +204,34 @@ export function encodeResponses(index: UsageIndex, meta: Pick<ResponsesHead, 've
     const id = rows[o]!;
     if (savedId[id] === -1) savedId[id] = bucketKeys.push(index.bucketKeyById(id) ?? '') - 1;
   }
-  const head: ResponsesHead = { format: FORMAT, ...meta, bucketKeys, keys, copies };
-  const saved = Float64Array.from(rows);
-  for (let o = ROW.bucketId; o < saved.length; o += ROW_FIELDS) saved[o] = savedId[saved[o]!]!;
-  return framedFile(head, saved);
+  const head: ResponsesHead = { format: FORMAT, ...meta, bucketKeys, keyCount: keyEnds.length, copies };
+  return framedFile(
+    head,
+    rows.length + keyEnds.length,
+    (floats) => {
+      floats.set(rows);
+      for (let o = ROW.bucketId; o < rows.length; o += ROW_FIELDS) floats[o] = savedId[floats[o]!]!;
+      floats.set(keyEnds, rows.length);
+    },
+    keyBytes,
+  );
 }
 
 /** Loads the rows into `index`; false when they don't fit it. */
-export function decodeResponses(head: ResponsesHead, rows: Float64Array, index: UsageIndex): boolean {
-  if (rows.length !== head.keys.length * ROW_FIELDS) return false;
+export function decodeResponses(head: ResponsesHead, floats: Float64Array, keyBytes: Buffer, index: UsageIndex): boolean {
+  const keyCount = head.keyCount;
+  if (!Number.isInteger(keyCount) || floats.length !== keyCount * (ROW_FIELDS + 1)) return false;
+  const rows = floats.subarray(0, keyCount * ROW_FIELDS);
   const bucketIds = head.bucketKeys.map((key) => index.bucketId(key));
   for (let o = ROW.bucketId; o < rows.length; o += ROW_FIELDS) {
     const id = bucketIds[rows[o]!];
     if (id === undefined) return false;
     rows[o] = id;
   }
-  index.responses.load(head.keys, rows, head.copies);
+  try {
+    index.responses.load(keyBytes, floats.subarray(keyCount * ROW_FIELDS), rows, head.copies);
+  } catch {
+    return false;
+  }
   return true;
 }

@@ -72,9 +72,9 @@ export class IndexStore {
   /** Loads the response keys into `index`; false when they don't match the aggregates (rebuild). */
   async loadResponses(index: UsageIndex, generation: string): Promise<boolean> {
     try {
-      const { head, floats, rowsIntact } = readFramed<ResponsesHead>(await readFile(this.responsesPath));
+      const { head, floats, tail, rowsIntact } = readFramed<ResponsesHead>(await readFile(this.responsesPath));
       if (head.format !== FORMAT || head.version !== INDEX_FORMAT_VERSION || head.generation !== generation || !rowsIntact) return false;
-      return decodeResponses(head, floats, index);
+      return decodeResponses(head, floats, tail, index);
     } catch {
       return false;
     }

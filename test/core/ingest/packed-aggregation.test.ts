@@ -104,12 +104,13 @@ describe('index codec', () => {
     const agg = readFramed<AggregatesHead>(encodeAggregates(index, meta));
     const loaded = decodeAggregates(agg.head, agg.floats);
     const res = readFramed<ResponsesHead>(encodeResponses(index, { version: 1, generation: 'g' }));
-    expect(decodeResponses(res.head, res.floats, loaded)).toBe(true);
+    expect(decodeResponses(res.head, res.floats, res.tail, loaded)).toBe(true);
     return loaded;
   };
   // Bucket ids are handed out in load order: compare the buckets they name.
   const responsesOf = (index: UsageIndex) => {
-    const { keys, rows, copies } = index.responses.saved();
+    const { keyBytes, keyEnds, rows, copies } = index.responses.saved();
+    const keys = Array.from(keyEnds, (end, i) => keyBytes.toString('utf8', i === 0 ? 0 : keyEnds[i - 1], end));
     const named = Array.from(rows, (v, i) => (i % ROW_FIELDS === ROW.bucketId ? index.bucketKeyById(v) : v));
     return { keys, named, copies };
   };

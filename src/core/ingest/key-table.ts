@@ -1,0 +1,140 @@
+// The de-duplication keys loaded from the index file, kept as its bytes: the
+// UTF-8 bytes of every key end to end, where each ends, and an open-addressing
+// hash table of key numbers. Loading them as a Map of 50,000+ strings cost a
+// JSON parse and as many strings (and their collection) at every run that
+// found a transcript grown; this costs two typed arrays. Keys counted during
+// the run stay in a Map (counted-responses.ts): V8 hashes strings faster than
+// this table can.
+
+const EMPTY = 0;
+const REMOVED = -1;
+
+/** FNV-1a over bytes [start, end). */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** Where each key ends, given the keys' byte lengths in order. */
+function endsOf(lengths: ArrayLike<number>): Float64Array {
+  const ends = new Float64Array(lengths.length);
+  let total = 0;
+  for (let i = 0; i < lengths.length; i++) ends[i] = total += lengths[i]!;
+  return ends;
+}
+
+export class KeyTable {
+  private readonly hashes: Uint32Array;
+  /** Key number + 1 per slot; EMPTY, or REMOVED for a key taken out. A power of two, at most half full. */
+  private readonly slots: Int32Array;
+  private removedCount = 0;
+  private scratch = Buffer.allocUnsafe(256);
+
+  private constructor(
+    private readonly bytes: Buffer,
+    /** ends[k]: where key k's bytes end; key k starts where key k-1 ends (0 for the first). */
+    private readonly ends: Float64Array,
+  ) {
+    this.hashes = new Uint32Array(ends.length);
+    let size = 16;
+    while (size < ends.length * 2 + 2) size *= 2;
+    this.slots = new Int32Array(size);
+    const mask = size - 1;
+    for (let k = 0; k < ends.length; k++) {
+      const hash = (this.hashes[k] = hashBytes(bytes, this.startOf(k), ends[k]!));
+      let slot = hash & mask;
+      while (this.slots[slot] !== EMPTY) slot = (slot + 1) & mask;
+      this.slots[slot] = k + 1;
+    }
+  }
+
+  /** The keys that `encode` or `saved` gave, numbered as there; throws when the ends do not fit the bytes. */
+  static load(bytes: Buffer, ends: Float64Array): KeyTable {
+    let previous = 0;
+    for (const end of ends) {
+      if (!(Number.isInteger(end) && end >= previous && end <= bytes.length)) throw new RangeError('key ends do not fit the key bytes');
+      previous = end;
+    }
+    if (previous !== bytes.length) throw new RangeError('key bytes left over');
+    return new KeyTable(bytes, ends);
+  }
+
+  /** `keys` as the bytes and ends that load() takes. */
+  static encode(keys: readonly string[]): { bytes: Buffer; ends: Float64Array } {
+    const ends = endsOf(keys.map((key) => Buffer.byteLength(key)));
+    const bytes = Buffer.allocUnsafe(ends.length > 0 ? ends[ends.length - 1]! : 0);
+    keys.forEach((key, i) => bytes.write(key, i === 0 ? 0 : ends[i - 1]!, 'utf8'));
+    return { bytes, ends };
+  }
+
+  /** Keys loaded, removed ones included (they keep their numbers). */
+  get size(): number {
+    return this.ends.length;
+  }
+
+  private startOf(k: number): number {
+    return k === 0 ? 0 : this.ends[k - 1]!;
+  }
+
+  /** The number of `key`, or -1. */
+  find(key: string): number {
+    if (key.length * 3 > this.scratch.length) this.scratch = Buffer.allocUnsafe(key.length * 3);
+    const length = this.scratch.write(key, 0, 'utf8');
+    const hash = hashBytes(this.scratch, 0, length);
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]!;
+      if (entry === EMPTY) return -1;
+      if (entry !== REMOVED && this.hashes[entry - 1] === hash && this.isScratch(entry - 1, length)) return entry - 1;
+    }
+  }
+
+  private isScratch(k: number, length: number): boolean {
+    const start = this.startOf(k);
+    if (this.ends[k]! - start !== length) return false;
+    for (let i = 0; i < length; i++) if (this.bytes[start + i] !== this.scratch[i]) return false;
+    return true;
+  }
+
+  /** Takes key `k` out: find() no longer sees it; the others keep their numbers. */
+  remove(k: number): void {
+    const mask = this.slots.length - 1;
+    for (let slot = this.hashes[k]! & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]!;
+      if (entry === EMPTY) return;
+      if (entry === k + 1) {
+        this.slots[slot] = REMOVED;
+        this.removedCount++;
+        return;
+      }
+    }
+  }
+
+  /** Key `k` as text. */
+  keyAt(k: number): string {
+    return this.bytes.toString('utf8', this.startOf(k), this.ends[k]!);
+  }
+
+  /**
+   * The bytes and ends of keys `numbers` (ascending), numbered from 0, then of
+   * `more` keys: what the index file stores. Every key, none removed, and
+   * nothing more is the loaded bytes themselves.
+   */
+  static saved(table: KeyTable | null, numbers: readonly number[], more: readonly string[]): { bytes: Buffer; ends: Float64Array } {
+    if (table && more.length === 0 && table.removedCount === 0 && numbers.length === table.size) return { bytes: table.bytes, ends: table.ends };
+    // The new keys in one write: Claude Code's ids are ASCII, one byte per character.
+    const joined = more.join('');
+    const ascii = Buffer.byteLength(joined) === joined.length;
+    const lengths = new Float64Array(numbers.length + more.length);
+    numbers.forEach((k, i) => (lengths[i] = table!.ends[k]! - table!.startOf(k)));
+    more.forEach((key, j) => (lengths[numbers.length + j] = ascii ? key.length : Buffer.byteLength(key)));
+    const ends = endsOf(lengths);
+    const bytes = Buffer.allocUnsafe(ends.length > 0 ? ends[ends.length - 1]! : 0);
+    numbers.forEach((k, i) => table!.bytes.copy(bytes, i === 0 ? 0 : ends[i - 1]!, table!.startOf(k), table!.ends[k]!));
+    const moreAt = numbers.length === 0 ? 0 : ends[numbers.length - 1]!;
+    if (ascii) bytes.write(joined, moreAt, 'latin1');
+    else more.forEach((key, j) => bytes.write(key, numbers.length + j === 0 ? 0 : ends[numbers.length + j - 1]!, 'utf8'));
+    return { bytes, ends };
+  }
+}

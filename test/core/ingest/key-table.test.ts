@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { CountedResponses, ROW, ROW_FIELDS } from '../../../src/core/ingest/counted-responses.js';
+import { KeyTable } from '../../../src/core/ingest/key-table.js';
+import { FIELDS, PACKED } from '../../../src/core/ingest/packed-events.js';
+
+const keyOf = (i: number) => `msg_${i.toString(36).padStart(8, '0')}:req_${(i * 7919).toString(16)}`;
+const tableOf = (keys: readonly string[]) => {
+  const { bytes, ends } = KeyTable.encode(keys);
+  return KeyTable.load(bytes, ends);
+};
+
+describe('KeyTable (loaded response keys, as bytes)', () => {
+  it('finds every loaded key by its position, and nothing else', () => {
+    const keys = Array.from({ length: 70_000 }, (_, i) => keyOf(i));
+    const table = tableOf(keys);
+    for (let i = 0; i < keys.length; i += 997) expect(table.find(keys[i]!)).toBe(i);
+    expect(table.find('msg_unknown:req')).toBe(-1);
+    expect(table.keyAt(12_345)).toBe(keys[12_345]);
+    expect(table.size).toBe(keys.length);
+  });
+
+  it('tells keys apart that differ only in their last byte, in length, or outside ASCII', () => {
+    const keys = ['a:b', 'a:c', 'a:bb', '', 'é:ü', 'e\u0301:u', '日本:語', 'a:b\u0000'];
+    const table = tableOf(keys);
+    keys.forEach((key, i) => {
+      expect(table.find(key)).toBe(i);
+      expect(table.keyAt(i)).toBe(key);
+    });
+  });
+
+  it('forgets removed keys and keeps the numbers of the others', () => {
+    const table = tableOf(Array.from({ length: 5000 }, (_, i) => keyOf(i)));
+    for (let i = 0; i < 5000; i += 2) table.remove(i);
+    for (let i = 0; i < 5000; i++) expect(table.find(keyOf(i))).toBe(i % 2 === 0 ? -1 : i);
+  });
+
+  it('saves the kept keys and more as bytes, numbered from 0; all of them, untouched, as the loaded bytes themselves', () => {
+    const keys = Array.from({ length: 3000 }, (_, i) => (i % 10 === 0 ? `ümlaut-${i}` : keyOf(i)));
+    const { bytes, ends } = KeyTable.encode(keys);
+    const table = KeyTable.load(bytes, ends);
+    expect(KeyTable.saved(table, keys.map((_, i) => i), []).bytes).toBe(bytes);
+    const kept = keys.map((_, i) => i).filter((i) => i % 3 !== 0);
+    const saved = KeyTable.saved(table, kept, ['new:key', 'ñ:2']);
+    const again = KeyTable.load(saved.bytes, saved.ends);
+    kept.forEach((i, position) => expect(again.find(keys[i]!)).toBe(position));
+    expect(again.find(keys[0]!)).toBe(-1);
+    expect(again.find('new:key')).toBe(kept.length);
+    expect(again.keyAt(kept.length + 1)).toBe('ñ:2');
+    expect(KeyTable.saved(null, [], ['x']).bytes.toString()).toBe('x');
+  });
+
+  it('refuses ends that do not fit the bytes', () => {
+    const bytes = Buffer.from('abcdef');
+    expect(() => KeyTable.load(bytes, Float64Array.of(2, 1, 6))).toThrow(RangeError);
+    expect(() => KeyTable.load(bytes, Float64Array.of(2, 4))).toThrow(RangeError);
+    expect(() => KeyTable.load(bytes, Float64Array.of(2, 9))).toThrow(RangeError);
+    expect(() => KeyTable.load(bytes, Float64Array.of(2.5, 6))).toThrow(RangeError);
+    expect(KeyTable.load(bytes, Float64Array.of(2, 6)).find('cdef')).toBe(1);
+  });
+});
+
+describe('CountedResponses with loaded and newly counted keys', () => {
+  const event = (fileId: number, output: number) => {
+    const events = new Float64Array(FIELDS);
+    events[PACKED.output] = output;
+    return { fileId, events };
+  };
+
+  it('finds, retracts and saves rows of both kinds, and loads what it saved', () => {
+    const first = new CountedResponses();
+    const keys = Array.from({ length: 300 }, (_, i) => keyOf(i));
+    keys.forEach((key, i) => {
+      const { events } = event(1 + (i % 3), i);
+      first.setPacked(key, -1, 1 + (i % 3), 0, events, 0);
+    });
+    const saved = first.saved();
+    const second = new CountedResponses();
+    second.load(saved.keyBytes, saved.keyEnds, saved.rows.slice(), saved.copies);
+    // New rows on top of the loaded ones, from file 4.
+    for (let i = 300; i < 400; i++) second.setPacked(keyOf(i), -1, 4, 0, event(4, i).events, 0);
+    expect(second.size).toBe(400);
+    for (const i of [0, 299, 300, 399]) {
+      expect(second.find(keyOf(i))).toBe(i);
+      expect(second.keyOf(i)).toBe(keyOf(i));
+      expect(second.get(i, ROW.output)).toBe(i);
+    }
+    // File 2's rows go, loaded and new alike (none new here), and file 4's.
+    second.dropFile(2);
+    second.dropFile(4);
+    const survivors = keys.map((_, i) => i).filter((i) => 1 + (i % 3) !== 2);
+    expect(second.size).toBe(survivors.length);
+    expect(second.find(keyOf(1))).toBe(-1);
+    expect(second.find(keyOf(350))).toBe(-1);
+    const compacted = second.saved();
+    expect(compacted.rows.length).toBe(survivors.length * ROW_FIELDS);
+    const third = new CountedResponses();
+    third.load(compacted.keyBytes, compacted.keyEnds, compacted.rows.slice(), compacted.copies);
+    survivors.forEach((i, row) => {
+      expect(third.find(keyOf(i))).toBe(row);
+      expect(third.get(row, ROW.output)).toBe(i);
+    });
+  });
+});
