@@ -8,7 +8,7 @@
 // Corpora are cached under .bench/ keyed by size, seed, generator version and
 // start day: the corpus ends yesterday so `status` sees a realistic last week,
 // which means a new corpus (about 20 s for 1 GB) at most once a day.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CORPUS_GENERATOR_VERSION } from '../test/support/corpus-generator.js';
@@ -41,9 +41,11 @@ import {
 import { benchCheckpoint } from './checkpoint-bench.js';
 import { benchHooks, hookBenchTable } from './hook-bench.js';
 import { type PhaseTimes, measureHugeLine, measurePhases } from './phase-bench.js';
-import { APPEND_SESSION, type WatchResult, benchWatch } from './watch-bench.js';
+import { APPEND_SESSION, type WatchResult, appendedResponses, benchSessionFile, benchWatch } from './watch-bench.js';
 
 const HUGE_LINE_MB = Number(env.BENCH_HUGE_LINE_MB ?? 300);
+/** The session the "status after one response appended" runs grow. */
+const GROWN_SESSION = 'b3e7c4a0-0000-4000-8000-0000000a77e4';
 
 interface SizeReport {
   mb: number;
@@ -53,6 +55,7 @@ interface SizeReport {
   coldCc: Series | null;
   warmStatusJson: Series;
   warmBlocksJson: Series;
+  statusAfterAppend: Series;
   nodeBare: Series;
   statusText: Series;
   activeOurs: Series;
@@ -68,7 +71,7 @@ async function benchSize(mb: number): Promise<SizeReport> {
   const emptyHome = join(scratch, 'home');
   mkdirSync(emptyHome);
   try {
-    rmSync(join(root, 'projects', readdirSync(join(root, 'projects')).sort()[0] ?? '-', `${APPEND_SESSION}.jsonl`), { force: true });
+    for (const session of [APPEND_SESSION, GROWN_SESSION]) rmSync(benchSessionFile(root, session), { force: true });
     // Three at every size: with two, one slow run on a noisy machine decided the verdict.
     const runs = Number(env.BENCH_RUNS ?? 3);
     const states: string[] = [];
@@ -101,9 +104,21 @@ async function benchSize(mb: number): Promise<SizeReport> {
 
     log(`${sizeLabel(mb)}: watch (${env.BENCH_APPENDS ?? 30} appends, ${IDLE_SECONDS} s idle)`);
     const watch = await benchWatch(root, warm, emptyHome);
+    // The common case while Claude Code works: since the last run, one transcript grew by a response.
+    log(`${sizeLabel(mb)}: status after one response appended`);
+    const grown = benchSessionFile(root, GROWN_SESSION);
+    const response = appendedResponses(GROWN_SESSION);
+    writeFileSync(grown, response(0));
+    await ours(warm, ['status', '--json']);
+    let appended = 0;
+    const statusAfterAppend = await series(WARM_RUNS, () => {
+      appendFileSync(grown, response(++appended));
+      return ours(warm, ['status', '--json']);
+    });
+    rmSync(grown, { force: true });
     log(`${sizeLabel(mb)}: phases, in process on one thread`);
     const phases = await measurePhases(root);
-    return { mb, corpus, coldOurs, coldOneThread, coldCc, warmStatusJson, warmBlocksJson, nodeBare, statusText, activeOurs, activeCc, watch, phases };
+    return { mb, corpus, coldOurs, coldOneThread, coldCc, warmStatusJson, warmBlocksJson, statusAfterAppend, nodeBare, statusText, activeOurs, activeCc, watch, phases };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -176,6 +191,7 @@ function report(r: SizeReport): string {
     ['warm status --json', timeCell(r.warmStatusJson), 'no index', `node + ${Math.round(warmOver(r.warmStatusJson))} ms ${target(warmOver(r.warmStatusJson) <= 150, '≤ node + 150 ms')}`],
     ['warm blocks --json', timeCell(r.warmBlocksJson), 'no index', `node + ${Math.round(warmOver(r.warmBlocksJson))} ms ${target(warmOver(r.warmBlocksJson) <= 150, '≤ node + 150 ms')}`],
     ['  peak RSS', fmtMB(r.warmStatusJson.peakKB), '', ''],
+    ['status --json, 1 response added', timeCell(r.statusAfterAppend), 'no index', `node + ${Math.round(warmOver(r.statusAfterAppend))} ms (reads the new line, saves the index)`],
     ['status (text)', timeCell(r.statusText), r.activeCc ? `closest: blocks --active, ${timeCell(r.activeCc)}` : 'skipped', verdict(r.statusText, r.activeCc)],
     ['blocks --active --json', timeCell(r.activeOurs), timeCell(r.activeCc), verdict(r.activeOurs, r.activeCc)],
     ['watch: first line (warm index)', w.firstLineMs === null ? 'FAILED' : fmtSeconds(w.firstLineMs), 'no watch mode', w.firstLineMs === null ? '' : target(w.firstLineMs <= 500, '≤ 0.5 s')],

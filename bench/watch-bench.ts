@@ -94,6 +94,28 @@ export interface WatchResult {
 
 export const APPEND_SESSION = 'b3e7c4a0-0000-4000-8000-00000000be7c';
 
+/** Where the bench writes a session of its own: in the corpus's first project folder. */
+export function benchSessionFile(root: string, sessionId: string): string {
+  const projectDirs = readdirSync(join(root, 'projects')).sort();
+  return join(root, 'projects', projectDirs[0] ?? 'bench', `${sessionId}.jsonl`);
+}
+
+/** Line i of a session the bench appends to: a new response each, stamped now. */
+export function appendedResponses(sessionId: string): (i: number) => string {
+  const runId = Date.now().toString(36);
+  return (i) =>
+    assistantLine({
+      sessionId,
+      cwd: '/home/dev/code/bench-append',
+      timestamp: new Date(),
+      messageId: `msg_01bench${runId}${String(i).padStart(4, '0')}`,
+      requestId: `req_011Cbench${runId}${String(i).padStart(4, '0')}`,
+      uuid: `00000000-0000-4000-8000-${runId.padStart(8, '0')}${String(i).padStart(4, '0')}`,
+      usage: { input: 3, output: 150 + i, cacheCreation: 400, cacheRead: 40_000 },
+      text: 'Appended by the bench.',
+    }) + '\n';
+}
+
 export async function benchWatch(root: string, state: string, emptyHome: string): Promise<WatchResult> {
   const result: WatchResult = {
     firstLineMs: null,
@@ -106,22 +128,9 @@ export async function benchWatch(root: string, state: string, emptyHome: string)
     idleLines: 0,
     error: '',
   };
-  const projectDirs = readdirSync(join(root, 'projects')).sort();
-  const cwd = '/home/dev/code/bench-append';
   // A session file of our own, removed afterwards, so the cached corpus stays as generated.
-  const file = join(root, 'projects', projectDirs[0] ?? 'bench', `${APPEND_SESSION}.jsonl`);
-  const runId = Date.now().toString(36);
-  const line = (i: number): string =>
-    assistantLine({
-      sessionId: APPEND_SESSION,
-      cwd,
-      timestamp: new Date(),
-      messageId: `msg_01bench${runId}${String(i).padStart(4, '0')}`,
-      requestId: `req_011Cbench${runId}${String(i).padStart(4, '0')}`,
-      uuid: `00000000-0000-4000-8000-${runId.padStart(8, '0')}${String(i).padStart(4, '0')}`,
-      usage: { input: 3, output: 150 + i, cacheCreation: 400, cacheRead: 40_000 },
-      text: 'Appended by the bench.',
-    }) + '\n';
+  const file = benchSessionFile(root, APPEND_SESSION);
+  const line = appendedResponses(APPEND_SESSION);
   writeFileSync(file, line(0));
   const t0 = performance.now();
   const child = spawn(process.execPath, [BREATHER, 'watch', '--json', '--data-dir', root], {
