@@ -23,7 +23,7 @@ const FORBIDDEN_PACKAGES: Record<Layer, RegExp | null> = {
   cli: /^electron/,
   main: null,
   preload: /^(?!electron$).*/, // only electron (contextBridge, ipcRenderer), plus our shared types
-  renderer: /^(?!(zod|uplot)$).*/, // no Node, no Electron: types from shared only (zod for the schema, uplot for the charts)
+  renderer: /^(?!(zod\/mini|uplot)$).*/, // no Node, no Electron: types from shared only (zod/mini for the schema, uplot for the charts)
 };
 
 function sourceFiles(dir: string): string[] {
