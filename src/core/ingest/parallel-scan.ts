@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 // node:v8 and node:worker_threads are imported when a big scan starts: a warm start never loads them.
 import { type FileScanRequest, type FileScanResult, scanFile } from './file-scan.js';
+import { primeLineParser } from './scan-primer.js';
 
 export interface ParallelScanOptions {
   /** The built scan-worker script; without it everything runs in-process. */
@@ -127,6 +128,7 @@ const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate
 /** The calling thread as one more scanner: a file at a time (it balances the end), letting worker messages in between. */
 async function scanHere(next: () => FileScanRequest | undefined, onResult: (r: FileScanResult) => void, beforeEach: () => void): Promise<void> {
   await yieldToEvents(); // the workers take their first batches first
+  primeLineParser();
   for (let request = next(); request !== undefined; request = next()) {
     beforeEach();
     onResult(scanFile(request));
@@ -146,6 +148,7 @@ export async function scanFiles(
   const ready = options.workerScript ? takePrestarted(options.workerScript) : [];
   if (!options.workerScript || threads < 2 || !big) {
     for (const { worker } of ready) void worker.terminate();
+    if (big) primeLineParser();
     requests.forEach((request, i) => onResult(scanFile(request), i));
     return;
   }

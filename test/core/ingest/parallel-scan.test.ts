@@ -26,6 +26,15 @@ function corpus(files: number) {
   return requests;
 }
 
+/** Scans with a worker script that cannot start: every file must come back once, in order, as an in-process scan gives it. */
+async function expectEveryFileOnceInProcess(requests: ReturnType<typeof corpus>, options: { scanOnCallingThread?: boolean }): Promise<void> {
+  const results: number[] = [];
+  await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2, ...options }, (r, i) => results.push(i, eventsOf(r).length));
+  const expected: number[] = [];
+  requests.forEach((request, i) => expected.push(i, eventsOf(scanFile(request)).length));
+  expect(results).toEqual(expected);
+}
+
 describe('scanFile', () => {
   it('keeps one event per response within a file, the fullest line', () => {
     const root = tempDir();
@@ -94,20 +103,12 @@ describe('scanFiles', () => {
 
   it('falls back to in-process scanning when a worker cannot start', async () => {
     const requests = corpus(3);
-    const results: number[] = [];
-    await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2 }, (r, i) => results.push(i, eventsOf(r).length));
-    const expected: number[] = [];
-    requests.forEach((request, i) => expected.push(i, eventsOf(scanFile(request)).length));
-    expect(results).toEqual(expected);
+    await expectEveryFileOnceInProcess(requests, {});
   });
 
   it('delivers every file once when a worker cannot start while the calling thread scans', async () => {
     const requests = corpus(5);
-    const results: number[] = [];
-    await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2, scanOnCallingThread: true }, (r, i) => results.push(i, eventsOf(r).length));
-    const expected: number[] = [];
-    requests.forEach((request, i) => expected.push(i, eventsOf(scanFile(request)).length));
-    expect(results).toEqual(expected);
+    await expectEveryFileOnceInProcess(requests, { scanOnCallingThread: true });
   });
 });
 
@@ -163,10 +164,6 @@ describe('prestartScanWorkers', () => {
     prestartScanWorkers(RecordingWorker, pathToFileURL('/nonexistent/worker.mjs'), 1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const requests = corpus(4);
-    const results: number[] = [];
-    await scanFiles(requests, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), minParallelBytes: 0, maxWorkers: 2, scanOnCallingThread: true }, (r, i) => results.push(i, eventsOf(r).length));
-    const expected: number[] = [];
-    requests.forEach((request, i) => expected.push(i, eventsOf(scanFile(request)).length));
-    expect(results).toEqual(expected);
+    await expectEveryFileOnceInProcess(requests, { scanOnCallingThread: true });
   });
 });

@@ -219,37 +219,27 @@ describe('UsageEngine persistence', () => {
     expect(totals(third).input).toBe(10);
   });
 
-  it.each(['usage-index.bin', 'usage-responses.bin'])('rebuilds when rows of %s no longer match their checksum (a crash before the unsynced bytes reached the disk)', async (name) => {
-    const root = tempDir();
-    const state = tempDir();
-    const path = writeTranscript(root, '-work-a/s1.jsonl', [usageLine({ at: T0, input: 10 })]);
-    const { engine } = await openEngine([root], state);
-    await engine.persist();
-    const indexRoot = join(state, 'index');
-    const file = join(indexRoot, readdirSync(indexRoot)[0]!, name);
-    const bytes = readFileSync(file);
-    // The head is whole, the last number is not what was written: a crash kept the length but not all the data.
+  // The last number is not what was written (the head is whole): a crash kept the length but not all the data.
+  const lastNumberChanged = (bytes: Buffer): Buffer => {
     bytes.writeDoubleLE(bytes.readDoubleLE(bytes.length - 8) + 1, bytes.length - 8);
-    writeFileSync(file, bytes);
-    appendTo(path, `${usageLine({ at: T0, input: 1 })}\n`);
-    const again = new UsageEngine({ roots: [root], stateDir: state });
-    expect(await again.open()).toBe(name === 'usage-index.bin' ? 'corrupt' : 'loaded');
-    await again.refresh();
-    expect(totals(again).input).toBe(11);
-    expect(again.health().index).toBe('rebuilt');
-  });
-
-  it('rebuilds when the response keys do not match the aggregates', async () => {
+    return bytes;
+  };
+  it.each([
+    ['the aggregates no longer match their checksum', 'usage-index.bin', lastNumberChanged, 'corrupt'],
+    ['the response keys no longer match their checksum', 'usage-responses.bin', lastNumberChanged, 'loaded'],
+    ['the response keys do not match the aggregates', 'usage-responses.bin', () => Buffer.from('{}'), 'loaded'],
+  ] as const)('rebuilds when %s', async (_name, file, damage, openState) => {
     const root = tempDir();
     const state = tempDir();
     const path = writeTranscript(root, '-work-a/s1.jsonl', [usageLine({ at: T0, input: 10 })]);
     const { engine } = await openEngine([root], state);
     await engine.persist();
     const indexRoot = join(state, 'index');
-    writeFileSync(join(indexRoot, readdirSync(indexRoot)[0]!, 'usage-responses.bin'), '{}');
+    const damaged = join(indexRoot, readdirSync(indexRoot)[0]!, file);
+    writeFileSync(damaged, damage(readFileSync(damaged)));
     appendTo(path, `${usageLine({ at: T0, input: 1 })}\n`);
     const again = new UsageEngine({ roots: [root], stateDir: state });
-    await again.open();
+    expect(await again.open()).toBe(openState);
     await again.refresh();
     expect(totals(again).input).toBe(11);
     expect(again.health().index).toBe('rebuilt');
