@@ -23,25 +23,18 @@ const common = {
 
 if (!only) await rm('dist', { recursive: true, force: true });
 
-// zod re-exports its ~40 message locales (about half of its bundled size) as
-// `z.locales`; Breather uses none but the default English one, which zod's
-// schemas import directly. Every command parses this code at start, so the
-// CLI bundle gets a locales module holding English only.
-const englishOnlyZodLocales = {
-  name: 'english-only-zod-locales',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'english-only-zod-locales', pluginData: args.resolveDir } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'english-only-zod-locales' }, (args) => ({
-      contents: "export { default as en } from '../locales/en.js';",
-      resolveDir: args.pluginData,
-    }));
-  },
-};
+// Our schemas use zod/mini with its English messages only (src/shared/zod.ts):
+// classic zod or its ~40-locale index in a bundle would add 150–190 KB that
+// every start parses. Fail the build if an import brings either back.
+function checkZodInputs({ metafile }) {
+  // Files esbuild read but tree-shook away have no bytes in any output.
+  const bundled = Object.values(metafile.outputs).flatMap((output) => Object.keys(output.inputs).filter((file) => output.inputs[file].bytesInOutput > 0));
+  const unwanted = bundled.filter((file) => /[\\/]zod[\\/]v4[\\/](classic[\\/]|locales[\\/](?!en\.js$))/.test(file));
+  if (unwanted.length > 0) throw new Error(`classic zod or a non-English zod locale got bundled (import zod through src/shared/zod.ts):\n  ${unwanted.join('\n  ')}`);
+}
 
 if (!only || only === 'cli') {
-  await build({
+  checkZodInputs(await build({
     ...common,
     // Start-up time is a feature (a warm `status` should take well under 0.3 s):
     // Node's loader pays per file, so the packages every command needs (commander,
@@ -50,7 +43,7 @@ if (!only || only === 'cli') {
     // cli-table3 and write-file-atomic (CommonJS, required when first used).
     packages: undefined,
     external: ['chokidar', 'conf', 'node-notifier', 'cli-table3', 'write-file-atomic'],
-    plugins: [englishOnlyZodLocales],
+    metafile: true,
     // Less to parse at every start; the linked source map keeps stack traces readable.
     minify: true,
     // Bundled CommonJS (commander) calls require() for Node's built-ins.
@@ -60,7 +53,7 @@ if (!only || only === 'cli') {
       'cli/breather': 'src/cli/breather.ts',
       'cli/scan-worker': 'src/core/ingest/scan-worker.ts',
     },
-  });
+  }));
   await chmod('dist/cli/breather.mjs', 0o755);
   // The bundle Claude Code runs on every message and tool call (statusline
   // bridge, hooks): its own small file, no commander, no zod.
@@ -104,7 +97,7 @@ if (!only || only === 'app') {
     define: { 'import.meta.url': '__breatherImportMetaUrl' },
     banner: { js: "require('node:module').enableCompileCache?.();\nconst __breatherImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
-  await build({ ...cjs, outdir: 'dist/main', entryPoints: { main: 'src/main/main.ts' }, external: ['electron', 'node-notifier', 'write-file-atomic'] });
+  checkZodInputs(await build({ ...cjs, metafile: true, outdir: 'dist/main', entryPoints: { main: 'src/main/main.ts' }, external: ['electron', 'node-notifier', 'write-file-atomic'] }));
   // The parallel first scan's worker, beside main.
   await build({ ...common, banner: {}, outdir: 'dist/main', entryPoints: { 'scan-worker': 'src/core/ingest/scan-worker.ts' } });
   // The preload needs only the contract's channel lists: let esbuild drop the
@@ -121,16 +114,17 @@ if (!only || only === 'app') {
   };
   const { define: _define, banner: _banner, ...preloadOptions } = cjs; // a sandboxed preload may require only electron
   await build({ ...preloadOptions, outdir: 'dist/preload', entryPoints: { preload: 'src/preload/preload.ts' }, external: ['electron'], plugins: [schemaFree] });
-  await build({
+  checkZodInputs(await build({
     bundle: true,
     platform: 'browser',
+    metafile: true,
     target: 'chrome130',
     format: 'iife',
     sourcemap: 'linked',
     logLevel: 'warning',
     outdir: 'dist/renderer',
     entryPoints: { popover: 'src/renderer/popover.ts', settings: 'src/renderer/settings.ts' },
-  });
+  }));
   await mkdir('dist/renderer', { recursive: true });
   for (const file of ['popover.html', 'settings.html', 'styles.css']) await cp(`src/renderer/${file}`, `dist/renderer/${file}`);
   // uPlot's stylesheet, linked as a file: the pages' CSP allows no inline styles.

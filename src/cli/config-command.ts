@@ -1,5 +1,5 @@
 // breather config get|set|reset: the CLI face of the one settings file.
-import { z } from 'zod';
+import * as z from '../shared/zod.js';
 import { SettingsValidationError, type SettingPath } from '../core/settings/settings-file.js';
 import { resolveStateDir } from '../core/state-dir.js';
 import { SettingsSchema } from '../shared/settings.js';
@@ -52,7 +52,7 @@ export function isSettingPath(path: string): boolean {
   for (const segment of path.split('.')) {
     // Look through .default(), .prefault(), .nullable(), .optional().
     for (let def = schema._zod.def; 'innerType' in def; def = schema._zod.def) schema = def.innerType as z.core.$ZodType;
-    if (!(schema instanceof z.ZodObject) || !Object.hasOwn(schema.shape, segment)) return false;
+    if (!(schema instanceof z.ZodMiniObject) || !Object.hasOwn(schema.shape, segment)) return false;
     schema = schema.shape[segment] as z.core.$ZodType;
   }
   return true;

@@ -23,7 +23,7 @@ const FORBIDDEN_PACKAGES: Record<Layer, RegExp | null> = {
   cli: /^electron/,
   main: null,
   preload: /^(?!electron$).*/, // only electron (contextBridge, ipcRenderer), plus our shared types
-  renderer: /^(?!(zod|uplot)$).*/, // no Node, no Electron: types from shared only (zod for the schema, uplot for the charts)
+  renderer: /^(?!(zod\/mini|uplot)$).*/, // no Node, no Electron: types from shared only (zod/mini for the schema, uplot for the charts)
 };
 
 function sourceFiles(dir: string): string[] {
@@ -94,4 +94,22 @@ describe('layer boundaries', () => {
       expect(violations).toEqual([]);
     });
   }
+});
+
+// zod/mini only: classic zod (or its 40-locale index) in the CLI bundle costs
+// every command ~20 ms of start-up. src/shared/zod.ts adds the English messages,
+// so schemas import zod through it; the renderer (no runtime imports from
+// shared) may set zod/mini's config directly.
+describe('zod imports', () => {
+  const ZOD_ENTRY = join(SRC, 'shared', 'zod.ts');
+  const allowed = (file: string, specifier: string) => file === ZOD_ENTRY || (layerOf(file) === 'renderer' && specifier === 'zod/mini');
+  it('go through src/shared/zod.ts (zod/mini with English messages)', () => {
+    const violations = files.flatMap((file) =>
+      importsOf(readFileSync(file, 'utf8'))
+        .filter(({ specifier }) => /^zod(\/|$)/.test(specifier) && !allowed(file, specifier))
+        .map(({ specifier }) => `${relative(SRC, file)}: ${specifier}`),
+    );
+    expect(files).toContain(ZOD_ENTRY);
+    expect(violations).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
-import { z } from 'zod';
+import * as z from '../../shared/zod.js';
 import type { AlertSettings } from '../../shared/settings.js';
 import type { Status } from '../../shared/status.js';
 import { ALERT_STATE_VERSION, emptyAlertState, primeAlertState, type AlertState } from './alert-engine.js';
@@ -14,13 +14,13 @@ export const ALERT_STATE_FILE = 'alert-state.json';
 const WindowIdSchema = z.enum(['five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet']);
 const SuppressionSchema = z.object({
   window: z.union([WindowIdSchema, z.literal('all')]),
-  until: z.string().nullable(),
-  instanceKey: z.string().nullable(),
+  until: z.nullable(z.string()),
+  instanceKey: z.nullable(z.string()),
 });
 const WindowAlertStateSchema = z.object({
-  instanceKey: z.string().nullable(),
-  resetsAt: z.string().nullable(),
-  startsAt: z.string().nullable(),
+  instanceKey: z.nullable(z.string()),
+  resetsAt: z.nullable(z.string()),
+  startsAt: z.nullable(z.string()),
   firedThresholds: z.array(z.number()),
   predictiveFired: z.boolean(),
   alerted: z.boolean(),
@@ -28,7 +28,7 @@ const WindowAlertStateSchema = z.object({
 const AlertStateSchema = z.object({
   version: z.literal(ALERT_STATE_VERSION),
   windows: z.partialRecord(WindowIdSchema, WindowAlertStateSchema),
-  lastLimitHitAt: z.string().nullable(),
+  lastLimitHitAt: z.nullable(z.string()),
   snoozes: z.array(SuppressionSchema),
   mutedWindows: z.array(SuppressionSchema),
 });

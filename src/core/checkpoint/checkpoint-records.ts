@@ -2,42 +2,45 @@
 // its validation. The index is a file people may edit or damage: every entry
 // is checked on the way in, and one bad entry is skipped and named, never a
 // TypeError in `checkpoints`, `restore` or `resume`.
-import { z } from 'zod';
+import * as z from '../../shared/zod.js';
+
+const nullableString = () => z._default(z.nullable(z.string()), null);
+const nonEmptyString = () => z.string().check(z.minLength(1));
 
 const SubmoduleRecordSchema = z.object({
   repoRoot: z.string(),
   status: z.string(),
-  stashSha: z.string().nullable().default(null),
+  stashSha: nullableString(),
   /** HEAD of the submodule when it was stashed; restore checks it first. Absent in older records. */
-  head: z.string().nullable().default(null),
-  privateRef: z.string().nullable().default(null),
+  head: nullableString(),
+  privateRef: nullableString(),
 });
 
 const ProjectRecordSchema = z.object({
-  projectDir: z.string().min(1),
-  repoRoot: z.string().nullable().default(null),
-  isGitRepo: z.boolean().default(false),
-  branch: z.string().nullable().default(null),
-  head: z.string().nullable().default(null),
+  projectDir: nonEmptyString(),
+  repoRoot: nullableString(),
+  isGitRepo: z._default(z.boolean(), false),
+  branch: nullableString(),
+  head: nullableString(),
   status: z.enum(['stashed', 'nothing-to-stash', 'refused', 'not-a-repo', 'bare-repo']),
-  stashSha: z.string().nullable().default(null),
-  privateRef: z.string().nullable().default(null),
-  refusal: z.string().nullable().default(null),
+  stashSha: nullableString(),
+  privateRef: nullableString(),
+  refusal: nullableString(),
   /** Empty when the prompt could not be written (the state folder failed). */
-  promptPath: z.string().default(''),
-  sessionIds: z.array(z.string()).default([]),
-  notCaptured: z.array(z.string()).default([]),
-  skippedFiles: z.array(z.object({ path: z.string(), reason: z.string(), bytes: z.number().optional() })).default([]),
-  submodules: z.array(SubmoduleRecordSchema).default([]),
-  changedFiles: z.number().default(0),
+  promptPath: z._default(z.string(), ''),
+  sessionIds: z._default(z.array(z.string()), []),
+  notCaptured: z._default(z.array(z.string()), []),
+  skippedFiles: z._default(z.array(z.object({ path: z.string(), reason: z.string(), bytes: z.optional(z.number()) })), []),
+  submodules: z._default(z.array(SubmoduleRecordSchema), []),
+  changedFiles: z._default(z.number(), 0),
 });
 
 export const CheckpointRecordSchema = z.object({
-  id: z.string().min(1),
-  createdAt: z.string().min(1),
-  trigger: z.string().default('manual'),
-  paused: z.boolean().default(false),
-  limit: z.object({ windowLabel: z.string().nullable(), resetsAt: z.string().nullable() }).nullable().default(null),
+  id: nonEmptyString(),
+  createdAt: nonEmptyString(),
+  trigger: z._default(z.string(), 'manual'),
+  paused: z._default(z.boolean(), false),
+  limit: z._default(z.nullable(z.object({ windowLabel: z.nullable(z.string()), resetsAt: z.nullable(z.string()) })), null),
   projects: z.array(ProjectRecordSchema),
 });
 

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type Conf from 'conf';
 import { writeFileAtomicSync } from '../atomic-file.js';
-import type { z } from 'zod';
+import type * as z from '../../shared/zod.js';
 import { SETTINGS_VERSION, SettingsSchema, defaultSettings, type Settings } from '../../shared/settings.js';
 import { migrateSettings, type RawSettings } from './settings-migrations.js';
 import { isRecord } from '../json-object.js';
