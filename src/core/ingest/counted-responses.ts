@@ -136,9 +136,13 @@ export class CountedResponses {
    * by that position. Without retracted rows (any first scan) the rows are one view, not a copy.
    */
   saved(): { keyBytes: Buffer; keyEnds: Float64Array; rows: Float64Array; copies: [number, number[]][] } {
-    const liveLoaded: number[] = [];
-    for (let row = 0; row < this.loadedRows; row++) if (this.rows[row * ROW_FIELDS] !== 0) liveLoaded.push(row);
-    const liveAdded = this.addedKeys.filter((key) => key !== undefined);
+    let liveLoaded: number[] | 'all' = 'all';
+    let liveAdded = this.addedKeys as string[];
+    if (this.holes > 0) {
+      liveLoaded = [];
+      for (let row = 0; row < this.loadedRows; row++) if (this.rows[row * ROW_FIELDS] !== 0) liveLoaded.push(row);
+      liveAdded = this.addedKeys.filter((key) => key !== undefined);
+    }
     const { bytes: keyBytes, ends: keyEnds } = KeyTable.saved(this.loaded, liveLoaded, liveAdded);
     if (this.holes === 0) {
       return { keyBytes, keyEnds, rows: this.rows.subarray(0, this.used * ROW_FIELDS), copies: [...this.copies].sort((a, b) => a[0] - b[0]) };

@@ -117,24 +117,31 @@ export class KeyTable {
   }
 
   /**
-   * The bytes and ends of keys `numbers` (ascending), numbered from 0, then of
-   * `more` keys: what the index file stores. Every key, none removed, and
-   * nothing more is the loaded bytes themselves.
+   * The bytes and ends of the loaded keys `kept` (ascending; "all": every one),
+   * numbered from 0, then of `more` keys: what the index file stores. All of
+   * them and nothing more is the loaded bytes themselves.
    */
-  static saved(table: KeyTable | null, numbers: readonly number[], more: readonly string[]): { bytes: Buffer; ends: Float64Array } {
-    if (table && more.length === 0 && table.removedCount === 0 && numbers.length === table.size) return { bytes: table.bytes, ends: table.ends };
+  static saved(table: KeyTable | null, kept: readonly number[] | 'all', more: readonly string[]): { bytes: Buffer; ends: Float64Array } {
+    const all = kept === 'all';
+    if (table && all && more.length === 0) return { bytes: table.bytes, ends: table.ends };
+    const loaded = table && all ? table.ends.length : all ? 0 : kept.length;
     // The new keys in one write: Claude Code's ids are ASCII, one byte per character.
     const joined = more.join('');
     const ascii = Buffer.byteLength(joined) === joined.length;
-    const lengths = new Float64Array(numbers.length + more.length);
-    numbers.forEach((k, i) => (lengths[i] = table!.ends[k]! - table!.startOf(k)));
-    more.forEach((key, j) => (lengths[numbers.length + j] = ascii ? key.length : Buffer.byteLength(key)));
-    const ends = endsOf(lengths);
-    const bytes = Buffer.allocUnsafe(ends.length > 0 ? ends[ends.length - 1]! : 0);
-    numbers.forEach((k, i) => table!.bytes.copy(bytes, i === 0 ? 0 : ends[i - 1]!, table!.startOf(k), table!.ends[k]!));
-    const moreAt = numbers.length === 0 ? 0 : ends[numbers.length - 1]!;
+    const ends = new Float64Array(loaded + more.length);
+    if (all) ends.set(table ? table.ends : []);
+    else {
+      let total = 0;
+      kept.forEach((k, i) => (ends[i] = total += table!.ends[k]! - table!.startOf(k)));
+    }
+    let total = loaded > 0 ? ends[loaded - 1]! : 0;
+    const moreAt = total;
+    more.forEach((key, j) => (ends[loaded + j] = total += ascii ? key.length : Buffer.byteLength(key)));
+    const bytes = Buffer.allocUnsafe(total);
+    if (all) table?.bytes.copy(bytes, 0);
+    else kept.forEach((k, i) => table!.bytes.copy(bytes, i === 0 ? 0 : ends[i - 1]!, table!.startOf(k), table!.ends[k]!));
     if (ascii) bytes.write(joined, moreAt, 'latin1');
-    else more.forEach((key, j) => bytes.write(key, numbers.length + j === 0 ? 0 : ends[numbers.length + j - 1]!, 'utf8'));
+    else more.forEach((key, j) => bytes.write(key, ends[loaded + j]! - Buffer.byteLength(key), 'utf8'));
     return { bytes, ends };
   }
 }

@@ -38,7 +38,10 @@ describe('KeyTable (loaded response keys, as bytes)', () => {
     const keys = Array.from({ length: 3000 }, (_, i) => (i % 10 === 0 ? `ümlaut-${i}` : keyOf(i)));
     const { bytes, ends } = KeyTable.encode(keys);
     const table = KeyTable.load(bytes, ends);
-    expect(KeyTable.saved(table, keys.map((_, i) => i), []).bytes).toBe(bytes);
+    expect(KeyTable.saved(table, 'all', []).bytes).toBe(bytes);
+    const plusOne = KeyTable.saved(table, 'all', ['one:more']);
+    expect(KeyTable.load(plusOne.bytes, plusOne.ends).find('one:more')).toBe(keys.length);
+    expect(KeyTable.load(plusOne.bytes, plusOne.ends).find(keys[7]!)).toBe(7);
     const kept = keys.map((_, i) => i).filter((i) => i % 3 !== 0);
     const saved = KeyTable.saved(table, kept, ['new:key', 'ñ:2']);
     const again = KeyTable.load(saved.bytes, saved.ends);
