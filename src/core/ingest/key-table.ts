@@ -24,29 +24,46 @@ function endsOf(lengths: ArrayLike<number>): Float64Array {
   return ends;
 }
 
+/**
+ * Lookups answered by searching the bytes before the hash table is built: a run
+ * that finds a transcript grown by a few responses looks up a few keys, and a
+ * search of a few megabytes costs well under a millisecond where hashing every
+ * key costs 10–20.
+ */
+const SEARCHED_LOOKUPS = 16;
+
 export class KeyTable {
-  private readonly hashes: Uint32Array;
+  /** Built at the first lookup past SEARCHED_LOOKUPS. */
+  private hashes: Uint32Array | null = null;
   /** Key number + 1 per slot; EMPTY, or REMOVED for a key taken out. A power of two, at most half full. */
-  private readonly slots: Int32Array;
+  private slots: Int32Array | null = null;
+  /** 1 for a key taken out (made at the first removal). */
+  private removed: Uint8Array | null = null;
   private removedCount = 0;
+  private lookups = 0;
   private scratch = Buffer.allocUnsafe(256);
 
   private constructor(
     private readonly bytes: Buffer,
     /** ends[k]: where key k's bytes end; key k starts where key k-1 ends (0 for the first). */
     private readonly ends: Float64Array,
-  ) {
-    this.hashes = new Uint32Array(ends.length);
+  ) {}
+
+  private buildTable(): Int32Array {
+    const ends = this.ends;
+    const hashes = (this.hashes = new Uint32Array(ends.length));
     let size = 16;
     while (size < ends.length * 2 + 2) size *= 2;
-    this.slots = new Int32Array(size);
+    const slots = (this.slots = new Int32Array(size));
     const mask = size - 1;
     for (let k = 0; k < ends.length; k++) {
-      const hash = (this.hashes[k] = hashBytes(bytes, this.startOf(k), ends[k]!));
+      const hash = (hashes[k] = hashBytes(this.bytes, this.startOf(k), ends[k]!));
+      if (this.removed?.[k] === 1) continue;
       let slot = hash & mask;
-      while (this.slots[slot] !== EMPTY) slot = (slot + 1) & mask;
-      this.slots[slot] = k + 1;
+      while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
+      slots[slot] = k + 1;
     }
+    return slots;
   }
 
   /** The keys that `encode` or `saved` gave, numbered as there; throws when the ends do not fit the bytes. */
@@ -81,13 +98,39 @@ export class KeyTable {
   find(key: string): number {
     if (key.length * 3 > this.scratch.length) this.scratch = Buffer.allocUnsafe(key.length * 3);
     const length = this.scratch.write(key, 0, 'utf8');
+    if (this.slots === null && ++this.lookups <= SEARCHED_LOOKUPS && length > 0) return this.search(length);
+    const slots = this.slots ?? this.buildTable();
     const hash = hashBytes(this.scratch, 0, length);
-    const mask = this.slots.length - 1;
+    const mask = slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot]!;
+      const entry = slots[slot]!;
       if (entry === EMPTY) return -1;
-      if (entry !== REMOVED && this.hashes[entry - 1] === hash && this.isScratch(entry - 1, length)) return entry - 1;
+      if (entry !== REMOVED && this.hashes![entry - 1] === hash && this.isScratch(entry - 1, length)) return entry - 1;
     }
+  }
+
+  /** find() by searching the bytes for the scratch's first `length` bytes, at a key's start and of its length. */
+  private search(length: number): number {
+    const needle = this.scratch.subarray(0, length);
+    for (let at = this.bytes.indexOf(needle); at !== -1; at = this.bytes.indexOf(needle, at + 1)) {
+      const k = this.keyStartingAt(at);
+      if (k !== -1 && this.ends[k]! - at === length && this.removed?.[k] !== 1) return k;
+    }
+    return -1;
+  }
+
+  /** The key that starts at byte `at`, or -1 when `at` is inside one. */
+  private keyStartingAt(at: number): number {
+    const ends = this.ends;
+    // The first key ending after `at` holds it.
+    let low = 0;
+    let high = ends.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (ends[mid]! <= at) low = mid + 1;
+      else high = mid;
+    }
+    return low < ends.length && this.startOf(low) === at ? low : -1;
   }
 
   private isScratch(k: number, length: number): boolean {
@@ -99,13 +142,18 @@ export class KeyTable {
 
   /** Takes key `k` out: find() no longer sees it; the others keep their numbers. */
   remove(k: number): void {
-    const mask = this.slots.length - 1;
-    for (let slot = this.hashes[k]! & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot]!;
+    this.removed ??= new Uint8Array(this.ends.length);
+    if (this.removed[k] === 1) return;
+    this.removed[k] = 1;
+    this.removedCount++;
+    const slots = this.slots;
+    if (slots === null) return;
+    const mask = slots.length - 1;
+    for (let slot = this.hashes![k]! & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot]!;
       if (entry === EMPTY) return;
       if (entry === k + 1) {
-        this.slots[slot] = REMOVED;
-        this.removedCount++;
+        slots[slot] = REMOVED;
         return;
       }
     }

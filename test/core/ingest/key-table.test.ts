@@ -28,10 +28,27 @@ describe('KeyTable (loaded response keys, as bytes)', () => {
     });
   });
 
+  it('answers the first lookups by searching the bytes, and never with a match inside or across keys', () => {
+    const keys = ['cab', 'ab', 'xa', 'bz', 'abc', 'b:c', 'a'];
+    const table = tableOf(keys);
+    // "ab" also sits inside "cab" and across "xa"+"bz"; "a" inside most of them.
+    const expected = (key: string) => keys.indexOf(key);
+    const lookups = ['ab', 'a', 'abz', 'xab', 'b', 'bc', 'cab', 'abc', 'zab', 'b:c', ':c'];
+    const searched = lookups.map((key) => table.find(key));
+    // Enough lookups to have the hash table built; the answers do not change with it.
+    for (let i = 0; i < 20; i++) table.find('warm-up');
+    const hashed = lookups.map((key) => table.find(key));
+    expect(searched).toEqual(lookups.map(expected));
+    expect(hashed).toEqual(searched);
+  });
+
   it('forgets removed keys and keeps the numbers of the others', () => {
     const table = tableOf(Array.from({ length: 5000 }, (_, i) => keyOf(i)));
     for (let i = 0; i < 5000; i += 2) table.remove(i);
     for (let i = 0; i < 5000; i++) expect(table.find(keyOf(i))).toBe(i % 2 === 0 ? -1 : i);
+    // Removed once the hash table exists, too.
+    for (let i = 1; i < 5000; i += 4) table.remove(i);
+    for (let i = 0; i < 5000; i++) expect(table.find(keyOf(i))).toBe(i % 2 === 0 || i % 4 === 1 ? -1 : i);
   });
 
   it('saves the kept keys and more as bytes, numbered from 0; all of them, untouched, as the loaded bytes themselves', () => {
