@@ -4,11 +4,11 @@
 // the user's own statusLine command's output, or a compact line of its own.
 import { closeSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type WriteFileAtomic from 'write-file-atomic';
 import { type StatuslineReportOnly, type StatuslineSnapshot, mergeStatuslineReport, statuslineSnapshotPath } from '../limits/statusline-snapshot.js';
 import { isRecord, parseJsonObject } from '../json-object.js';
 import { fileMtimeMs, readJsonFileSync } from './hook-runtime.js';
 import { INTEGRATION_RECORD_FILE } from './integration-record.js';
+import { writeFileAtomicSync } from '../atomic-file.js';
 
 const LOCK_WAIT_MS = 500;
 const STALE_LOCK_MS = 2000;
@@ -51,24 +51,15 @@ function withFileLock<T>(file: string, fn: () => T): T {
   }
 }
 
-/**
- * write-file-atomic, bundled into the hook bundle (one file to load) but
- * evaluated only by the bridge: the PreToolUse gate never writes.
- */
-async function loadWriteFileAtomic(): Promise<typeof WriteFileAtomic> {
-  return (await import('write-file-atomic')).default;
-}
-
 /** Merges one report into the snapshot file under a lock, so the newest figures win across concurrent sessions. */
 export async function recordStatuslineReport(stateDir: string, stdinText: string, now: Date): Promise<StatuslineSnapshot | StatuslineReportOnly | null> {
-  const writeFileAtomic = await loadWriteFileAtomic();
   const path = statuslineSnapshotPath(stateDir);
   mkdirSync(stateDir, { recursive: true });
   return withFileLock(path, () => {
     const read = readJsonFileSync(path);
     const merged = mergeStatuslineReport(read.state === 'ok' ? read.value : null, stdinText, now);
     // Rewritten on every message: atomic (readers never see half a file), not flushed to disk each time.
-    if (merged) writeFileAtomic.sync(path, `${JSON.stringify(merged, null, 2)}\n`, { fsync: false });
+    if (merged) writeFileAtomicSync(path, `${JSON.stringify(merged, null, 2)}\n`, { durable: false });
     return merged;
   });
 }
