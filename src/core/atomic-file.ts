@@ -1,7 +1,16 @@
 // Atomic file writes (write-file-atomic: temp file, fsync, rename). Bundled
-// into the CLI and hook bundles (7 KB, nothing measurable at start): loaded
-// through Node's CommonJS loader on first use it cost 7-11 ms of every run that saves.
-import writeFileAtomicLib from 'write-file-atomic';
+// into the CLI and hook bundles, and evaluated on first use: looked up through
+// Node's CommonJS loader it cost 7-11 ms of every run that saves, and a process
+// that never writes (the pause gate, on every tool call) should not load it at all.
+import type WriteFileAtomic from 'write-file-atomic';
+
+let library: typeof WriteFileAtomic | undefined;
+
+function writeFileAtomicLib(): typeof WriteFileAtomic {
+  // A plain require() in a function: esbuild bundles it and runs it here, at first use; synchronous, so writeFileAtomicSync works.
+  library ??= require('write-file-atomic') as typeof WriteFileAtomic;
+  return library;
+}
 
 interface AtomicWriteOptions {
   /** Permissions of the new file (e.g. 0o600 for files others must not read). */
@@ -19,9 +28,9 @@ function libraryOptions(options: AtomicWriteOptions): { mode?: number; fsync?: b
 }
 
 export async function writeFileAtomic(path: string, data: string | Buffer, options: AtomicWriteOptions = {}): Promise<void> {
-  await writeFileAtomicLib(path, data, libraryOptions(options));
+  await writeFileAtomicLib()(path, data, libraryOptions(options));
 }
 
 export function writeFileAtomicSync(path: string, data: string | Buffer, options: AtomicWriteOptions = {}): void {
-  writeFileAtomicLib.sync(path, data, libraryOptions(options));
+  writeFileAtomicLib().sync(path, data, libraryOptions(options));
 }
