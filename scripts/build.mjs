@@ -77,7 +77,12 @@ if (only === 'screenshots') {
 }
 
 if ((!only || only === 'bench') && existsSync('bench/bench.ts')) {
-  await build({ ...common, entryPoints: { 'bench/bench': 'bench/bench.ts' } });
+  // Core's require() of write-file-atomic (left external here) needs a require in this ES module.
+  await build({
+    ...common,
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __breatherCreateRequire } from 'node:module';\nconst require = __breatherCreateRequire(import.meta.url);" },
+    entryPoints: { 'bench/bench': 'bench/bench.ts' },
+  });
 }
 
 // The tray app: main and preload as CommonJS for Electron, the pages as

@@ -2,7 +2,7 @@ import { builtinModules } from 'node:module';
 // Packaging: the app id is one id everywhere, Linux ships a deb (needing
 // notify-send) beside the AppImage, and the scan worker runs from the
 // unpacked folder a packaged app loads it from.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { load } from 'js-yaml';
@@ -44,6 +44,18 @@ describe('electron-builder.yml', () => {
     // write-file-atomic's own requires of fs, path and worker_threads are among them.
     expect(loaded).toEqual(expect.arrayContaining(['fs', 'worker_threads', 'node:fs']));
     expect(loaded.filter((name) => !name.startsWith('node:') && !builtinModules.includes(name))).toEqual([]);
+  });
+});
+
+describe('the built ES module bundles', () => {
+  it('define require() wherever esbuild left a require call in them (core requires write-file-atomic at first write)', () => {
+    const bundles = ['cli', 'main', 'bench'].flatMap((dir) => {
+      const folder = join(ROOT, 'dist', dir);
+      return existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.mjs')).map((name) => join(folder, name)) : [];
+    });
+    const withShim = bundles.filter((path) => readFileSync(path, 'utf8').includes('Dynamic require of "'));
+    expect(withShim.map((path) => path.slice(ROOT.length + 1))).toEqual(expect.arrayContaining(['dist/cli/breather.mjs', 'dist/cli/breather-hook.mjs']));
+    for (const path of withShim) expect(readFileSync(path, 'utf8').slice(0, 600), path).toMatch(/const require = /);
   });
 });
 
