@@ -1,10 +1,8 @@
 // How the CLI spreads a big scan over threads, and the early start of its
 // worker for a run that will scan every transcript. Kept apart from
 // usage-session.ts so the CLI entry can import it before everything else.
-import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { anyIndexSaved } from '../core/ingest/index-store.js';
 import { prestartScanWorkers } from '../core/ingest/parallel-scan.js';
 import { resolveStateDir } from '../core/state-dir.js';
 
@@ -21,15 +19,6 @@ export function scanParallelism(env: NodeJS.ProcessEnv = process.env): { workerS
 /** The commands that bring the usage index up to date before they answer. */
 const SCANNING_COMMANDS = new Set(['daily', 'session', 'blocks', 'status', 'limits', 'watch', 'checkpoint', 'pause']);
 
-/** Whether any usage index was ever saved in this state folder (one folder per set of roots, each with its aggregates file). */
-function anyIndexSaved(stateDir: string): boolean {
-  try {
-    return readdirSync(join(stateDir, 'index')).some((name) => existsSync(join(stateDir, 'index', name, 'usage-index.bin')));
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The guess made before the arguments are even parsed: a scanning command and
  * no index at all means a first scan of every transcript. A wrong guess costs
@@ -43,12 +32,8 @@ export function expectsFirstScan(argv: readonly string[], env: NodeJS.ProcessEnv
 
 /** Starts the first scan's worker now (see prestartScanWorkers), when this run expects one. */
 export function prestartFirstScanWorker(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
-  const { maxWorkers } = scanParallelism(env);
-  const threads = Math.min(maxWorkers ?? 4, availableParallelism());
-  if (threads < 2 || !expectsFirstScan(argv, env)) return false;
+  if (!expectsFirstScan(argv, env)) return false;
   // Synchronously, so the worker starts before the rest of the program is evaluated.
   const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-  // The calling thread scans too, in place of one worker.
-  prestartScanWorkers(Worker, SCAN_WORKER_URL, threads - 1);
-  return true;
+  return prestartScanWorkers(Worker, scanParallelism(env));
 }

@@ -3,7 +3,7 @@
 // when some transcript changed). Both carry one generation id so a torn pair
 // is detected; any mismatch, corruption or old version means "rebuild".
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
@@ -25,10 +25,25 @@ export interface LoadedIndex {
   generation: string | null;
 }
 
+/** The folder of all indexes, in the state directory. */
+const INDEX_ROOT = 'index';
+/** Each index's aggregates: present once it has been saved. */
+const AGGREGATES_FILE = 'usage-index.bin';
+
 /** One index per set of roots, so `--data-dir` runs never disturb the default one. */
 export function indexDirFor(stateDir: string, roots: readonly string[]): string {
   const hash = createHash('sha256').update(JSON.stringify([...roots].sort())).digest('hex').slice(0, 16);
-  return join(stateDir, 'index', hash);
+  return join(stateDir, INDEX_ROOT, hash);
+}
+
+/** Whether an index for any set of roots was ever saved in this state folder. */
+export function anyIndexSaved(stateDir: string): boolean {
+  const root = join(stateDir, INDEX_ROOT);
+  try {
+    return readdirSync(root).some((name) => existsSync(join(root, name, AGGREGATES_FILE)));
+  } catch {
+    return false;
+  }
 }
 
 export class IndexStore {
@@ -38,7 +53,7 @@ export class IndexStore {
   ) {}
 
   private get aggregatesPath(): string {
-    return join(this.dir, 'usage-index.bin');
+    return join(this.dir, AGGREGATES_FILE);
   }
 
   private get responsesPath(): string {

@@ -65,17 +65,32 @@ function startScanThread(WorkerClass: typeof import('node:worker_threads').Worke
 // Started by prestartScanWorkers, taken by the next big scan.
 let prestarted: { script: string; threads: ScanThread[] } | null = null;
 
+/** Threads for a big scan: one per core, at most `maxWorkers` (4). */
+function scanThreadCount(options: ParallelScanOptions): number {
+  return Math.min(options.maxWorkers ?? 4, availableParallelism());
+}
+
+/** Workers to start for `threads` scanning threads: one fewer when the calling thread scans too. */
+function workerCount(options: ParallelScanOptions, threads: number): number {
+  return options.scanOnCallingThread ? threads - 1 : threads;
+}
+
 /**
- * Starts scan workers now, for a scan this process expects to run soon (a CLI's
- * first run, before its arguments, settings and transcripts are even looked at):
- * a worker takes about 80 ms to come online, which the calling thread otherwise
- * spends scanning alone. Unused ones do not keep the process alive, and the next
- * scanFiles ends any it does not need.
+ * Starts the workers a big scan with these options would start, now, for a scan
+ * this process expects to run soon (a CLI's first run, before its arguments,
+ * settings and transcripts are even looked at): a worker takes about 80 ms to
+ * come online, which the calling thread otherwise spends scanning alone. Unused
+ * ones do not keep the process alive, and the next scanFiles ends any it does
+ * not need. False when such a scan would start no worker.
  */
-export function prestartScanWorkers(WorkerClass: typeof import('node:worker_threads').Worker, script: URL | string, count: number): void {
-  const threads = Array.from({ length: count }, () => startScanThread(WorkerClass, script));
-  for (const { worker } of threads) worker.unref();
-  prestarted = { script: String(script), threads };
+export function prestartScanWorkers(WorkerClass: typeof import('node:worker_threads').Worker, options: ParallelScanOptions & { workerScript: URL | string }): boolean {
+  const threads = scanThreadCount(options);
+  const count = threads < 2 ? 0 : workerCount(options, threads);
+  if (count === 0) return false;
+  const started = Array.from({ length: count }, () => startScanThread(WorkerClass, options.workerScript));
+  for (const { worker } of started) worker.unref();
+  prestarted = { script: String(options.workerScript), threads: started };
+  return true;
 }
 
 /** The prestarted threads for this script (all of them, taken), or none. */
@@ -142,7 +157,7 @@ export async function scanFiles(
   onResult: (result: FileScanResult, index: number) => void,
 ): Promise<void> {
   const totalBytes = requests.reduce((sum, r) => sum + (r.toOffset - r.fromOffset), 0);
-  const threads = Math.min(options.maxWorkers ?? 4, availableParallelism(), requests.length);
+  const threads = Math.min(scanThreadCount(options), requests.length);
   const big = totalBytes >= (options.minParallelBytes ?? 48 * 1024 * 1024);
   const nurseryFlag = options.scanOnCallingThread === true && big ? keepYoungGenerationSmall(await import('node:v8')) : () => undefined;
   const ready = options.workerScript ? takePrestarted(options.workerScript) : [];
@@ -191,7 +206,7 @@ export async function scanFiles(
     }
     return batch;
   };
-  const workers = options.scanOnCallingThread ? threads - 1 : threads;
+  const workers = workerCount(options, threads);
   for (const { worker } of ready.splice(workers)) void worker.terminate();
   if (ready.length < workers) {
     const { Worker } = await import('node:worker_threads');

@@ -137,7 +137,7 @@ describe('prestartScanWorkers', () => {
     const inline: unknown[] = [];
     await scanFiles(requests, {}, (r, i) => inline.push([i, comparable(r)]));
     const { RecordingWorker, seen } = recordingWorkers();
-    prestartScanWorkers(RecordingWorker, pathToFileURL(WORKER), 1);
+    prestartScanWorkers(RecordingWorker, { workerScript: pathToFileURL(WORKER), maxWorkers: 2, scanOnCallingThread: true });
     // Online before the scan starts, as in a CLI run: the 'online' event is not there to be heard again.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const shared: unknown[] = [];
@@ -150,7 +150,7 @@ describe('prestartScanWorkers', () => {
 
   it('ends a started worker that the scan turns out not to need', async () => {
     const { RecordingWorker, seen } = recordingWorkers();
-    prestartScanWorkers(RecordingWorker, pathToFileURL(WORKER), 1);
+    prestartScanWorkers(RecordingWorker, { workerScript: pathToFileURL(WORKER), maxWorkers: 2, scanOnCallingThread: true });
     const results: number[] = [];
     // Small: scanned in-process.
     await scanFiles(corpus(2), { workerScript: pathToFileURL(WORKER), maxWorkers: 2, scanOnCallingThread: true }, (r, i) => results.push(i));
@@ -161,7 +161,7 @@ describe('prestartScanWorkers', () => {
 
   it('scans in-process when the started worker failed before anyone listened', async () => {
     const { RecordingWorker } = recordingWorkers();
-    prestartScanWorkers(RecordingWorker, pathToFileURL('/nonexistent/worker.mjs'), 1);
+    prestartScanWorkers(RecordingWorker, { workerScript: pathToFileURL('/nonexistent/worker.mjs'), maxWorkers: 2, scanOnCallingThread: true });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const requests = corpus(4);
     await expectEveryFileOnceInProcess(requests, { scanOnCallingThread: true });
