@@ -13,7 +13,6 @@ export const ROW_FIELDS = 9;
 export class CountedResponses {
   /** Rows 0 … loadedRows-1: the keys loaded from the index file, as its bytes (key k owns row k). */
   private loaded: KeyTable | null = null;
-  private loadedRows = 0;
   /** Rows counted since: key → row, and each row's key (undefined once retracted) from loadedRows on. */
   private readonly rowOf = new Map<string, number>();
   private addedKeys: (string | undefined)[] = [];
@@ -23,6 +22,10 @@ export class CountedResponses {
   private holes = 0;
   /** Other files that hold a copy of a row's response (resumed sessions, a second root); few rows have any. */
   private readonly copies = new Map<number, number[]>();
+
+  private get loadedRows(): number {
+    return this.loaded?.size ?? 0;
+  }
 
   /** Responses counted (retracted ones not). */
   get size(): number {
@@ -163,7 +166,6 @@ export class CountedResponses {
   load(keyBytes: Buffer, keyEnds: Float64Array, packed: Float64Array, copies: readonly [number, number[]][]): void {
     if (packed.length !== keyEnds.length * ROW_FIELDS) throw new RangeError('keys and rows differ in number');
     this.loaded = KeyTable.load(keyBytes, keyEnds);
-    this.loadedRows = keyEnds.length;
     this.rowOf.clear();
     this.addedKeys = [];
     this.copies.clear();

@@ -1,6 +1,7 @@
 // The two index files as bytes. Each is one buffer: the head's length
 // (uint32), the head as JSON (strings and rare extras), zero padding to a
-// multiple of 8, then rows of numbers as little-endian float64s. A start reads
+// multiple of 8, rows of numbers as little-endian float64s, then any bytes
+// (the responses file: the keys' UTF-8). A start reads
 // the aggregates: thousands of small JSON objects and arrays cost more to parse
 // and collect than the numbers are worth.
 import { crc32 } from 'node:zlib';

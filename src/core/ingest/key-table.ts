@@ -16,14 +16,6 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   return h >>> 0;
 }
 
-/** Where each key ends, given the keys' byte lengths in order. */
-function endsOf(lengths: ArrayLike<number>): Float64Array {
-  const ends = new Float64Array(lengths.length);
-  let total = 0;
-  for (let i = 0; i < lengths.length; i++) ends[i] = total += lengths[i]!;
-  return ends;
-}
-
 /**
  * Lookups answered by searching the bytes before the hash table is built: a run
  * that finds a transcript grown by a few responses looks up a few keys, and a
@@ -66,7 +58,7 @@ export class KeyTable {
     return slots;
   }
 
-  /** The keys that `encode` or `saved` gave, numbered as there; throws when the ends do not fit the bytes. */
+  /** The keys that `saved` gave, numbered as there; throws when the ends do not fit the bytes. */
   static load(bytes: Buffer, ends: Float64Array): KeyTable {
     let previous = 0;
     for (const end of ends) {
@@ -75,14 +67,6 @@ export class KeyTable {
     }
     if (previous !== bytes.length) throw new RangeError('key bytes left over');
     return new KeyTable(bytes, ends);
-  }
-
-  /** `keys` as the bytes and ends that load() takes. */
-  static encode(keys: readonly string[]): { bytes: Buffer; ends: Float64Array } {
-    const ends = endsOf(keys.map((key) => Buffer.byteLength(key)));
-    const bytes = Buffer.allocUnsafe(ends.length > 0 ? ends[ends.length - 1]! : 0);
-    keys.forEach((key, i) => bytes.write(key, i === 0 ? 0 : ends[i - 1]!, 'utf8'));
-    return { bytes, ends };
   }
 
   /** Keys loaded, removed ones included (they keep their numbers). */
@@ -172,24 +156,22 @@ export class KeyTable {
   static saved(table: KeyTable | null, kept: readonly number[] | 'all', more: readonly string[]): { bytes: Buffer; ends: Float64Array } {
     const all = kept === 'all';
     if (table && all && more.length === 0) return { bytes: table.bytes, ends: table.ends };
-    const loaded = table && all ? table.ends.length : all ? 0 : kept.length;
+    const keptCount = all ? (table?.size ?? 0) : kept.length;
     // The new keys in one write: Claude Code's ids are ASCII, one byte per character.
     const joined = more.join('');
     const ascii = Buffer.byteLength(joined) === joined.length;
-    const ends = new Float64Array(loaded + more.length);
+    const ends = new Float64Array(keptCount + more.length);
+    let total = 0;
     if (all) ends.set(table ? table.ends : []);
-    else {
-      let total = 0;
-      kept.forEach((k, i) => (ends[i] = total += table!.ends[k]! - table!.startOf(k)));
-    }
-    let total = loaded > 0 ? ends[loaded - 1]! : 0;
+    else kept.forEach((k, i) => (ends[i] = total += table!.ends[k]! - table!.startOf(k)));
+    total = keptCount > 0 ? ends[keptCount - 1]! : 0;
     const moreAt = total;
-    more.forEach((key, j) => (ends[loaded + j] = total += ascii ? key.length : Buffer.byteLength(key)));
+    more.forEach((key, j) => (ends[keptCount + j] = total += ascii ? key.length : Buffer.byteLength(key)));
     const bytes = Buffer.allocUnsafe(total);
     if (all) table?.bytes.copy(bytes, 0);
     else kept.forEach((k, i) => table!.bytes.copy(bytes, i === 0 ? 0 : ends[i - 1]!, table!.startOf(k), table!.ends[k]!));
     if (ascii) bytes.write(joined, moreAt, 'latin1');
-    else more.forEach((key, j) => bytes.write(key, ends[loaded + j]! - Buffer.byteLength(key), 'utf8'));
+    else more.forEach((key, j) => bytes.write(key, ends[keptCount + j]! - Buffer.byteLength(key), 'utf8'));
     return { bytes, ends };
   }
 }

@@ -5,7 +5,7 @@ import { FIELDS, PACKED } from '../../../src/core/ingest/packed-events.js';
 
 const keyOf = (i: number) => `msg_${i.toString(36).padStart(8, '0')}:req_${(i * 7919).toString(16)}`;
 const tableOf = (keys: readonly string[]) => {
-  const { bytes, ends } = KeyTable.encode(keys);
+  const { bytes, ends } = KeyTable.saved(null, 'all', keys);
   return KeyTable.load(bytes, ends);
 };
 
@@ -53,7 +53,7 @@ describe('KeyTable (loaded response keys, as bytes)', () => {
 
   it('saves the kept keys and more as bytes, numbered from 0; all of them, untouched, as the loaded bytes themselves', () => {
     const keys = Array.from({ length: 3000 }, (_, i) => (i % 10 === 0 ? `ümlaut-${i}` : keyOf(i)));
-    const { bytes, ends } = KeyTable.encode(keys);
+    const { bytes, ends } = KeyTable.saved(null, 'all', keys);
     const table = KeyTable.load(bytes, ends);
     expect(KeyTable.saved(table, 'all', []).bytes).toBe(bytes);
     const plusOne = KeyTable.saved(table, 'all', ['one:more']);
