@@ -23,6 +23,16 @@ const common = {
 
 if (!only) await rm('dist', { recursive: true, force: true });
 
+// For ES module bundles run by Node: a require() for the CommonJS bundled in
+// them and for core's own (write-file-atomic, at the first write), and the
+// __filename write-file-atomic names its temp files after.
+const ESM_REQUIRE_BANNER = [
+  '#!/usr/bin/env node',
+  "import __breatherModule, { createRequire as __breatherCreateRequire } from 'node:module';",
+  'const require = __breatherCreateRequire(import.meta.url);',
+  'const __filename = new URL(import.meta.url).pathname;',
+].join('\n');
+
 // Our schemas use zod/mini with its English messages only (src/shared/zod.ts):
 // classic zod or its ~40-locale index in a bundle would add 150–190 KB that
 // every start parses. Fail the build if an import brings either back.
@@ -47,10 +57,8 @@ if (!only || only === 'cli') {
     metafile: true,
     // Less to parse at every start; the linked source map keeps stack traces readable.
     minify: true,
-    // Bundled CommonJS (commander) calls require() for Node's built-ins.
     // Node's compile cache (22.1+; a no-op before) also covers the modules loaded later and the scan workers.
-    // write-file-atomic names its temp files after __filename.
-    banner: { js: "#!/usr/bin/env node\nimport __breatherModule, { createRequire as __breatherCreateRequire } from 'node:module';\n__breatherModule.enableCompileCache?.();\nconst require = __breatherCreateRequire(import.meta.url);\nconst __filename = new URL(import.meta.url).pathname;" },
+    banner: { js: `${ESM_REQUIRE_BANNER}\n__breatherModule.enableCompileCache?.();` },
     entryPoints: {
       'cli/breather': 'src/cli/breather.ts',
       'cli/scan-worker': 'src/core/ingest/scan-worker.ts',
@@ -64,8 +72,7 @@ if (!only || only === 'cli') {
     // write-file-atomic and its two small dependencies go inside: one file to load.
     packages: undefined,
     minify: true,
-    // Bundled CommonJS needs require() for Node's built-ins, and write-file-atomic names its temp files after __filename.
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __breatherCreateRequire } from 'node:module';\nconst require = __breatherCreateRequire(import.meta.url);\nconst __filename = new URL(import.meta.url).pathname;" },
+    banner: { js: ESM_REQUIRE_BANNER },
     entryPoints: { 'cli/breather-hook': 'src/cli/breather-hook.ts' },
   });
   await chmod('dist/cli/breather-hook.mjs', 0o755);
@@ -77,10 +84,9 @@ if (only === 'screenshots') {
 }
 
 if ((!only || only === 'bench') && existsSync('bench/bench.ts')) {
-  // Core's require() of write-file-atomic (left external here) needs a require in this ES module.
   await build({
     ...common,
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __breatherCreateRequire } from 'node:module';\nconst require = __breatherCreateRequire(import.meta.url);" },
+    banner: { js: ESM_REQUIRE_BANNER },
     entryPoints: { 'bench/bench': 'bench/bench.ts' },
   });
 }
