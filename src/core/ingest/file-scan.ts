@@ -8,6 +8,7 @@ import { FUTURE_SLACK_MS } from './record-fields.js';
 import { scanner } from './json-line-scanner.js';
 import { ScanEventWriter } from './scan-events.js';
 import { type SkipReason, parseOversizedLine, parseTranscriptLine } from './transcript-line-parser.js';
+import { wasmLineScanner } from './wasm-line-scanner.js';
 
 export interface FileScanRequest {
   path: string;
@@ -31,18 +32,25 @@ export interface FileScanResult {
   error?: string;
 }
 
-export function scanFile(request: FileScanRequest): FileScanResult {
+export interface FileScanOptions {
+  /** Read whole lines with the WebAssembly scanner where it runs (default); false: the JavaScript parser only. */
+  wasm?: boolean;
+}
+
+export function scanFile(request: FileScanRequest, options: FileScanOptions = {}): FileScanResult {
   const context = {
     fallbackSessionId: basename(request.path, '.jsonl'),
     fallbackProject: basename(dirname(request.path)),
     latestMs: Date.now() + FUTURE_SLACK_MS,
   };
   const writer = new ScanEventWriter(context);
+  const wasm = options.wasm === false ? null : wasmLineScanner();
   try {
     const read = readLinesFrom(request.path, request.fromOffset, request.toOffset, (buffer, start, end) => parseTranscriptLine(buffer, start, end, context, writer), {
       ...(request.maxLineBytes ? { maxLineBytes: request.maxLineBytes } : {}),
       onOversized: (head, tail) => parseOversizedLine(head, tail, context, writer),
       fingerprint: true,
+      ...(wasm ? { chunk: wasm.chunk, onLines: (view: Buffer, start: number, end: number) => wasm.countLines(view, start, end, context, writer) } : {}),
     });
     return {
       path: request.path,

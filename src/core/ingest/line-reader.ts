@@ -9,6 +9,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { fingerprintOfOpenFile, readRange } from './file-fingerprint.js';
 
 export type LineHandler = (buffer: Buffer, start: number, end: number) => void;
+/** Whole lines: buffer[start, end) ends just after a newline. */
+export type LinesHandler = (buffer: Buffer, start: number, end: number) => void;
 /** An over-long line: its first and last `OVERSIZED_EDGE_BYTES` and its full length. */
 export type OversizedLineHandler = (head: Buffer, tail: Buffer, bytes: number) => void;
 
@@ -21,6 +23,13 @@ export interface LineReadOptions {
   carryBytes?: number;
   /** Also fingerprint the bytes up to the returned offset (file-fingerprint.ts), from the open file and the last chunk. */
   fingerprint?: boolean;
+  /** The read buffer to use (at least `chunkBytes`); by default one shared per thread. */
+  chunk?: Buffer;
+  /**
+   * Takes the lines that lie whole in one read, in one call (only when no such
+   * line can exceed `maxLineBytes`); `onLine` still gets those that span reads.
+   */
+  onLines?: LinesHandler;
 }
 
 export interface LineReadResult {
@@ -91,7 +100,8 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
   };
   const fd = openSync(path, 'r');
   try {
-    const chunk = chunkBuffer(chunkBytes);
+    const chunk = options.chunk && options.chunk.length >= chunkBytes ? options.chunk : chunkBuffer(chunkBytes);
+    const onLines = chunkBytes <= maxLineBytes ? options.onLines : undefined;
     let position = fromOffset;
     let lineStartOffset = fromOffset;
     let lastRead = 0;
@@ -156,6 +166,12 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
         carryBytes = 0;
         start = newline + 1;
         newline = view.indexOf(NEWLINE, start);
+      }
+      if (onLines && newline !== -1) {
+        const last = view.lastIndexOf(NEWLINE);
+        onLines(view, start, last + 1);
+        start = last + 1;
+        newline = -1;
       }
       while (newline !== -1) {
         emit(view, start, newline);

@@ -10,6 +10,7 @@
 import { ScanEventWriter } from './scan-events.js';
 import { scanner } from './json-line-scanner.js';
 import { parseOversizedLine, parseTranscriptLine } from './transcript-line-parser.js';
+import { wasmLineScanner } from './wasm-line-scanner.js';
 
 const AT = '2026-01-05T10:00:00.000Z';
 const ENVELOPE = '"parentUuid":"p-1","isSidechain":false,"userType":"external","cwd":"/home/dev/project","sessionId":"primer-session","version":"2.1.80","gitBranch":"main"';
@@ -63,6 +64,12 @@ export function primeLineParser(): void {
       start = end + 1;
     }
     parseOversizedLine(Buffer.from(PRIMER_LINES[0]!.slice(0, 400)), Buffer.from(PRIMER_LINES[0]!.slice(-300)), context, writer);
+    // The same lines through the WebAssembly scanner: its records reach both counting paths.
+    const wasm = wasmLineScanner();
+    if (wasm) {
+      buffer.copy(wasm.chunk);
+      wasm.countLines(wasm.chunk.subarray(0, buffer.length), 0, buffer.length, context, writer);
+    }
   }
   writer.finish();
   scanner.release();

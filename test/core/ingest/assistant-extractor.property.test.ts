@@ -5,7 +5,6 @@
 // the line is unusual, it declines and the full parser decides. Lines
 // JSON.parse rejects are declined, unless the damage sits inside the message
 // content, which both fast paths skip.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractAssistantFields } from '../../../src/core/ingest/assistant-extractor.js';
@@ -13,6 +12,7 @@ import { AssistantFields } from '../../../src/core/ingest/assistant-fields.js';
 import { countExtracted } from '../../../src/core/ingest/scan-events.js';
 import { type LineSink, countAssistantRecord, parseWithoutContent, recordKindAtEdges } from '../../../src/core/ingest/transcript-line-parser.js';
 import { Prng, generateCorpus } from '../../support/corpus-generator.js';
+import { mutate, transcriptLines } from '../../support/hostile-lines.js';
 import { tempDir, usageLine } from '../../support/usage-lines.js';
 
 const CONTEXT = { fallbackSessionId: 'f', fallbackProject: 'p', latestMs: Date.now() + 86_400_000 };
@@ -59,56 +59,6 @@ function checkLine(line: Buffer): boolean {
   return true;
 }
 
-function* transcriptLines(dir: string): Generator<Buffer> {
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) yield* transcriptLines(path);
-    else if (entry.endsWith('.jsonl')) {
-      const buffer = readFileSync(path);
-      let start = 0;
-      for (let nl = buffer.indexOf(10); nl !== -1; start = nl + 1, nl = buffer.indexOf(10, start)) yield buffer.subarray(start, nl);
-    }
-  }
-}
-
-/** Hostile variants of a good assistant line: each changes one thing the fast path must notice. */
-function mutate(rng: Prng, good: string): string {
-  const replaceOnce = (from: string | RegExp, to: string) => good.replace(from, to);
-  const options: (() => string)[] = [
-    () => replaceOnce('"cwd":"', '"cwd":"C:\\\\Users\\\\'),
-    // Escapes in kept values: decoded as JSON.parse decodes them; invalid ones declined.
-    () => good.replace('"sessionId":"session-1"', '"sessionId":"s\\u00e9\\"q\\\\"'),
-    () => good.replace('"model":"', '"model":"\\u003csynthetic>'),
-    () => good.replace(/"model":"[^"]*"/, '"model":"\\u003csynthetic\\u003e"'),
-    () => good.replace(/"timestamp":"([^"]*)Z"/, '"timestamp":"$1\\u005a"'),
-    () => good.replace(/"requestId":"/, '"requestId":"r\\/\\b\\f\\n\\r\\t'),
-    () => good.replace('"cwd":"', '"cwd":"bad\\x'),
-    () => good.replace('"cwd":"', '"cwd":"short\\u12'),
-    () => good.replace('"cwd":"', '"c\\u0077d":"'),
-    () => replaceOnce('"cwd":"', '"cwd": "'),
-    () => replaceOnce('"sessionId":"', '"cwd":"/other","sessionId":"'),
-    () => good.replace(/"timestamp":"[^"]*"/, '$&,"timestamp":"2026-11-02T00:00:00.000Z"'),
-    () => good.replace(/"requestId":"[^"]*"/, '$&,"message":null'),
-    () => good.replace('"usage":{', '"usage":{"input_tokens":777,'),
-    () => good.replace(/"output_tokens":\d+/, `"output_tokens":${rng.pick(['1e308', '-0', '1.0', '01', '"12"', 'null', '{}', '[]', 'true', '-5', '2e3', '9007199254740993', 'NaN', '1.5E+2'])}`),
-    () => good.replace(/"input_tokens":\d+,/, ''),
-    () => good.replace(/,"requestId":"[^"]*"/, ''),
-    () => good.replace('"text":"', '"text":"],\\"stop_reason\\":null,\\"usage\\":{\\"input_tokens\\":99999}}'),
-    () => good.replace('"text":"', `"text":"${String.fromCharCode(rng.int(0, 31))}`),
-    () => good.replace('"gitBranch":"main"', `"gitBranch":"ma${String.fromCharCode(rng.int(0, 31))}in"`),
-    () => good.replace('"usage":{', '"usage":{"server_tool_use":{"web_search_requests":1},"iterations":[1],'),
-    () => good.replace('"usage":{', '"usage":{"cache_creation":{"ephemeral_1h_input_tokens":5,"deep":{"x":1}},'),
-    () => good.replace('"cwd":"/work/project-a"', '"cwd":"/wörk/プロジェクト"'),
-    () => good.replace('"sessionId":"session-1"', '"sessionId":"sé"'),
-    () => good.slice(0, rng.int(1, good.length - 1)),
-    () => good.replace('"type":"assistant"', '"type":"user"'),
-    () => good.replace('"model":"', '"model":"<synthetic>'),
-    () => good.replace('}', ' }'),
-    () => good.replace(/\}$/, ',"isApiErrorMessage":true}'),
-    () => good.replace('"content":[', '"content":"just text","x":['),
-  ];
-  return rng.pick(options)();
-}
 
 describe('the assistant-line extractor agrees with JSON.parse', () => {
   it('on every line of generated corpora (bad lines included)', async () => {

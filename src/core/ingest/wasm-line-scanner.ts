@@ -1,0 +1,149 @@
+// The WebAssembly line scanner (wasm/line-scanner.c): reads a block of whole
+// lines where the file was read into its memory, and hands back records. An
+// assistant line it read becomes the same AssistantFields the JavaScript
+// extractor fills, counted by the same countExtracted; a line it cannot decide
+// goes to parseTranscriptLine as before. So both paths count alike, and the
+// tests hold them to it.
+// Compiled once per thread from bytes carried in the bundle (V8 shares the
+// machine code between a process's threads); where WebAssembly or its SIMD
+// is unavailable, scans stay on the JavaScript parser.
+import { AssistantFields, FIELD_COUNT } from './assistant-fields.js';
+import { countExtracted } from './scan-events.js';
+import { type FileContext, type LineSink, parseTranscriptLine } from './transcript-line-parser.js';
+import { LINE_SCANNER_WASM_BASE64 } from './wasm/line-scanner-wasm.js';
+
+interface LineScannerExports {
+  memory: WebAssembly.Memory;
+  dataAt(): number;
+  dataBytes(): number;
+  recordsAt(): number;
+  tokensAt(): number;
+  recordCount(): number;
+  maxRecords(): number;
+  scanLines(start: number, end: number): number;
+  extractLine(length: number): number;
+  kindOfLineAt(length: number): number;
+  utf8At(length: number): number;
+}
+
+// A record's layout (line-scanner.c).
+const RECORD_INTS = 32;
+const R_START = 1;
+const R_END = 2;
+const R_FIELD_START = 3;
+const R_FIELD_END = 9;
+const R_KIND = 15;
+const R_CODING = 21;
+const R_API_ERROR = 28;
+const R_USAGE = 29;
+const R_SPLIT_INVALID = 30;
+const WHAT_JS = 1;
+const TOKEN_COUNT = 5;
+
+/** What extractLine answered (tests). */
+export const EXTRACT_DECLINED = 0;
+export const EXTRACT_OK = 1;
+export const EXTRACT_NEEDS_JS = 2;
+
+export class WasmLineScanner {
+  /** The read buffer: the module's own memory, so a read lands where the scanner reads. */
+  readonly chunk: Buffer;
+  private readonly records: Int32Array;
+  private readonly tokens: Float64Array;
+  private readonly fields = new AssistantFields();
+
+  constructor(private readonly wasm: LineScannerExports) {
+    const memory = wasm.memory.buffer;
+    this.chunk = Buffer.from(memory, wasm.dataAt(), wasm.dataBytes());
+    this.records = new Int32Array(memory, wasm.recordsAt(), wasm.maxRecords() * RECORD_INTS);
+    this.tokens = new Float64Array(memory, wasm.tokensAt(), wasm.maxRecords() * TOKEN_COUNT);
+  }
+
+  /**
+   * Counts the lines of view[start, end) into `sink`; `view` is the start of
+   * `chunk` (up to what was read) and `end` is just after a newline.
+   */
+  countLines(view: Buffer, start: number, end: number, context: FileContext, sink: LineSink): void {
+    const records = this.records;
+    const tokens = this.tokens;
+    const f = this.fields;
+    while (start < end) {
+      start = this.wasm.scanLines(start, end);
+      const count = this.wasm.recordCount();
+      for (let r = 0; r < count; r++) {
+        const o = r * RECORD_INTS;
+        const lineStart = records[o + R_START]!;
+        const lineEnd = records[o + R_END]!;
+        if (records[o] === WHAT_JS) {
+          parseTranscriptLine(view, lineStart, lineEnd, context, sink);
+          continue;
+        }
+        for (let i = 0; i < FIELD_COUNT; i++) {
+          f.start[i] = records[o + R_FIELD_START + i]!;
+          f.end[i] = records[o + R_FIELD_END + i]!;
+          f.kind[i] = records[o + R_KIND + i]!;
+          f.coding[i] = records[o + R_CODING + i]!;
+        }
+        f.isAssistant = true;
+        f.apiError = records[o + R_API_ERROR] === 1;
+        f.usage = records[o + R_USAGE]!;
+        f.splitInvalid = records[o + R_SPLIT_INVALID] === 1;
+        for (let i = 0; i < TOKEN_COUNT; i++) f.tokens[i] = tokens[r * TOKEN_COUNT + i]!;
+        countExtracted(view.subarray(lineStart, lineEnd), f, context, sink);
+      }
+    }
+  }
+
+  /** Copies `bytes` to the start of the module's memory (tests: one line at a time). */
+  private load(bytes: Uint8Array): number {
+    if (bytes.length > this.chunk.length) throw new RangeError('line longer than the scanner buffer');
+    this.chunk.set(bytes);
+    return bytes.length;
+  }
+
+  /** The extractor alone over one line, into `f` (tests): EXTRACT_*. */
+  extractLine(line: Uint8Array, f: AssistantFields): number {
+    const answer = this.wasm.extractLine(this.load(line));
+    if (answer === EXTRACT_DECLINED) return answer;
+    const records = this.records;
+    for (let i = 0; i < FIELD_COUNT; i++) {
+      f.start[i] = records[R_FIELD_START + i]!;
+      f.end[i] = records[R_FIELD_END + i]!;
+      f.kind[i] = records[R_KIND + i]!;
+      f.coding[i] = records[R_CODING + i]!;
+    }
+    f.isAssistant = records[27] === 1;
+    f.apiError = records[R_API_ERROR] === 1;
+    f.usage = records[R_USAGE]!;
+    f.splitInvalid = records[R_SPLIT_INVALID] === 1;
+    for (let i = 0; i < TOKEN_COUNT; i++) f.tokens[i] = this.tokens[i]!;
+    return answer;
+  }
+
+  /** kindOfLine of one line (tests), as an index into KINDS. */
+  kindOfLine(line: Uint8Array): number {
+    return this.wasm.kindOfLineAt(this.load(line));
+  }
+
+  /** Whether one line is well-formed UTF-8 (tests). */
+  isUtf8(bytes: Uint8Array): boolean {
+    return this.wasm.utf8At(this.load(bytes)) === 1;
+  }
+}
+
+/** kindOfLine's answers, in the scanner's numbering. */
+export const KINDS = ['assistant', 'progress', 'user', 'other', 'unknown'] as const;
+
+let loaded: WasmLineScanner | null | undefined;
+
+/** This thread's scanner, compiled at first use; null where WebAssembly (with SIMD) cannot run it. */
+export function wasmLineScanner(): WasmLineScanner | null {
+  if (loaded !== undefined) return loaded;
+  try {
+    const module = new WebAssembly.Module(Buffer.from(LINE_SCANNER_WASM_BASE64, 'base64'));
+    loaded = new WasmLineScanner(new WebAssembly.Instance(module, {}).exports as unknown as LineScannerExports);
+  } catch {
+    loaded = null;
+  }
+  return loaded;
+}
