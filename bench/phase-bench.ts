@@ -1,15 +1,17 @@
 // Where a cold scan's time goes, phase by phase, measured in this process on
 // one thread (CPU time, so other work on the machine blurs it less): each pass
 // does one more stage of the pipeline than the last, and the differences are
-// the stages' costs. Also: a single huge line must not blow the reader's memory.
+// the stages' costs. The JavaScript parser alone (what runs where WebAssembly
+// cannot) is measured beside it. Also: a single huge line must not blow the
+// reader's memory.
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FileScanResult, scanFile } from '../src/core/ingest/file-scan.js';
 import { IndexStore } from '../src/core/ingest/index-store.js';
 import { discoverTranscripts } from '../src/core/ingest/transcript-discovery.js';
-import { recordKindAtEdges } from '../src/core/ingest/transcript-line-parser.js';
 import { UsageIndex } from '../src/core/ingest/usage-index.js';
+import { wasmLineScanner } from '../src/core/ingest/wasm-line-scanner.js';
 import { usageLine } from '../test/support/usage-lines.js';
 import { BREATHER, type RunResult, measure } from './bench-support.js';
 
@@ -17,13 +19,16 @@ export interface PhaseTimes {
   /** CPU milliseconds per stage, one thread. */
   discovery: number;
   read: number;
-  lineSplit: number;
-  classify: number;
-  parse: number;
+  /** The WebAssembly scanner: newlines, kinds, assistant lines' fields (records only). */
+  lineScan: number;
+  /** JavaScript over its records: events, per-file de-duplication, cost, packing. */
+  count: number;
   aggregate: number;
   indexSave: number;
-  /** Read through parse: the single-thread scan rate. */
+  /** Read through count: the single-thread scan rate. */
   scanMBps: number;
+  /** The same with the JavaScript parser alone. */
+  jsScanMBps: number;
   bytes: number;
 }
 
@@ -59,25 +64,24 @@ export async function measurePhases(root: string): Promise<PhaseTimes> {
   });
   await Promise.resolve();
   const bytes = files.reduce((sum, f) => sum + f.size, 0);
-  const buffer = Buffer.allocUnsafe(CHUNK);
+  const wasm = wasmLineScanner();
+  if (!wasm) throw new Error('the WebAssembly line scanner does not run here');
+  // Read where the scan reads: into the scanner's memory.
+  const buffer = wasm.chunk;
   let sink = 0;
   const read = cpuMs(() => {
     for (const f of files) eachChunk(f.path, f.size, buffer, (view) => (sink += view.length));
   });
-  // Lines that span chunks are rare and short-circuited here: splitting is about the newline search.
-  const splitPass = (onLine: (line: Buffer) => void) => () => {
-    for (const f of files) {
-      eachChunk(f.path, f.size, buffer, (view) => {
-        let start = 0;
-        for (let nl = view.indexOf(10); nl !== -1; start = nl + 1, nl = view.indexOf(10, start)) onLine(view.subarray(start, nl));
-      });
-    }
-  };
-  const lineSplit = cpuMs(splitPass(() => (sink += 1)));
-  const classify = cpuMs(splitPass((line) => (sink += line.length > 1 ? recordKindAtEdges(line).length : 0)));
+  // Lines that span chunks are rare and left out here: the stage is about the bulk of the bytes.
+  const lineScanAndRead = cpuMs(() => {
+    for (const f of files) eachChunk(f.path, f.size, buffer, (view) => (sink += wasm.recordsOf(view.lastIndexOf(10) + 1)));
+  });
   let results: FileScanResult[] = [];
   const scan = cpuMs(() => {
     results = files.map((f) => scanFile({ path: f.path, fromOffset: 0, toOffset: f.size }));
+  });
+  const jsScan = cpuMs(() => {
+    for (const f of files) sink += scanFile({ path: f.path, fromOffset: 0, toOffset: f.size }, { wasm: false }).bytesRead;
   });
   let index = new UsageIndex();
   const packed = results.map((r) => r.packed); // as scanned (packing belongs to the scan)
@@ -94,12 +98,12 @@ export async function measurePhases(root: string): Promise<PhaseTimes> {
   return {
     discovery,
     read,
-    lineSplit: Math.max(0, lineSplit - read),
-    classify: Math.max(0, classify - lineSplit),
-    parse: Math.max(0, scan - classify),
+    lineScan: Math.max(0, lineScanAndRead - read),
+    count: Math.max(0, scan - lineScanAndRead),
     aggregate,
     indexSave: (saved.user + saved.system) / 1000,
     scanMBps: bytes / 1e6 / (scan / 1000),
+    jsScanMBps: bytes / 1e6 / (jsScan / 1000),
     bytes,
   };
 }

@@ -34,6 +34,7 @@ const R_FIELD_START = 3;
 const R_FIELD_END = 9;
 const R_KIND = 15;
 const R_CODING = 21;
+const R_IS_ASSISTANT = 27;
 const R_API_ERROR = 28;
 const R_USAGE = 29;
 const R_SPLIT_INVALID = 30;
@@ -65,7 +66,6 @@ export class WasmLineScanner {
    */
   countLines(view: Buffer, start: number, end: number, context: FileContext, sink: LineSink): void {
     const records = this.records;
-    const tokens = this.tokens;
     const f = this.fields;
     while (start < end) {
       start = this.wasm.scanLines(start, end);
@@ -76,22 +76,36 @@ export class WasmLineScanner {
         const lineEnd = records[o + R_END]!;
         if (records[o] === WHAT_JS) {
           parseTranscriptLine(view, lineStart, lineEnd, context, sink);
-          continue;
+        } else {
+          this.fieldsOf(r, f);
+          countExtracted(view.subarray(lineStart, lineEnd), f, context, sink);
         }
-        for (let i = 0; i < FIELD_COUNT; i++) {
-          f.start[i] = records[o + R_FIELD_START + i]!;
-          f.end[i] = records[o + R_FIELD_END + i]!;
-          f.kind[i] = records[o + R_KIND + i]!;
-          f.coding[i] = records[o + R_CODING + i]!;
-        }
-        f.isAssistant = true;
-        f.apiError = records[o + R_API_ERROR] === 1;
-        f.usage = records[o + R_USAGE]!;
-        f.splitInvalid = records[o + R_SPLIT_INVALID] === 1;
-        for (let i = 0; i < TOKEN_COUNT; i++) f.tokens[i] = tokens[r * TOKEN_COUNT + i]!;
-        countExtracted(view.subarray(lineStart, lineEnd), f, context, sink);
       }
     }
+  }
+
+  /** Record r's fields, copied into `f` (positions from its line's start). */
+  private fieldsOf(r: number, f: AssistantFields): void {
+    const records = this.records;
+    const o = r * RECORD_INTS;
+    for (let i = 0; i < FIELD_COUNT; i++) {
+      f.start[i] = records[o + R_FIELD_START + i]!;
+      f.end[i] = records[o + R_FIELD_END + i]!;
+      f.kind[i] = records[o + R_KIND + i]!;
+      f.coding[i] = records[o + R_CODING + i]!;
+    }
+    f.isAssistant = records[o + R_IS_ASSISTANT] === 1;
+    f.apiError = records[o + R_API_ERROR] === 1;
+    f.usage = records[o + R_USAGE]!;
+    f.splitInvalid = records[o + R_SPLIT_INVALID] === 1;
+    for (let i = 0; i < TOKEN_COUNT; i++) f.tokens[i] = this.tokens[r * TOKEN_COUNT + i]!;
+  }
+
+  /** The scanner alone over chunk[0, end) (the bench): how many records it made, none counted. */
+  recordsOf(end: number): number {
+    let records = 0;
+    for (let start = 0; start < end; records += this.wasm.recordCount()) start = this.wasm.scanLines(start, end);
+    return records;
   }
 
   /** Copies `bytes` to the start of the module's memory (tests: one line at a time). */
@@ -104,19 +118,7 @@ export class WasmLineScanner {
   /** The extractor alone over one line, into `f` (tests): EXTRACT_*. */
   extractLine(line: Uint8Array, f: AssistantFields): number {
     const answer = this.wasm.extractLine(this.load(line));
-    if (answer === EXTRACT_DECLINED) return answer;
-    const records = this.records;
-    for (let i = 0; i < FIELD_COUNT; i++) {
-      f.start[i] = records[R_FIELD_START + i]!;
-      f.end[i] = records[R_FIELD_END + i]!;
-      f.kind[i] = records[R_KIND + i]!;
-      f.coding[i] = records[R_CODING + i]!;
-    }
-    f.isAssistant = records[27] === 1;
-    f.apiError = records[R_API_ERROR] === 1;
-    f.usage = records[R_USAGE]!;
-    f.splitInvalid = records[R_SPLIT_INVALID] === 1;
-    for (let i = 0; i < TOKEN_COUNT; i++) f.tokens[i] = this.tokens[i]!;
+    if (answer !== EXTRACT_DECLINED) this.fieldsOf(0, f);
     return answer;
   }
 

@@ -293,16 +293,31 @@ static i32 usageObject(i32 level) {
   }
 }
 
-/** The last `],"stop_reason":` of the line, or -1. */
+// Where the message content ends: `],"stop_reason":` (CONTENT_END in assistant-extractor.ts).
+static const char CONTENT_END[] = "],\"stop_reason\":";
+#define CONTENT_END_BYTES ((i32)sizeof(CONTENT_END) - 1)
+
+/** Whether CONTENT_END starts at i (L[i] is `]`). */
+static i32 contentEndAt(i32 i) {
+  for (i32 k = 1; k < CONTENT_END_BYTES; k++)
+    if (L[i + k] != (u8)CONTENT_END[k]) return 0;
+  return 1;
+}
+
+/** The last `],"stop_reason":` of the line, or -1. Sixteen bytes a step, from the end: each `]` is a candidate. */
 static i32 contentEnd(void) {
-  static const char needle[] = "],\"stop_reason\":";
-  const i32 n = sizeof(needle) - 1;
-  for (i32 i = E - n; i >= 0; i--) {
-    if (L[i] != ']') continue;
-    i32 k = 1;
-    while (k < n && L[i + k] == (u8)needle[k]) k++;
-    if (k == n) return i;
+  i32 i = E - CONTENT_END_BYTES; // the last place it can start
+  const v128_t bracket = wasm_i8x16_splat(']');
+  for (; i >= 15; i -= 16) {
+    u32 m = wasm_i8x16_bitmask(wasm_i8x16_eq(wasm_v128_load(L + i - 15), bracket));
+    while (m) {
+      i32 k = 31 - __builtin_clz(m);
+      if (contentEndAt(i - 15 + k)) return i - 15 + k;
+      m &= ~(1u << k);
+    }
   }
+  for (; i >= 0; i--)
+    if (L[i] == ']' && contentEndAt(i)) return i;
   return -1;
 }
 
