@@ -201,12 +201,14 @@ export function offerLimitRecord(line: Buffer, sink: LineSink): void {
 /**
  * Counts an assistant line read by the extractor, as countAssistantRecord
  * counts a parsed one: a limit message is handed on, a line without usable
- * usage or time is skipped with its reason.
+ * usage or time is skipped with its reason. `f` holds positions in `buffer`,
+ * where the line is buffer[lineStart, lineEnd) (the whole buffer by default:
+ * a caller with many lines in one buffer makes no view per line).
  */
-export function countExtracted(buffer: Buffer, f: AssistantFields, context: FileContext, sink: LineSink): void {
+export function countExtracted(buffer: Buffer, f: AssistantFields, context: FileContext, sink: LineSink, lineStart = 0, lineEnd = buffer.length): void {
   const synthetic = f.kind[FIELD.model] === STRING && isSynthetic(buffer, f);
   if (synthetic || f.apiError) {
-    offerLimitRecord(buffer, sink);
+    offerLimitRecord(buffer.subarray(lineStart, lineEnd), sink);
     return;
   }
   if (f.usage !== OBJECT) {

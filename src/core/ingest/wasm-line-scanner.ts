@@ -77,20 +77,20 @@ export class WasmLineScanner {
         if (records[o] === WHAT_JS) {
           parseTranscriptLine(view, lineStart, lineEnd, context, sink);
         } else {
-          this.fieldsOf(r, f);
-          countExtracted(view.subarray(lineStart, lineEnd), f, context, sink);
+          this.fieldsOf(r, f, lineStart);
+          countExtracted(view, f, context, sink, lineStart, lineEnd);
         }
       }
     }
   }
 
-  /** Record r's fields, copied into `f` (positions from its line's start). */
-  private fieldsOf(r: number, f: AssistantFields): void {
+  /** Record r's fields, copied into `f`; its positions, counted from its line's start, moved by `shift`. */
+  private fieldsOf(r: number, f: AssistantFields, shift: number): void {
     const records = this.records;
     const o = r * RECORD_INTS;
     for (let i = 0; i < FIELD_COUNT; i++) {
-      f.start[i] = records[o + R_FIELD_START + i]!;
-      f.end[i] = records[o + R_FIELD_END + i]!;
+      f.start[i] = records[o + R_FIELD_START + i]! + shift;
+      f.end[i] = records[o + R_FIELD_END + i]! + shift;
       f.kind[i] = records[o + R_KIND + i]!;
       f.coding[i] = records[o + R_CODING + i]!;
     }
@@ -118,7 +118,7 @@ export class WasmLineScanner {
   /** The extractor alone over one line, into `f` (tests): EXTRACT_*. */
   extractLine(line: Uint8Array, f: AssistantFields): number {
     const answer = this.wasm.extractLine(this.load(line));
-    if (answer !== EXTRACT_DECLINED) this.fieldsOf(0, f);
+    if (answer !== EXTRACT_DECLINED) this.fieldsOf(0, f, 0);
     return answer;
   }
 
