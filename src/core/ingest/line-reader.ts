@@ -23,11 +23,12 @@ export interface LineReadOptions {
   carryBytes?: number;
   /** Also fingerprint the bytes up to the returned offset (file-fingerprint.ts), from the open file and the last chunk. */
   fingerprint?: boolean;
-  /** The read buffer to use (at least `chunkBytes`); by default one shared per thread. */
+  /** The read buffer (its length is the default `chunkBytes`); by default one shared per thread. */
   chunk?: Buffer;
   /**
-   * Takes the lines that lie whole in one read, in one call (only when no such
-   * line can exceed `maxLineBytes`); `onLine` still gets those that span reads.
+   * Takes the lines that lie whole in one read, in one call, as a view of the
+   * read buffer from its start (only when no such line can exceed
+   * `maxLineBytes`); `onLine` still gets those that span reads.
    */
   onLines?: LinesHandler;
 }
@@ -91,7 +92,8 @@ class OversizedLine {
 }
 
 export function readLinesFrom(path: string, fromOffset: number, toOffset: number, onLine: LineHandler, options: LineReadOptions = {}): LineReadResult {
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const chunkBytes = options.chunkBytes ?? options.chunk?.length ?? DEFAULT_CHUNK_BYTES;
+  if (options.chunk && options.chunk.length < chunkBytes) throw new RangeError(`read buffer of ${options.chunk.length} bytes for reads of ${chunkBytes}`);
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const carryLimit = options.carryBytes ?? KEEP_CARRY_BYTES;
   const emit = (buffer: Buffer, start: number, end: number): void => {
@@ -100,7 +102,7 @@ export function readLinesFrom(path: string, fromOffset: number, toOffset: number
   };
   const fd = openSync(path, 'r');
   try {
-    const chunk = options.chunk && options.chunk.length >= chunkBytes ? options.chunk : chunkBuffer(chunkBytes);
+    const chunk = options.chunk ?? chunkBuffer(chunkBytes);
     const onLines = chunkBytes <= maxLineBytes ? options.onLines : undefined;
     let position = fromOffset;
     let lineStartOffset = fromOffset;

@@ -95,6 +95,24 @@ describe('lines that span read chunks', () => {
       readLinesFrom(path, 0, size, (buffer, start, end) => kept.push(buffer.toString('utf8', start, end)), { chunkBytes, carryBytes, maxLineBytes: 6000, onOversized: (_h, _t, bytes) => over.push(bytes) });
       expect(kept).toEqual(lines.filter((l) => Buffer.byteLength(l) <= 6000));
       expect(over).toEqual(lines.filter((l) => Buffer.byteLength(l) > 6000).map((l) => Buffer.byteLength(l)));
+      // With a block handler (the WebAssembly scanner's way in): whole lines of a read come as one block
+      // of the given buffer, those that span reads one by one, all in file order.
+      const chunk = Buffer.alloc(chunkBytes);
+      const inOrder: string[] = [];
+      let blocks = 0;
+      readLinesFrom(path, 0, size, (buffer, start, end) => inOrder.push(buffer.toString('utf8', start, end)), {
+        chunk,
+        carryBytes,
+        maxLineBytes: 1 << 30,
+        onLines: (buffer, start, end) => {
+          expect(buffer.buffer).toBe(chunk.buffer);
+          expect(buffer[end - 1]).toBe(10);
+          blocks++;
+          inOrder.push(...buffer.toString('utf8', start, end - 1).split('\n'));
+        },
+      });
+      expect(inOrder).toEqual(lines);
+      if (chunkBytes >= 4096) expect(blocks).toBeGreaterThan(0); // smaller reads hold no whole line of this file
     }
   });
 });
