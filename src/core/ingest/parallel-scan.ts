@@ -31,6 +31,11 @@ const MIN_PARALLEL_BYTES_SCANNING_HERE = 384 * 1024 * 1024;
 // Worth priming the parser for (and keeping the young generation small) on the calling thread.
 const BIG_SCAN_BYTES = 48 * 1024 * 1024;
 
+/** Whether a scan of `totalBytes` is worth worker threads (MIN_PARALLEL_BYTES*). */
+export function scansInParallel(totalBytes: number, options: Pick<ParallelScanOptions, 'minParallelBytes' | 'scanOnCallingThread'>): boolean {
+  return totalBytes >= (options.minParallelBytes ?? (options.scanOnCallingThread ? MIN_PARALLEL_BYTES_SCANNING_HERE : MIN_PARALLEL_BYTES));
+}
+
 const BATCH_BYTES = 24 * 1024 * 1024;
 const BATCH_FILES = 64;
 // The scan makes little garbage that lives: a small nursery per worker keeps
@@ -171,7 +176,7 @@ export async function scanFiles(
   const totalBytes = requests.reduce((sum, r) => sum + (r.toOffset - r.fromOffset), 0);
   const threads = Math.min(scanThreadCount(options), requests.length);
   const big = totalBytes >= BIG_SCAN_BYTES;
-  const parallel = totalBytes >= (options.minParallelBytes ?? (options.scanOnCallingThread ? MIN_PARALLEL_BYTES_SCANNING_HERE : MIN_PARALLEL_BYTES));
+  const parallel = scansInParallel(totalBytes, options);
   const nurseryFlag = options.scanOnCallingThread === true && big ? keepYoungGenerationSmall(await import('node:v8')) : () => undefined;
   const ready = options.workerScript ? takePrestarted(options.workerScript) : [];
   if (!options.workerScript || threads < 2 || !parallel) {

@@ -5,7 +5,7 @@ import { type FileScanResult, scanFile } from '../../../src/core/ingest/file-sca
 import { fingerprintAt } from '../../../src/core/ingest/file-fingerprint.js';
 import { readLinesFrom } from '../../../src/core/ingest/line-reader.js';
 import { eventsOf } from '../../../src/core/ingest/packed-events.js';
-import { prestartScanWorkers, scanFiles } from '../../../src/core/ingest/parallel-scan.js';
+import { prestartScanWorkers, scanFiles, scansInParallel } from '../../../src/core/ingest/parallel-scan.js';
 import { Worker } from 'node:worker_threads';
 import { tempDir, usageLine, writeTranscript } from '../../support/usage-lines.js';
 
@@ -70,6 +70,13 @@ describe('scanFile', () => {
 });
 
 describe('scanFiles', () => {
+  it('takes worker threads where they pay: from 48 MB for a caller that must stay free, from 384 MB when its own thread scans', () => {
+    const MB = 1024 * 1024;
+    expect([47, 48, 383, 384].map((mb) => scansInParallel(mb * MB, {}))).toEqual([false, true, true, true]);
+    expect([47, 48, 383, 384, 1000].map((mb) => scansInParallel(mb * MB, { scanOnCallingThread: true }))).toEqual([false, false, false, true, true]);
+    expect(scansInParallel(0, { scanOnCallingThread: true, minParallelBytes: 0 })).toBe(true);
+  });
+
   it('gives the same results, in request order, with worker threads as in-process', async () => {
     const requests = corpus(9);
     const inline: unknown[] = [];
