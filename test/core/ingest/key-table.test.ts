@@ -69,6 +69,47 @@ describe('KeyTable (loaded response keys, as bytes)', () => {
     expect(KeyTable.saved(null, [], ['x']).bytes.toString()).toBe('x');
   });
 
+  it('grows as keys are added, finds each by its bytes wherever they sit, and joins with a loaded table', () => {
+    const loaded = tableOf(Array.from({ length: 1000 }, (_, i) => keyOf(i)));
+    const added = KeyTable.growing();
+    // 20,000 keys: the bytes, the ends and the hash table all grow many times over.
+    const more = Array.from({ length: 20_000 }, (_, i) => (i % 50 === 0 ? `ü:${i}` : keyOf(1000 + i)));
+    const block = KeyTable.encode(more);
+    const bytes = new Uint8Array(block.bytes.buffer, block.bytes.byteOffset, block.bytes.length); // as a worker hands them over
+    more.forEach((key, j) => {
+      const start = j === 0 ? 0 : block.ends[j - 1]!;
+      expect(added.findBytes(bytes, start, block.ends[j]!)).toBe(-1);
+      expect(added.add(bytes, start, block.ends[j]!)).toBe(j);
+    });
+    expect(added.size).toBe(more.length);
+    for (let j = 0; j < more.length; j += 7) {
+      expect(added.find(more[j]!)).toBe(j);
+      expect(added.keyAt(j)).toBe(more[j]);
+    }
+    // Found from any buffer holding the same bytes, at any offset.
+    const elsewhere = Buffer.from(`xx${more[123]}yy`);
+    expect(added.findBytes(elsewhere, 2, elsewhere.length - 2)).toBe(123);
+    expect(added.findBytes(elsewhere, 2, elsewhere.length - 3)).toBe(-1);
+    for (let j = 0; j < more.length; j += 3) added.remove(j);
+    for (let j = 0; j < 300; j++) expect(added.find(more[j]!)).toBe(j % 3 === 0 ? -1 : j);
+    // Joined as the index file stores them: the kept keys of each, numbered from 0.
+    const keptLoaded = [0, 5, 999];
+    const keptAdded = more.map((_, j) => j).filter((j) => j % 3 !== 0);
+    const joined = KeyTable.joined([
+      [loaded, keptLoaded],
+      [added, keptAdded],
+    ]);
+    const again = KeyTable.load(joined.bytes, joined.ends);
+    expect(again.size).toBe(keptLoaded.length + keptAdded.length);
+    expect(again.keyAt(2)).toBe(keyOf(999));
+    keptAdded.forEach((j, position) => expect(again.keyAt(keptLoaded.length + position)).toBe(more[j]));
+    const whole = KeyTable.joined([
+      [loaded, 'all'],
+      [added, 'all'],
+    ]);
+    expect(KeyTable.load(whole.bytes, whole.ends).find(more[19_999]!)).toBe(1000 + 19_999);
+  });
+
   it('refuses ends that do not fit the bytes', () => {
     const bytes = Buffer.from('abcdef');
     expect(() => KeyTable.load(bytes, Float64Array.of(2, 1, 6))).toThrow(RangeError);
