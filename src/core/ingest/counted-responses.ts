@@ -33,11 +33,11 @@ export class CountedResponses {
     return this.used - this.holes;
   }
 
-  /** The row of the key bytes[start, end), or -1. */
-  findKey(bytes: Uint8Array, start: number, end: number): number {
-    const added = this.added.findBytes(bytes, start, end);
+  /** The row of the key bytes[start, end) (its hashBytes: `hash`, when known), or -1. */
+  findKey(bytes: Uint8Array, start: number, end: number, hash = -1): number {
+    const added = this.added.findBytes(bytes, start, end, hash);
     if (added !== -1) return this.loadedRows + added;
-    return this.loaded ? this.loaded.findBytes(bytes, start, end) : -1;
+    return this.loaded ? this.loaded.findBytes(bytes, start, end, hash) : -1;
   }
 
   /** The row of a key, or -1. */
@@ -63,9 +63,9 @@ export class CountedResponses {
   /**
    * Adds a row (or, with `row` ≥ 0, overwrites that key's row) from the packed
    * event at `at` in `events` (packed-events.ts) and returns it. The key is
-   * bytes[keyStart, keyEnd), read only for a new row.
+   * bytes[keyStart, keyEnd) (its hashBytes: `hash`, when known), read only for a new row.
    */
-  setPackedKey(bytes: Uint8Array, keyStart: number, keyEnd: number, row: number, fileId: number, bucketId: number, events: Float64Array, at: number): number {
+  setPackedKey(bytes: Uint8Array, keyStart: number, keyEnd: number, row: number, fileId: number, bucketId: number, events: Float64Array, at: number, hash = -1): number {
     if (row < 0) {
       if ((this.used + 1) * ROW_FIELDS > this.rows.length) {
         const grown = new Float64Array(Math.max(ROW_FIELDS * 4096, this.rows.length * 2));
@@ -73,7 +73,7 @@ export class CountedResponses {
         this.rows = grown;
       }
       row = this.used++;
-      this.added.add(bytes, keyStart, keyEnd);
+      this.added.add(bytes, keyStart, keyEnd, hash);
     }
     const rows = this.rows;
     const o = row * ROW_FIELDS;

@@ -9,8 +9,8 @@
 const EMPTY = 0;
 const REMOVED = -1;
 
-/** FNV-1a over bytes [start, end). */
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+/** FNV-1a over bytes [start, end): the hash every key table and every scan's keys use. */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return h >>> 0;
@@ -30,6 +30,11 @@ export interface KeyBytes {
   bytes: Buffer;
   /** ends[k]: where key k ends; key k starts where key k-1 ends (0 for the first). */
   ends: Float64Array;
+}
+
+/** Keys as a scan hands them over: with each key's hashBytes, worked out where the keys were made. */
+export interface HashedKeyBytes extends KeyBytes {
+  hashes: Uint32Array;
 }
 
 export class KeyTable {
@@ -66,6 +71,14 @@ export class KeyTable {
     const table = new KeyTable(Buffer.allocUnsafeSlow(64 * 1024), new Float64Array(1024), 0, 0);
     table.buildTable();
     return table;
+  }
+
+  /** `keys` as bytes and their hashes, each in a buffer of its own (never a slice of Node's shared pool, so they can be transferred). */
+  static encodeHashed(keys: readonly string[]): HashedKeyBytes {
+    const { bytes, ends } = KeyTable.encode(keys);
+    const hashes = new Uint32Array(keys.length);
+    for (let k = 0; k < keys.length; k++) hashes[k] = hashBytes(bytes, k === 0 ? 0 : ends[k - 1]!, ends[k]!);
+    return { bytes, ends, hashes };
   }
 
   /** `keys` as bytes, in a buffer of their own (never a slice of Node's shared pool, so it can be transferred). */
@@ -123,11 +136,11 @@ export class KeyTable {
     return this.findBytes(this.scratch, 0, length);
   }
 
-  /** The number of the key whose bytes are bytes[start, end), or -1. */
-  findBytes(bytes: Uint8Array, start: number, end: number): number {
+  /** The number of the key whose bytes are bytes[start, end) (its hashBytes: `hash`, when known), or -1. */
+  findBytes(bytes: Uint8Array, start: number, end: number, hash = -1): number {
     if (this.slots === null && ++this.lookups <= SEARCHED_LOOKUPS && end > start) return this.search(bytes.subarray(start, end));
     const slots = this.slots ?? this.buildTable();
-    const hash = hashBytes(bytes, start, end);
+    if (hash === -1) hash = hashBytes(bytes, start, end);
     const hashes = this.hashes!;
     const mask = slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
@@ -138,10 +151,10 @@ export class KeyTable {
   }
 
   /**
-   * Adds the key bytes[start, end) (not already held: callers find first) and
-   * returns its number, the next one.
+   * Adds the key bytes[start, end) (not already held: callers find first; its
+   * hashBytes: `hash`, when known) and returns its number, the next one.
    */
-  add(bytes: Uint8Array, start: number, end: number): number {
+  add(bytes: Uint8Array, start: number, end: number, hash = -1): number {
     const slots0 = this.slots ?? this.buildTable();
     const k = this.count;
     const length = end - start;
@@ -169,7 +182,8 @@ export class KeyTable {
     for (let i = 0; i < length; i++) own[at + i] = bytes[start + i]!;
     this.used = at + length;
     this.ends[k] = this.used;
-    const hash = (this.hashes![k] = hashBytes(bytes, start, end));
+    if (hash === -1) hash = hashBytes(bytes, start, end);
+    this.hashes![k] = hash;
     this.count = k + 1;
     // At most half full: grown (and refilled from the kept hashes) before it gets fuller.
     const slots = this.count * 2 + 2 > slots0.length ? this.fillSlots(slots0.length * 2) : slots0;

@@ -11,8 +11,8 @@ export { FIELDS, PACKED, type PackedEvents } from './packed-layout.js';
 
 /** A result as a worker posts it, and the buffer to transfer (moved, not copied). */
 export function packResult(result: FileScanResult): { result: FileScanResult; transfer: ArrayBuffer[] } {
-  const { numbers, keyBytes, keyEnds } = result.packed;
-  return { result, transfer: [numbers.buffer as ArrayBuffer, keyBytes.buffer as ArrayBuffer, keyEnds.buffer as ArrayBuffer] };
+  const { numbers, keyBytes, keyEnds, keyHashes } = result.packed;
+  return { result, transfer: [numbers.buffer, keyBytes.buffer, keyEnds.buffer, keyHashes.buffer] as ArrayBuffer[] };
 }
 
 /** The events as separate objects (for tests and tools). */

@@ -14,6 +14,8 @@ export interface PackedEvents {
    */
   keyBytes: Uint8Array;
   keyEnds: Float64Array;
+  /** Each key's hash (hashBytes in key-table.ts), worked out on the scanning thread. */
+  keyHashes: Uint32Array;
 }
 
 /** Numbers per event, and where each sits in an event's run. */

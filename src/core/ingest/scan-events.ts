@@ -191,10 +191,11 @@ export class ScanEventWriter implements LineSink {
       if (p === undefined) prices.set(model, (p = pricesForModel(strings[model]!)));
       n[o + 10] = costAtPrices(p, n[o + 5]!, n[o + 6]!, n[o + 7]!, n[o + 8]!, n[o + 9]!) ?? Number.NaN;
     }
-    const keys = KeyTable.encode(this.keys);
+    // Hashed here: on a worker, that is work the main thread does not do.
+    const keys = KeyTable.encodeHashed(this.keys);
     // A plain Uint8Array, as one from a worker arrives: the index's byte loops then see one kind of array.
     const keyBytes = new Uint8Array(keys.bytes.buffer, keys.bytes.byteOffset, keys.bytes.length);
-    return { strings, numbers: n.slice(0, this.rows * FIELDS), keyBytes, keyEnds: keys.ends };
+    return { strings, numbers: n.slice(0, this.rows * FIELDS), keyBytes, keyEnds: keys.ends, keyHashes: keys.hashes };
   }
 }
 

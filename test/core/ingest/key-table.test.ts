@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CountedResponses, ROW, ROW_FIELDS } from '../../../src/core/ingest/counted-responses.js';
-import { KeyTable } from '../../../src/core/ingest/key-table.js';
+import { KeyTable, hashBytes } from '../../../src/core/ingest/key-table.js';
 import { FIELDS, PACKED } from '../../../src/core/ingest/packed-events.js';
 
 const keyOf = (i: number) => `msg_${i.toString(36).padStart(8, '0')}:req_${(i * 7919).toString(16)}`;
@@ -74,18 +74,27 @@ describe('KeyTable (loaded response keys, as bytes)', () => {
     const added = KeyTable.growing();
     // 20,000 keys: the bytes, the ends and the hash table all grow many times over.
     const more = Array.from({ length: 20_000 }, (_, i) => (i % 50 === 0 ? `ü:${i}` : keyOf(1000 + i)));
-    const block = KeyTable.encode(more);
+    const block = KeyTable.encodeHashed(more);
     const bytes = new Uint8Array(block.bytes.buffer, block.bytes.byteOffset, block.bytes.length); // as a worker hands them over
     more.forEach((key, j) => {
       const start = j === 0 ? 0 : block.ends[j - 1]!;
-      expect(added.findBytes(bytes, start, block.ends[j]!)).toBe(-1);
-      expect(added.add(bytes, start, block.ends[j]!)).toBe(j);
+      expect(block.hashes[j]).toBe(hashBytes(Buffer.from(key), 0, Buffer.byteLength(key)));
+      // Half with the hash the scan worked out, half hashed here: the same table either way.
+      const hash = j % 2 === 0 ? block.hashes[j] : undefined;
+      expect(added.findBytes(bytes, start, block.ends[j]!, hash)).toBe(-1);
+      expect(added.add(bytes, start, block.ends[j]!, hash)).toBe(j);
     });
     expect(added.size).toBe(more.length);
     for (let j = 0; j < more.length; j += 7) {
       expect(added.find(more[j]!)).toBe(j);
       expect(added.keyAt(j)).toBe(more[j]);
     }
+    // A loaded table answers a lookup with a given hash as without one, searched or hashed.
+    const some = loaded.find(keyOf(3));
+    const three = Buffer.from(keyOf(3));
+    expect(loaded.findBytes(three, 0, three.length, hashBytes(three, 0, three.length))).toBe(some);
+    for (let i = 0; i < 20; i++) loaded.find('warm-up');
+    expect(loaded.findBytes(three, 0, three.length, hashBytes(three, 0, three.length))).toBe(3);
     // Found from any buffer holding the same bytes, at any offset.
     const elsewhere = Buffer.from(`xx${more[123]}yy`);
     expect(added.findBytes(elsewhere, 2, elsewhere.length - 2)).toBe(123);

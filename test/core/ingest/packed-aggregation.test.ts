@@ -93,10 +93,10 @@ describe('aggregating packed events', () => {
     const once = packResult(a);
     const twice = packResult(once.result);
     expect(twice.result).toBe(once.result);
-    const { numbers, keyBytes, keyEnds } = once.result.packed;
-    expect(twice.transfer).toEqual([numbers.buffer, keyBytes.buffer, keyEnds.buffer]);
+    const { numbers, keyBytes, keyEnds, keyHashes } = once.result.packed;
+    expect(twice.transfer).toEqual([numbers.buffer, keyBytes.buffer, keyEnds.buffer, keyHashes.buffer]);
     // Each a buffer of its own: moving a slice of Node's shared pool would take the pool with it.
-    expect(new Set(twice.transfer).size).toBe(3);
+    expect(new Set(twice.transfer).size).toBe(4);
     expect(keyBytes.buffer.byteLength).toBe(keyBytes.length);
     expect(eventsOf(twice.result)).toEqual(eventsOf(a));
   });
