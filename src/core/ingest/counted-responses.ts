@@ -2,7 +2,6 @@
 // response back or replace it with a fuller copy. Held as rows of one growing
 // Float64Array, not as an object per response: at 50,000+ responses the small
 // objects cost more in garbage collection and peak memory than the numbers.
-// The keys are bytes too (key-table.ts), looked up as scans hand them over.
 import { KeyTable } from './key-table.js';
 import { PACKED } from './packed-events.js';
 import type { UsageTotals } from './usage-index.js';
@@ -14,15 +13,15 @@ export const ROW_FIELDS = 9;
 export class CountedResponses {
   /** Rows 0 … loadedRows-1: the keys loaded from the index file, as its bytes (key k owns row k). */
   private loaded: KeyTable | null = null;
-  /** Rows counted since, from loadedRows on: their keys, as bytes too (key j owns row loadedRows + j). */
-  private added = KeyTable.growing();
+  /** Rows counted since: key → row, and each row's key (undefined once retracted) from loadedRows on. */
+  private readonly rowOf = new Map<string, number>();
+  private addedKeys: (string | undefined)[] = [];
   private rows: Float64Array<ArrayBufferLike> = new Float64Array(ROW_FIELDS * 4096);
   private used = 0;
   /** A retracted row stays as a hole (fileId 0) until the table is compacted on save. */
   private holes = 0;
   /** Other files that hold a copy of a row's response (resumed sessions, a second root); few rows have any. */
   private readonly copies = new Map<number, number[]>();
-  private scratch = Buffer.allocUnsafe(256);
 
   private get loadedRows(): number {
     return this.loaded?.size ?? 0;
@@ -33,27 +32,16 @@ export class CountedResponses {
     return this.used - this.holes;
   }
 
-  /** The row of the key bytes[start, end) (its hashBytes: `hash`, when known), or -1. */
-  findKey(bytes: Uint8Array, start: number, end: number, hash = -1): number {
-    const added = this.added.findBytes(bytes, start, end, hash);
-    if (added !== -1) return this.loadedRows + added;
-    return this.loaded ? this.loaded.findBytes(bytes, start, end, hash) : -1;
-  }
-
   /** The row of a key, or -1. */
   find(key: string): number {
-    const length = this.toScratch(key);
-    return this.findKey(this.scratch, 0, length);
-  }
-
-  private toScratch(key: string): number {
-    if (key.length * 3 > this.scratch.length) this.scratch = Buffer.allocUnsafe(key.length * 3);
-    return this.scratch.write(key, 0, 'utf8');
+    const row = this.rowOf.get(key);
+    if (row !== undefined) return row;
+    return this.loaded ? this.loaded.find(key) : -1;
   }
 
   /** The key of a live row. */
   keyOf(row: number): string {
-    return row < this.loadedRows ? this.loaded!.keyAt(row) : this.added.keyAt(row - this.loadedRows);
+    return row < this.loadedRows ? this.loaded!.keyAt(row) : this.addedKeys[row - this.loadedRows]!;
   }
 
   get(row: number, column: number): number {
@@ -62,10 +50,9 @@ export class CountedResponses {
 
   /**
    * Adds a row (or, with `row` ≥ 0, overwrites that key's row) from the packed
-   * event at `at` in `events` (packed-events.ts) and returns it. The key is
-   * bytes[keyStart, keyEnd) (its hashBytes: `hash`, when known), read only for a new row.
+   * event at `at` in `events` (packed-events.ts) and returns it.
    */
-  setPackedKey(bytes: Uint8Array, keyStart: number, keyEnd: number, row: number, fileId: number, bucketId: number, events: Float64Array, at: number, hash = -1): number {
+  setPacked(key: string, row: number, fileId: number, bucketId: number, events: Float64Array, at: number): number {
     if (row < 0) {
       if ((this.used + 1) * ROW_FIELDS > this.rows.length) {
         const grown = new Float64Array(Math.max(ROW_FIELDS * 4096, this.rows.length * 2));
@@ -73,7 +60,8 @@ export class CountedResponses {
         this.rows = grown;
       }
       row = this.used++;
-      this.added.add(bytes, keyStart, keyEnd, hash);
+      this.rowOf.set(key, row);
+      this.addedKeys.push(key);
     }
     const rows = this.rows;
     const o = row * ROW_FIELDS;
@@ -88,12 +76,6 @@ export class CountedResponses {
     const cost = events[at + PACKED.cost]!;
     rows[o + 8] = cost === cost ? cost : 0; // unpriced (NaN) adds nothing to a bucket's cost
     return row;
-  }
-
-  /** setPackedKey with the key as text. */
-  setPacked(key: string, row: number, fileId: number, bucketId: number, events: Float64Array, at: number): number {
-    const length = this.toScratch(key);
-    return this.setPackedKey(this.scratch, 0, length, row, fileId, bucketId, events, at);
   }
 
   /** Takes a row's numbers back out of the totals they were added to. */
@@ -136,7 +118,10 @@ export class CountedResponses {
       if (rows[o] === fileId) {
         for (const id of this.copiesOf(row)) affected.add(id);
         if (row < this.loadedRows) this.loaded!.remove(row);
-        else this.added.remove(row - this.loadedRows);
+        else {
+          this.rowOf.delete(this.addedKeys[row - this.loadedRows]!);
+          this.addedKeys[row - this.loadedRows] = undefined;
+        }
         this.holes++;
         this.copies.delete(row);
         rows[o] = 0;
@@ -155,20 +140,13 @@ export class CountedResponses {
    */
   saved(): { keyBytes: Buffer; keyEnds: Float64Array; rows: Float64Array; copies: [number, number[]][] } {
     let liveLoaded: number[] | 'all' = 'all';
-    let liveAdded: number[] | 'all' = 'all';
+    let liveAdded = this.addedKeys as string[];
     if (this.holes > 0) {
       liveLoaded = [];
-      liveAdded = [];
-      for (let row = 0; row < this.used; row++) {
-        if (this.rows[row * ROW_FIELDS] === 0) continue;
-        if (row < this.loadedRows) liveLoaded.push(row);
-        else liveAdded.push(row - this.loadedRows);
-      }
+      for (let row = 0; row < this.loadedRows; row++) if (this.rows[row * ROW_FIELDS] !== 0) liveLoaded.push(row);
+      liveAdded = this.addedKeys.filter((key) => key !== undefined);
     }
-    const { bytes: keyBytes, ends: keyEnds } = KeyTable.joined([
-      [this.loaded, liveLoaded],
-      [this.added, liveAdded],
-    ]);
+    const { bytes: keyBytes, ends: keyEnds } = KeyTable.saved(this.loaded, liveLoaded, liveAdded);
     if (this.holes === 0) {
       return { keyBytes, keyEnds, rows: this.rows.subarray(0, this.used * ROW_FIELDS), copies: [...this.copies].sort((a, b) => a[0] - b[0]) };
     }
@@ -188,7 +166,8 @@ export class CountedResponses {
   load(keyBytes: Buffer, keyEnds: Float64Array, packed: Float64Array, copies: readonly [number, number[]][]): void {
     if (packed.length !== keyEnds.length * ROW_FIELDS) throw new RangeError('keys and rows differ in number');
     this.loaded = KeyTable.load(keyBytes, keyEnds);
-    this.added = KeyTable.growing();
+    this.rowOf.clear();
+    this.addedKeys = [];
     this.copies.clear();
     // Adopted, not copied (setPacked grows it on the first new row): a load that changes little copies nothing.
     this.rows = packed;

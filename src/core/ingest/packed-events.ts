@@ -1,7 +1,6 @@
 // Usage events as they cross from a scan worker to the main thread: one
-// Float64Array and the keys' bytes (moved, not copied) and a short table of
-// strings, instead of tens of thousands of small objects to serialise on one
-// side and rebuild on the other.
+// Float64Array (moved, not copied) and a table of strings, instead of tens of
+// thousands of small objects to serialise on one side and rebuild on the other.
 // The scan writes them packed (scan-events.ts); the index folds them in packed.
 import type { FileScanResult } from './file-scan.js';
 import { FIELDS, PACKED } from './packed-layout.js';
@@ -11,20 +10,18 @@ export { FIELDS, PACKED, type PackedEvents } from './packed-layout.js';
 
 /** A result as a worker posts it, and the buffer to transfer (moved, not copied). */
 export function packResult(result: FileScanResult): { result: FileScanResult; transfer: ArrayBuffer[] } {
-  const { numbers, keyBytes, keyEnds, keyHashes } = result.packed;
-  return { result, transfer: [numbers.buffer, keyBytes.buffer, keyEnds.buffer, keyHashes.buffer] as ArrayBuffer[] };
+  return { result, transfer: [result.packed.numbers.buffer as ArrayBuffer] };
 }
 
 /** The events as separate objects (for tests and tools). */
 export function eventsOf(result: FileScanResult): UsageEvent[] {
-  const { strings, numbers, keyBytes, keyEnds } = result.packed;
-  const keys = Buffer.from(keyBytes.buffer, keyBytes.byteOffset, keyBytes.length);
+  const { strings, numbers } = result.packed;
   const out: UsageEvent[] = [];
   for (let o = 0; o < numbers.length; o += FIELDS) {
     const key = numbers[o + PACKED.key]!;
     const cost = numbers[o + PACKED.cost]!;
     out.push({
-      key: key < 0 ? null : keys.toString('utf8', key === 0 ? 0 : keyEnds[key - 1]!, keyEnds[key]!),
+      key: key < 0 ? null : strings[key]!,
       ms: numbers[o + PACKED.ms]!,
       model: strings[numbers[o + PACKED.model]!]!,
       sessionId: strings[numbers[o + PACKED.session]!]!,

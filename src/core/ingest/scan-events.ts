@@ -8,7 +8,6 @@ import { parseJsonObject } from '../json-object.js';
 import { type ModelPrices, costAtPrices, pricesForModel } from '../usage/pricing.js';
 import { ABSENT, type AssistantFields, CODING_ESCAPED, CODING_HIGH, FIELD, OBJECT, STRING, TOKEN } from './assistant-fields.js';
 import { spanIs } from './json-line-scanner.js';
-import { KeyTable } from './key-table.js';
 import { FIELDS, type PackedEvents } from './packed-layout.js';
 import { FUTURE_SLACK_MS, parseStrictTimestamp, parseStrictTimestampAt, responseKey, timestampSkipReason } from './record-fields.js';
 import { StringTable } from './string-table.js';
@@ -70,8 +69,6 @@ export class ScanEventWriter implements LineSink {
   // Rows grow in one array per thread, reused file after file; finish() copies out the used part.
   private numbers = rowsScratch;
   private rows = 0;
-  /** The rows' keys, by key number (a replaced row keeps its key). */
-  private readonly keys: string[] = [];
   private readonly rowOfKey = new Map<string, number>();
   // The last model, session, folder (as table positions) and key, for the fast path.
   private readonly model = new LastText();
@@ -164,7 +161,7 @@ export class ScanEventWriter implements LineSink {
         this.numbers = rowsScratch = grown;
       }
       // Keys are unique within a file: pushed, not looked up; a replaced row keeps its key.
-      this.numbers[row * FIELDS] = key === null ? -1 : this.keys.push(key) - 1;
+      this.numbers[row * FIELDS] = key === null ? -1 : this.table.strings.push(key) - 1;
       if (key !== null) this.rowOfKey.set(key, row);
     }
     const n = this.numbers;
@@ -191,11 +188,7 @@ export class ScanEventWriter implements LineSink {
       if (p === undefined) prices.set(model, (p = pricesForModel(strings[model]!)));
       n[o + 10] = costAtPrices(p, n[o + 5]!, n[o + 6]!, n[o + 7]!, n[o + 8]!, n[o + 9]!) ?? Number.NaN;
     }
-    // Hashed here: on a worker, that is work the main thread does not do.
-    const keys = KeyTable.encodeHashed(this.keys);
-    // A plain Uint8Array, as one from a worker arrives: the index's byte loops then see one kind of array.
-    const keyBytes = new Uint8Array(keys.bytes.buffer, keys.bytes.byteOffset, keys.bytes.length);
-    return { strings, numbers: n.slice(0, this.rows * FIELDS), keyBytes, keyEnds: keys.ends, keyHashes: keys.hashes };
+    return { strings, numbers: n.slice(0, this.rows * FIELDS) };
   }
 }
 

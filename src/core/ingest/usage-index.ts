@@ -131,7 +131,7 @@ export class UsageIndex {
    * as copies, so retracting the counted one can re-read them.
    */
   addPacked(file: IndexedFile, packed: PackedEvents): void {
-    const { strings, numbers: n, keyBytes, keyEnds, keyHashes } = packed;
+    const { strings, numbers: n } = packed;
     const responses = this.responses;
     // Per model × folder × session (by the file's string indexes), the bucket of
     // its latest quarter: responses come in time order, mostly a few sessions and
@@ -164,10 +164,8 @@ export class UsageIndex {
       const bucketId = slot.id;
       const keyIndex = n[o + PACKED.key]!;
       if (keyIndex >= 0) {
-        const keyStart = keyIndex === 0 ? 0 : keyEnds[keyIndex - 1]!;
-        const keyEnd = keyEnds[keyIndex]!;
-        const keyHash = keyHashes[keyIndex]!;
-        const row = responses.findKey(keyBytes, keyStart, keyEnd, keyHash);
+        const key = strings[keyIndex]!;
+        const row = responses.find(key);
         if (row >= 0) {
           const countedIn = responses.get(row, ROW.fileId);
           // Streamed responses repeat on several lines; earlier ones carry a partial output count.
@@ -182,7 +180,7 @@ export class UsageIndex {
           holders.delete(file.id);
           responses.setCopies(row, [...holders]);
         }
-        responses.setPackedKey(keyBytes, keyStart, keyEnd, row, file.id, bucketId, n, o, keyHash);
+        responses.setPacked(key, row, file.id, bucketId, n, o);
       }
       const bucket = (slot.bucket ??= this.bucketIn(file, bucketId, quarterMs, strings[model]!, strings[cwd]!, strings[session]!, ms));
       const cost = n[o + PACKED.cost]!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CountedResponses, ROW, ROW_FIELDS } from '../../../src/core/ingest/counted-responses.js';
-import { KeyTable, hashBytes } from '../../../src/core/ingest/key-table.js';
+import { KeyTable } from '../../../src/core/ingest/key-table.js';
 import { FIELDS, PACKED } from '../../../src/core/ingest/packed-events.js';
 
 const keyOf = (i: number) => `msg_${i.toString(36).padStart(8, '0')}:req_${(i * 7919).toString(16)}`;
@@ -67,56 +67,6 @@ describe('KeyTable (loaded response keys, as bytes)', () => {
     expect(again.find('new:key')).toBe(kept.length);
     expect(again.keyAt(kept.length + 1)).toBe('ñ:2');
     expect(KeyTable.saved(null, [], ['x']).bytes.toString()).toBe('x');
-  });
-
-  it('grows as keys are added, finds each by its bytes wherever they sit, and joins with a loaded table', () => {
-    const loaded = tableOf(Array.from({ length: 1000 }, (_, i) => keyOf(i)));
-    const added = KeyTable.growing();
-    // 20,000 keys: the bytes, the ends and the hash table all grow many times over.
-    const more = Array.from({ length: 20_000 }, (_, i) => (i % 50 === 0 ? `ü:${i}` : keyOf(1000 + i)));
-    const block = KeyTable.encodeHashed(more);
-    const bytes = new Uint8Array(block.bytes.buffer, block.bytes.byteOffset, block.bytes.length); // as a worker hands them over
-    more.forEach((key, j) => {
-      const start = j === 0 ? 0 : block.ends[j - 1]!;
-      expect(block.hashes[j]).toBe(hashBytes(Buffer.from(key), 0, Buffer.byteLength(key)));
-      // Half with the hash the scan worked out, half hashed here: the same table either way.
-      const hash = j % 2 === 0 ? block.hashes[j] : undefined;
-      expect(added.findBytes(bytes, start, block.ends[j]!, hash)).toBe(-1);
-      expect(added.add(bytes, start, block.ends[j]!, hash)).toBe(j);
-    });
-    expect(added.size).toBe(more.length);
-    for (let j = 0; j < more.length; j += 7) {
-      expect(added.find(more[j]!)).toBe(j);
-      expect(added.keyAt(j)).toBe(more[j]);
-    }
-    // A loaded table answers a lookup with a given hash as without one, searched or hashed.
-    const some = loaded.find(keyOf(3));
-    const three = Buffer.from(keyOf(3));
-    expect(loaded.findBytes(three, 0, three.length, hashBytes(three, 0, three.length))).toBe(some);
-    for (let i = 0; i < 20; i++) loaded.find('warm-up');
-    expect(loaded.findBytes(three, 0, three.length, hashBytes(three, 0, three.length))).toBe(3);
-    // Found from any buffer holding the same bytes, at any offset.
-    const elsewhere = Buffer.from(`xx${more[123]}yy`);
-    expect(added.findBytes(elsewhere, 2, elsewhere.length - 2)).toBe(123);
-    expect(added.findBytes(elsewhere, 2, elsewhere.length - 3)).toBe(-1);
-    for (let j = 0; j < more.length; j += 3) added.remove(j);
-    for (let j = 0; j < 300; j++) expect(added.find(more[j]!)).toBe(j % 3 === 0 ? -1 : j);
-    // Joined as the index file stores them: the kept keys of each, numbered from 0.
-    const keptLoaded = [0, 5, 999];
-    const keptAdded = more.map((_, j) => j).filter((j) => j % 3 !== 0);
-    const joined = KeyTable.joined([
-      [loaded, keptLoaded],
-      [added, keptAdded],
-    ]);
-    const again = KeyTable.load(joined.bytes, joined.ends);
-    expect(again.size).toBe(keptLoaded.length + keptAdded.length);
-    expect(again.keyAt(2)).toBe(keyOf(999));
-    keptAdded.forEach((j, position) => expect(again.keyAt(keptLoaded.length + position)).toBe(more[j]));
-    const whole = KeyTable.joined([
-      [loaded, 'all'],
-      [added, 'all'],
-    ]);
-    expect(KeyTable.load(whole.bytes, whole.ends).find(more[19_999]!)).toBe(1000 + 19_999);
   });
 
   it('refuses ends that do not fit the bytes', () => {
