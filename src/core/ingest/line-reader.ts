@@ -9,8 +9,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { fingerprintOfOpenFile, readRange } from './file-fingerprint.js';
 
 export type LineHandler = (buffer: Buffer, start: number, end: number) => void;
-/** Whole lines: buffer[start, end) ends just after a newline. */
-export type LinesHandler = (buffer: Buffer, start: number, end: number) => void;
+/** Whole lines, the same call for a block: buffer[start, end) ends just after a newline. */
+export type LinesHandler = LineHandler;
 /** An over-long line: its first and last `OVERSIZED_EDGE_BYTES` and its full length. */
 export type OversizedLineHandler = (head: Buffer, tail: Buffer, bytes: number) => void;
 

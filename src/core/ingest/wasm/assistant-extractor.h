@@ -112,13 +112,6 @@ static i32 usageObject(i32 level) {
 static const char CONTENT_END[] = "],\"stop_reason\":";
 #define CONTENT_END_BYTES ((i32)sizeof(CONTENT_END) - 1)
 
-/** Whether CONTENT_END starts at i (L[i] is `]`). */
-static i32 contentEndAt(i32 i) {
-  for (i32 k = 1; k < CONTENT_END_BYTES; k++)
-    if (L[i + k] != (u8)CONTENT_END[k]) return 0;
-  return 1;
-}
-
 /** The last `],"stop_reason":` of the line, or -1. Sixteen bytes a step, from the end: each `]` is a candidate. */
 static i32 contentEnd(void) {
   i32 i = E - CONTENT_END_BYTES; // the last place it can start
@@ -127,12 +120,12 @@ static i32 contentEnd(void) {
     u32 m = wasm_i8x16_bitmask(wasm_i8x16_eq(wasm_v128_load(L + i - 15), bracket));
     while (m) {
       i32 k = 31 - __builtin_clz(m);
-      if (contentEndAt(i - 15 + k)) return i - 15 + k;
+      if (BYTES_AT(i - 15 + k, CONTENT_END)) return i - 15 + k;
       m &= ~(1u << k);
     }
   }
   for (; i >= 0; i--)
-    if (L[i] == ']' && contentEndAt(i)) return i;
+    if (L[i] == ']' && BYTES_AT(i, CONTENT_END)) return i;
   return -1;
 }
 

@@ -103,10 +103,17 @@ static i32 number(void) {
   return 1;
 }
 
+/** Whether `text` (n bytes) sits whole in the line at p. */
+static i32 bytesAt(i32 p, const char *text, i32 n) {
+  if (p < 0 || p + n > E) return 0;
+  for (i32 i = 0; i < n; i++)
+    if (L[p + i] != (u8)text[i]) return 0;
+  return 1;
+}
+#define BYTES_AT(p, text) bytesAt(p, text, sizeof(text) - 1)
+
 static i32 literal(const char *text, i32 n) {
-  if (P + n > E) return 0;
-  for (i32 k = 1; k < n; k++)
-    if (L[P + k] != (u8)text[k]) return 0;
+  if (!bytesAt(P, text, n)) return 0;
   P += n;
   return 1;
 }
@@ -140,9 +147,6 @@ static i32 next(void) {
 }
 
 static i32 spanIs(i32 s, i32 e, const char *text, i32 n) {
-  if (e - s != n) return 0;
-  for (i32 i = 0; i < n; i++)
-    if (L[s + i] != (u8)text[i]) return 0;
-  return 1;
+  return e - s == n && bytesAt(s, text, n);
 }
 #define KEY_IS(text) spanIs(keyS, keyE, text, sizeof(text) - 1)

@@ -40,14 +40,6 @@ static i32 isUtf8(void) {
 // Mirrors kindOfLine in transcript-line-parser.ts.
 enum { K_ASSISTANT, K_PROGRESS, K_USER, K_OTHER, K_UNKNOWN };
 
-static i32 bytesAt(i32 p, const char *text, i32 n) {
-  if (p < 0 || p + n > E) return 0;
-  for (i32 i = 0; i < n; i++)
-    if (L[p + i] != (u8)text[i]) return 0;
-  return 1;
-}
-#define BYTES_AT(p, text) bytesAt(p, text, sizeof(text) - 1)
-
 /** The first `text` (n ≥ 2 bytes) starting in [from, to - n], or -1. Sixteen places at a time are
  * sifted by the first two bytes; only the places where both match are compared in full. */
 static i32 find(i32 from, i32 to, const char *text, i32 n) {
@@ -59,16 +51,11 @@ static i32 find(i32 from, i32 to, const char *text, i32 n) {
       i32 p = i + __builtin_ctz(m);
       m &= m - 1;
       if (p + n > to) return -1;
-      i32 k = 2;
-      while (k < n && L[p + k] == (u8)text[k]) k++;
-      if (k == n) return p;
+      if (bytesAt(p, text, n)) return p;
     }
   }
-  for (; i + n <= to; i++) {
-    i32 k = 0;
-    while (k < n && L[i + k] == (u8)text[k]) k++;
-    if (k == n) return i;
-  }
+  for (; i + n <= to; i++)
+    if (bytesAt(i, text, n)) return i;
   return -1;
 }
 #define FIND(from, to, text) find(from, to, text, sizeof(text) - 1)
