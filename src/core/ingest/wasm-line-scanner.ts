@@ -8,8 +8,9 @@
 // machine code between a process's threads); where WebAssembly or its SIMD
 // is unavailable, scans stay on the JavaScript parser.
 import { AssistantFields, FIELD_COUNT } from './assistant-fields.js';
-import { countExtracted } from './scan-events.js';
+import { ScanEventWriter, countExtracted } from './scan-events.js';
 import { type FileContext, type LineSink, parseTranscriptLine } from './transcript-line-parser.js';
+import { FUTURE_SLACK_MS } from './record-fields.js';
 import { LINE_SCANNER_WASM_BASE64 } from './wasm/line-scanner-wasm.js';
 
 interface LineScannerExports {
@@ -18,12 +19,15 @@ interface LineScannerExports {
   dataBytes(): number;
   recordsAt(): number;
   tokensAt(): number;
+  timesAt(): number;
+  setLatestMs(ms: number): void;
   recordCount(): number;
   maxRecords(): number;
   scanLines(start: number, end: number): number;
   extractLine(length: number): number;
   kindOfLineAt(length: number): number;
   utf8At(length: number): number;
+  isoMsAt(length: number): number;
 }
 
 // A record's layout (line-scanner.c).
@@ -38,7 +42,9 @@ const R_IS_ASSISTANT = 27;
 const R_API_ERROR = 28;
 const R_USAGE = 29;
 const R_SPLIT_INVALID = 30;
+const R_SAME = 31;
 const WHAT_JS = 1;
+const WHAT_RESPONSE = 3;
 const TOKEN_COUNT = 5;
 
 /** What extractLine answered (tests). */
@@ -51,6 +57,7 @@ export class WasmLineScanner {
   readonly chunk: Buffer;
   private readonly records: Int32Array;
   private readonly tokens: Float64Array;
+  private readonly times: Float64Array;
   private readonly fields = new AssistantFields();
 
   constructor(private readonly wasm: LineScannerExports) {
@@ -58,6 +65,7 @@ export class WasmLineScanner {
     this.chunk = Buffer.from(memory, wasm.dataAt(), wasm.dataBytes());
     this.records = new Int32Array(memory, wasm.recordsAt(), wasm.maxRecords() * RECORD_INTS);
     this.tokens = new Float64Array(memory, wasm.tokensAt(), wasm.maxRecords() * TOKEN_COUNT);
+    this.times = new Float64Array(memory, wasm.timesAt(), wasm.maxRecords());
   }
 
   /**
@@ -67,6 +75,9 @@ export class WasmLineScanner {
   countLines(view: Buffer, start: number, end: number, context: FileContext, sink: LineSink): void {
     const records = this.records;
     const f = this.fields;
+    // A response the module settled goes straight to the writer (other sinks take the checked path).
+    const writer = sink instanceof ScanEventWriter ? sink : null;
+    this.wasm.setLatestMs(context.latestMs ?? Date.now() + FUTURE_SLACK_MS);
     while (start < end) {
       start = this.wasm.scanLines(start, end);
       const count = this.wasm.recordCount();
@@ -74,12 +85,14 @@ export class WasmLineScanner {
         const o = r * RECORD_INTS;
         const lineStart = records[o + R_START]!;
         const lineEnd = records[o + R_END]!;
-        if (records[o] === WHAT_JS) {
+        const what = records[o];
+        if (what === WHAT_JS) {
           parseTranscriptLine(view, lineStart, lineEnd, context, sink);
-        } else {
-          this.fieldsOf(r, f, lineStart);
-          countExtracted(view, f, context, sink, lineStart, lineEnd);
+          continue;
         }
+        this.fieldsOf(r, f, lineStart);
+        if (what === WHAT_RESPONSE && writer) writer.response(view, f, this.times[r]!, records[o + R_SAME]!);
+        else countExtracted(view, f, context, sink, lineStart, lineEnd);
       }
     }
   }
@@ -125,6 +138,11 @@ export class WasmLineScanner {
   /** kindOfLine of one line (tests), as an index into KINDS. */
   kindOfLine(line: Uint8Array): number {
     return this.wasm.kindOfLineAt(this.load(line));
+  }
+
+  /** The module's reading of a timestamp's text (tests): ms since the epoch, or -1 where JavaScript decides. */
+  isoMs(text: Uint8Array): number {
+    return this.wasm.isoMsAt(this.load(text));
   }
 
   /** Whether one line is well-formed UTF-8 (tests). */

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { extractAssistantFields } from '../../../src/core/ingest/assistant-extractor.js';
 import { AssistantFields } from '../../../src/core/ingest/assistant-fields.js';
 import { scanFile } from '../../../src/core/ingest/file-scan.js';
+import { parseStrictTimestampAt } from '../../../src/core/ingest/record-fields.js';
 import { kindOfLine } from '../../../src/core/ingest/transcript-line-parser.js';
 import { EXTRACT_DECLINED, EXTRACT_OK, KINDS, wasmLineScanner } from '../../../src/core/ingest/wasm-line-scanner.js';
 import { Prng, generateCorpus } from '../../support/corpus-generator.js';
@@ -131,6 +132,69 @@ describe('the WebAssembly line scanner', () => {
       const buffer = Buffer.from(bytes);
       expect(wasm.isUtf8(buffer), buffer.toString('hex')).toBe(isUtf8(buffer));
     }
+  });
+
+  it('reads toISOString times as parseStrictTimestampAt does, and leaves every other text to it', () => {
+    const rng = new Prng(17);
+    const two = (n: number) => String(n).padStart(2, '0');
+    let settled = 0;
+    for (let i = 0; i < 20_000; i++) {
+      // Near and past every field's edge: leap days, 30-day months, hour 24, second 60, years around 2023 and 9999.
+      const year = rng.pick([1970, 2000, 2022, 2023, 2024, 2025, 2100, 2400, 9999, rng.int(2023, 2999)]);
+      let text = `${String(year).padStart(4, '0')}-${two(rng.int(0, 13))}-${two(rng.int(0, 32))}T${two(rng.int(0, 24))}:${two(rng.int(0, 60))}:${two(rng.int(0, 60))}.${String(rng.int(0, 999)).padStart(3, '0')}Z`;
+      if (rng.int(0, 9) === 0) text = rng.pick([text.replace('Z', '+00:00'), text.replace('.', ','), text.slice(0, 19) + 'Z', text.replace('T', ' '), ` ${text}`, text.replace('0', 'x')]);
+      const bytes = Buffer.from(text);
+      const js = parseStrictTimestampAt(bytes, 0, bytes.length);
+      const fast = wasm.isoMs(bytes);
+      if (fast >= 0) {
+        expect(fast, text).toBe(js);
+        settled++;
+      } else {
+        // Declined: either JavaScript also finds no instant, or the text is not toISOString's shape.
+        expect(js === null || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(text), text).toBe(true);
+      }
+    }
+    expect(settled).toBeGreaterThan(5000);
+  });
+
+  it('settles responses whose fields repeat, change, go missing and break the run, as the JavaScript path counts them', () => {
+    const dir = tempDir('breather-wasm-settle-');
+    const rng = new Prng(31);
+    const lines: string[] = [];
+    const now = Date.now();
+    const at = () => rng.pick(['2026-11-01T10:00:00.000Z', '2026-11-01T10:20:00.000Z', '2024-02-29T23:59:59.999Z']);
+    for (let i = 0; i < 4000; i++) {
+      // Few values each, so runs of repeats are long and switches frequent.
+      const o = {
+        at: at(),
+        model: rng.pick(['claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805', 'claude-haiku-4-5']),
+        sessionId: rng.pick(['s-1', 's-2', '日本-3']),
+        cwd: rng.pick(['/work/a', '/work/b', 'C:\\work\\c', '/x'.repeat(200)]),
+        messageId: `m${rng.int(0, 30)}`,
+        requestId: rng.pick([`r${rng.int(0, 30)}`, null, '']),
+        output: rng.int(0, 50),
+      };
+      let line = usageLine(o);
+      switch (rng.int(0, 14)) {
+        // What leaves the decision to JavaScript, or breaks the run of settled responses:
+        case 0: line = line.replace(o.at, rng.pick(['2022-12-31T23:59:59.999Z', '2026-02-30T10:00:00.000Z', new Date(now + 3 * 86_400_000).toISOString(), '2026-11-01T10:00:00Z'])); break;
+        case 1: line = line.replace(`"model":"${o.model}"`, rng.pick(['"model":"<synthetic>"', '"model":""', '"model":7', '"model":"claude\\u002dx"'])); break;
+        case 2: line = line.replace('"output_tokens":', '"output_tokens":1.0,"x":'); break;
+        case 3: line = line.replace(`"id":"${o.messageId}",`, ''); break;
+        case 4: line = line.replace(`"sessionId":"${o.sessionId}",`, ''); break;
+        case 5: line = line.replace(`"cwd":${JSON.stringify(o.cwd)},`, '"cwd":null,'); break;
+        case 6: line = line.replace('"usage":{', '"usage":null,"u":{'); break;
+        case 7: line = line.replace('"type":"assistant"', '"isApiErrorMessage":true,"type":"assistant"'); break;
+        case 8: lines.push('{"type":"progress","data":{"type":"agent_progress"}}', '{"broken'); break;
+      }
+      lines.push(line);
+    }
+    const path = join(dir, 'runs.jsonl');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const both = scanBoth(path);
+    expect(both.wasm.packed.numbers.length).toBeGreaterThan(500);
+    expect(Object.keys(both.wasm.skipped).length).toBeGreaterThan(2);
+    expect(both.wasm).toEqual(both.js);
   });
 
   it('scans generated corpora (bad lines included) to exactly what the JavaScript parser finds', async () => {

@@ -103,12 +103,16 @@ static i32 number(void) {
   return 1;
 }
 
+/** Whether a[0, n) and b[0, n) hold the same bytes. */
+static i32 sameBytes(const u8 *a, const u8 *b, i32 n) {
+  for (i32 i = 0; i < n; i++)
+    if (a[i] != b[i]) return 0;
+  return 1;
+}
+
 /** Whether `text` (n bytes) sits whole in the line at p. */
 static i32 bytesAt(i32 p, const char *text, i32 n) {
-  if (p < 0 || p + n > E) return 0;
-  for (i32 i = 0; i < n; i++)
-    if (L[p + i] != (u8)text[i]) return 0;
-  return 1;
+  return p >= 0 && p + n <= E && sameBytes(L + p, (const u8 *)text, n);
 }
 #define BYTES_AT(p, text) bytesAt(p, text, sizeof(text) - 1)
 

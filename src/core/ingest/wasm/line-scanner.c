@@ -16,21 +16,26 @@
 //   record-layout.h       types, and the records JavaScript reads
 //   json-cursor.h         keys and plain values of one line
 //   assistant-extractor.h the counted fields of an assistant line
+//   counted-response.h    whether a response counts as it stands; its time
 //   line-kind.h           a line's kind by its edges; UTF-8; limit words
 #include "record-layout.h"
 #include "json-cursor.h"
 #include "assistant-extractor.h"
+#include "counted-response.h"
 #include "line-kind.h"
 
 static u8 data[DATA_BYTES + 64] __attribute__((aligned(16)));
 static i32 records[MAX_RECORDS * RECORD_INTS];
 static double tokens[MAX_RECORDS * 5];
+static double times[MAX_RECORDS]; // a WHAT_RESPONSE record's time
 static i32 recordCount;
 
 __attribute__((export_name("dataAt"))) u8 *dataAt(void) { return data; }
 __attribute__((export_name("dataBytes"))) i32 dataBytes(void) { return DATA_BYTES; }
 __attribute__((export_name("recordsAt"))) i32 *recordsAt(void) { return records; }
 __attribute__((export_name("tokensAt"))) double *tokensAt(void) { return tokens; }
+__attribute__((export_name("timesAt"))) double *timesAt(void) { return times; }
+__attribute__((export_name("setLatestMs"))) void setLatestMs(double ms) { latestMs = ms; }
 __attribute__((export_name("recordCount"))) i32 getRecordCount(void) { return recordCount; }
 __attribute__((export_name("maxRecords"))) i32 maxRecords(void) { return MAX_RECORDS; }
 
@@ -83,7 +88,7 @@ static void line(i32 start, i32 end) {
   out = records + recordCount * RECORD_INTS;
   count = tokens + recordCount * 5;
   if (!extract() || !out[R_IS_ASSISTANT] || needsJs) return handToJs(start, end);
-  out[R_WHAT] = WHAT_FIELDS;
+  out[R_WHAT] = settleResponse(times + recordCount) ? WHAT_RESPONSE : WHAT_FIELDS;
   out[R_START] = s;
   out[R_END] = e;
   recordCount++;
@@ -122,6 +127,9 @@ __attribute__((export_name("kindOfLineAt"))) i32 kindOfLineAt(i32 length) {
   E = length;
   return kindOfLine();
 }
+
+/** isoMs of data[0, length), for the property tests. */
+__attribute__((export_name("isoMsAt"))) double isoMsAt(i32 length) { return isoMs(data, length); }
 
 __attribute__((export_name("utf8At"))) i32 utf8At(i32 length) {
   L = data;
