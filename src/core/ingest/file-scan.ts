@@ -8,6 +8,7 @@ import { FUTURE_SLACK_MS } from './record-fields.js';
 import { scanner } from './json-line-scanner.js';
 import { ScanEventWriter } from './scan-events.js';
 import { type SkipReason, parseOversizedLine, parseTranscriptLine } from './transcript-line-parser.js';
+import { WasmEventWriter } from './wasm-event-writer.js';
 import { wasmLineScanner } from './wasm-line-scanner.js';
 
 export interface FileScanRequest {
@@ -43,8 +44,8 @@ export function scanFile(request: FileScanRequest, options: FileScanOptions = {}
     fallbackProject: basename(dirname(request.path)),
     latestMs: Date.now() + FUTURE_SLACK_MS,
   };
-  const writer = new ScanEventWriter(context);
   const wasm = options.wasm === false ? null : wasmLineScanner();
+  const writer = wasm ? new WasmEventWriter(wasm, context) : new ScanEventWriter(context);
   try {
     const read = readLinesFrom(request.path, request.fromOffset, request.toOffset, (buffer, start, end) => parseTranscriptLine(buffer, start, end, context, writer), {
       ...(request.maxLineBytes ? { maxLineBytes: request.maxLineBytes } : {}),
@@ -52,12 +53,15 @@ export function scanFile(request: FileScanRequest, options: FileScanOptions = {}
       fingerprint: true,
       ...(wasm ? { chunk: wasm.chunk, onLines: (view: Buffer, start: number, end: number) => wasm.countLines(view, start, end, context, writer) } : {}),
     });
+    const packed = writer.finish();
+    // The scanner's response table could not hold this file (full, or a text with no UTF-8): read it on the JavaScript path.
+    if (packed === null) return scanFile(request, { wasm: false });
     return {
       path: request.path,
       offset: read.offset,
       unfinishedBytes: read.unfinishedBytes,
       bytesRead: read.bytesRead,
-      packed: writer.finish(),
+      packed,
       skipped: writer.skippedCounts,
       limitCandidates: writer.limitCandidates,
       fingerprint: read.fingerprint ?? null,
@@ -70,7 +74,7 @@ export function scanFile(request: FileScanRequest, options: FileScanOptions = {}
       offset: request.fromOffset,
       unfinishedBytes: 0,
       bytesRead: 0,
-      packed: writer.finish(),
+      packed: writer.finish() ?? { strings: [], numbers: new Float64Array(0) },
       skipped: writer.skippedCounts,
       limitCandidates: writer.limitCandidates,
       fingerprint: null,

@@ -35,19 +35,6 @@ class LastText {
     return false;
   }
 
-  /**
-   * same(), where the scanner may already have compared: `known` 1, the same
-   * bytes as last time (nothing to do); 0, other bytes (remembered); -1, not
-   * compared here.
-   */
-  sameAs(known: number, buffer: Buffer, start: number, end: number): boolean {
-    if (known === 1) return true;
-    if (known === -1) return this.same(buffer, start, end);
-    this.length = -1;
-    this.same(buffer, start, end);
-    return false;
-  }
-
   forget(): void {
     this.length = -1;
   }
@@ -72,17 +59,37 @@ function isSynthetic(buffer: Buffer, f: AssistantFields): boolean {
   return spanIs(buffer, f.start[FIELD.model]!, f.end[FIELD.model]!, SYNTHETIC);
 }
 
-/** Field `field`'s bit of a "repeated fields" mask as sameAs takes it (-1: no mask). */
-function bit(mask: number, field: number): number {
-  return mask < 0 ? -1 : (mask >> field) & 1;
-}
-
 // One writer at a time per thread (a scan is synchronous): its rows grow in this array.
 let rowsScratch = new Float64Array(FIELDS * 1024);
 
-export class ScanEventWriter implements LineSink {
+/** What every writer of a file's scan keeps besides the responses: skip counts and limit candidates. */
+export abstract class ScanNotes implements LineSink {
   readonly skippedCounts: Partial<Record<SkipReason, number>> = {};
   readonly limitCandidates: Record<string, unknown>[] = [];
+
+  skipped(reason: SkipReason): void {
+    this.skippedCounts[reason] = (this.skippedCounts[reason] ?? 0) + 1;
+  }
+
+  limitCandidate(record: Record<string, unknown>): void {
+    this.limitCandidates.push(record);
+  }
+
+  abstract usage(event: UsageEvent): void;
+}
+
+/** Sets each of the first `rows` rows' cost (at list prices; NaN: a model with no known price). */
+export function priceRows(numbers: Float64Array, strings: readonly string[], rows: number): void {
+  const prices = new Map<number, ModelPrices | null>();
+  for (let o = 0; o < rows * FIELDS; o += FIELDS) {
+    const model = numbers[o + 2]!;
+    let p = prices.get(model);
+    if (p === undefined) prices.set(model, (p = pricesForModel(strings[model]!)));
+    numbers[o + 10] = costAtPrices(p, numbers[o + 5]!, numbers[o + 6]!, numbers[o + 7]!, numbers[o + 8]!, numbers[o + 9]!) ?? Number.NaN;
+  }
+}
+
+export class ScanEventWriter extends ScanNotes {
   private readonly table = new StringTable();
   // Rows grow in one array per thread, reused file after file; finish() copies out the used part.
   private numbers = rowsScratch;
@@ -98,77 +105,57 @@ export class ScanEventWriter implements LineSink {
   private sessionAt = -1;
   private cwdAt = -1;
   private lastKey: string | null = null;
-  /**
-   * The last response came from the line scanner's settled path, and nothing
-   * since: its "repeated fields" bits compare with what the LastTexts hold.
-   */
-  private chained = false;
 
-  constructor(private readonly context: FileContext) {}
-
-  skipped(reason: SkipReason): void {
-    this.skippedCounts[reason] = (this.skippedCounts[reason] ?? 0) + 1;
-  }
-
-  limitCandidate(record: Record<string, unknown>): void {
-    this.limitCandidates.push(record);
+  constructor(private readonly context: FileContext) {
+    super();
   }
 
   /** A response from the full parser. */
   usage(event: UsageEvent): void {
     const t = this.table;
-    this.chained = false;
     this.forgetLast();
     this.add(event.key, event.ms, t.at(event.model), t.at(event.sessionId), t.at(event.cwd), event.input, event.output, event.cacheCreation, event.cacheCreation1h, event.cacheRead);
   }
 
-  /**
-   * A response from the fast path (extractFields has checked usage, time and
-   * tokens). `repeated`: from the line scanner's settled path, bit f set where
-   * text field f repeats the last such response's bytes (counted-response.h);
-   * -1 otherwise.
-   */
-  response(buffer: Buffer, f: AssistantFields, ms: number, repeated = -1): void {
+  /** A response from the fast path (extractFields has checked usage, time and tokens). */
+  response(buffer: Buffer, f: AssistantFields, ms: number): void {
     const t = this.table;
     const context = this.context;
-    // The bits compare with the scanner's last settled response: valid only if it was this writer's last one too.
-    const known = this.chained ? repeated : -1;
-    this.chained = repeated >= 0;
     if (f.kind[FIELD.model] !== STRING || f.end[FIELD.model] === f.start[FIELD.model]) {
       this.modelAt = t.at('unknown');
       this.model.forget();
-    } else if (!this.model.sameAs(bit(known, FIELD.model), buffer, f.start[FIELD.model]!, f.end[FIELD.model]!)) {
+    } else if (!this.model.same(buffer, f.start[FIELD.model]!, f.end[FIELD.model]!)) {
       this.modelAt = t.at(textAt(buffer, f, FIELD.model));
     }
     if (f.kind[FIELD.sessionId] !== STRING) {
       this.sessionAt = t.at(context.fallbackSessionId);
       this.session.forget();
-    } else if (!this.session.sameAs(bit(known, FIELD.sessionId), buffer, f.start[FIELD.sessionId]!, f.end[FIELD.sessionId]!)) {
+    } else if (!this.session.same(buffer, f.start[FIELD.sessionId]!, f.end[FIELD.sessionId]!)) {
       this.sessionAt = t.at(textAt(buffer, f, FIELD.sessionId));
     }
     if (f.kind[FIELD.cwd] !== STRING) {
       this.cwdAt = t.at(context.fallbackProject);
       this.cwd.forget();
-    } else if (!this.cwd.sameAs(bit(known, FIELD.cwd), buffer, f.start[FIELD.cwd]!, f.end[FIELD.cwd]!)) {
+    } else if (!this.cwd.same(buffer, f.start[FIELD.cwd]!, f.end[FIELD.cwd]!)) {
       this.cwdAt = t.at(textAt(buffer, f, FIELD.cwd));
     }
     const tokens = f.tokens;
-    this.add(this.keyOf(buffer, f, known), ms, this.modelAt, this.sessionAt, this.cwdAt, tokens[TOKEN.input]!, tokens[TOKEN.output]!, tokens[TOKEN.cacheCreation]!, tokens[TOKEN.cacheCreation1h]!, tokens[TOKEN.cacheRead]!);
+    this.add(this.keyOf(buffer, f), ms, this.modelAt, this.sessionAt, this.cwdAt, tokens[TOKEN.input]!, tokens[TOKEN.output]!, tokens[TOKEN.cacheCreation]!, tokens[TOKEN.cacheCreation1h]!, tokens[TOKEN.cacheRead]!);
   }
 
   /** message.id + requestId (message.id alone without requestId); null without message.id. */
-  private keyOf(buffer: Buffer, f: AssistantFields, known: number): string | null {
+  private keyOf(buffer: Buffer, f: AssistantFields): string | null {
     if (f.kind[FIELD.id] !== STRING) {
       this.forgetLast();
       return null;
     }
-    const sameId = this.messageId.sameAs(bit(known, FIELD.id), buffer, f.start[FIELD.id]!, f.end[FIELD.id]!);
+    const sameId = this.messageId.same(buffer, f.start[FIELD.id]!, f.end[FIELD.id]!);
     if (f.kind[FIELD.requestId] !== STRING) {
       this.requestId.forget();
       this.lastKey = null;
       return responseKey(textAt(buffer, f, FIELD.id), null);
     }
-    const sameRequest = this.requestId.sameAs(bit(known, FIELD.requestId), buffer, f.start[FIELD.requestId]!, f.end[FIELD.requestId]!);
+    const sameRequest = this.requestId.same(buffer, f.start[FIELD.requestId]!, f.end[FIELD.requestId]!);
     if (sameId && sameRequest && this.lastKey !== null) return this.lastKey;
     this.lastKey = responseKey(textAt(buffer, f, FIELD.id), textAt(buffer, f, FIELD.requestId));
     return this.lastKey;
@@ -211,16 +198,9 @@ export class ScanEventWriter implements LineSink {
 
   /** The responses with their cost (at list prices; NaN: a model with no known price). */
   finish(): PackedEvents {
-    const n = this.numbers;
     const strings = this.table.strings;
-    const prices = new Map<number, ModelPrices | null>();
-    for (let o = 0; o < this.rows * FIELDS; o += FIELDS) {
-      const model = n[o + 2]!;
-      let p = prices.get(model);
-      if (p === undefined) prices.set(model, (p = pricesForModel(strings[model]!)));
-      n[o + 10] = costAtPrices(p, n[o + 5]!, n[o + 6]!, n[o + 7]!, n[o + 8]!, n[o + 9]!) ?? Number.NaN;
-    }
-    return { strings, numbers: n.slice(0, this.rows * FIELDS) };
+    priceRows(this.numbers, strings, this.rows);
+    return { strings, numbers: this.numbers.slice(0, this.rows * FIELDS) };
   }
 }
 

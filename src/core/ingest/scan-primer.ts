@@ -10,6 +10,7 @@
 import { ScanEventWriter } from './scan-events.js';
 import { scanner } from './json-line-scanner.js';
 import { parseOversizedLine, parseTranscriptLine } from './transcript-line-parser.js';
+import { WasmEventWriter } from './wasm-event-writer.js';
 import { wasmLineScanner } from './wasm-line-scanner.js';
 
 const AT = '2026-01-05T10:00:00.000Z';
@@ -53,10 +54,12 @@ export function primeLineParser(): void {
   if (primed) return;
   primed = true;
   const context = { fallbackSessionId: 'primer', fallbackProject: 'primer', latestMs: Date.parse(AT) + 60_000 };
-  const writer = new ScanEventWriter(context);
   const buffer = Buffer.from(`${PRIMER_LINES.join('\r\n')}\n`);
+  const wasm = wasmLineScanner();
   // Three times: V8 gives a function its feedback (what the compiler reads) only after its first few calls.
   for (let pass = 0; pass < 3; pass++) {
+    // The writer a scan on this thread uses: the WebAssembly scanner's table where it runs.
+    const writer = wasm ? new WasmEventWriter(wasm, context) : new ScanEventWriter(context);
     for (let start = 0; start < buffer.length; ) {
       let end = buffer.indexOf(10, start);
       if (end === -1) end = buffer.length;
@@ -64,13 +67,12 @@ export function primeLineParser(): void {
       start = end + 1;
     }
     parseOversizedLine(Buffer.from(PRIMER_LINES[0]!.slice(0, 400)), Buffer.from(PRIMER_LINES[0]!.slice(-300)), context, writer);
-    // The same lines through the WebAssembly scanner: its records reach both counting paths.
-    const wasm = wasmLineScanner();
+    // The same lines through the WebAssembly scanner: settled in its table, the rest handed back.
     if (wasm) {
       buffer.copy(wasm.chunk);
       wasm.countLines(wasm.chunk.subarray(0, buffer.length), 0, buffer.length, context, writer);
     }
+    writer.finish();
   }
-  writer.finish();
   scanner.release();
 }

@@ -4,6 +4,7 @@ import type { DataHealth, LimitHit } from '../../shared/status.js';
 import { type DiscoveryResult, type RootReport, type TranscriptFileStat, discoverTranscripts, reportRoot, statTranscript } from './transcript-discovery.js';
 import { IndexStore, type IndexLoadState, indexDirFor } from './index-store.js';
 import { fingerprintAt } from './file-fingerprint.js';
+import { primeIndexMerge } from './index-primer.js';
 import type { FileScanResult } from './file-scan.js';
 import { type ParallelScanOptions, scanFiles } from './parallel-scan.js';
 import { type IndexedFile, type UsageBucket, UsageIndex, addTotals } from './usage-index.js';
@@ -47,6 +48,9 @@ export interface RefreshResult {
 }
 
 type FileChange = 'unchanged' | 'grown' | 'replaced' | 'new';
+
+/** A catch-up this big is worth priming the merge for (index-primer.ts); appends are far smaller. */
+const PRIME_MERGE_BYTES = 48 * 1024 * 1024;
 
 export function classifyFileChange(known: IndexedFile | undefined, current: TranscriptFileStat): FileChange {
   if (!known) return 'new';
@@ -236,6 +240,7 @@ export class UsageEngine {
       ...(maxLineBytes ? { maxLineBytes } : {}),
     }));
     const bytesTotal = requests.reduce((sum, r) => sum + (r.toOffset - r.fromOffset), 0);
+    if (bytesTotal >= PRIME_MERGE_BYTES) primeIndexMerge();
     let bytesDone = 0;
     const scanStarted = performance.now();
     await scanFiles(requests, this.options.parallel ?? {}, (result, i) => {

@@ -8,7 +8,8 @@
 // machine code between a process's threads); where WebAssembly or its SIMD
 // is unavailable, scans stay on the JavaScript parser.
 import { AssistantFields, FIELD_COUNT } from './assistant-fields.js';
-import { ScanEventWriter, countExtracted } from './scan-events.js';
+import { FIELDS } from './packed-layout.js';
+import { countExtracted } from './scan-events.js';
 import { type FileContext, type LineSink, parseTranscriptLine } from './transcript-line-parser.js';
 import { FUTURE_SLACK_MS } from './record-fields.js';
 import { LINE_SCANNER_WASM_BASE64 } from './wasm/line-scanner-wasm.js';
@@ -19,8 +20,19 @@ interface LineScannerExports {
   dataBytes(): number;
   recordsAt(): number;
   tokensAt(): number;
-  timesAt(): number;
   setLatestMs(ms: number): void;
+  beginFile(fallbackSessionBytes: number, fallbackProjectBytes: number): number;
+  collectInto(on: number): void;
+  addEvent(keyLength: number, modelLength: number, sessionLength: number, cwdLength: number, ms: number, input: number, output: number, cacheCreation: number, cacheCreation1h: number, cacheRead: number): void;
+  scratchAt(): number;
+  scratchBytes(): number;
+  tableFailed(): number;
+  rowsAt(): number;
+  rowCount(): number;
+  arenaAt(): number;
+  stringsAt(): number;
+  stringHighAt(): number;
+  stringCount(): number;
   recordCount(): number;
   maxRecords(): number;
   scanLines(start: number, end: number): number;
@@ -42,9 +54,7 @@ const R_IS_ASSISTANT = 27;
 const R_API_ERROR = 28;
 const R_USAGE = 29;
 const R_SPLIT_INVALID = 30;
-const R_SAME = 31;
 const WHAT_JS = 1;
-const WHAT_RESPONSE = 3;
 const TOKEN_COUNT = 5;
 
 /** What extractLine answered (tests). */
@@ -57,15 +67,17 @@ export class WasmLineScanner {
   readonly chunk: Buffer;
   private readonly records: Int32Array;
   private readonly tokens: Float64Array;
-  private readonly times: Float64Array;
   private readonly fields = new AssistantFields();
+  private readonly scratch: Buffer;
+  /** The sink whose file the response table holds (beginTable); other sinks get every assistant line as a record. */
+  private tableOwner: LineSink | null = null;
 
   constructor(private readonly wasm: LineScannerExports) {
     const memory = wasm.memory.buffer;
     this.chunk = Buffer.from(memory, wasm.dataAt(), wasm.dataBytes());
     this.records = new Int32Array(memory, wasm.recordsAt(), wasm.maxRecords() * RECORD_INTS);
     this.tokens = new Float64Array(memory, wasm.tokensAt(), wasm.maxRecords() * TOKEN_COUNT);
-    this.times = new Float64Array(memory, wasm.timesAt(), wasm.maxRecords());
+    this.scratch = Buffer.from(memory, wasm.scratchAt(), wasm.scratchBytes());
   }
 
   /**
@@ -75,8 +87,8 @@ export class WasmLineScanner {
   countLines(view: Buffer, start: number, end: number, context: FileContext, sink: LineSink): void {
     const records = this.records;
     const f = this.fields;
-    // A response the module settled goes straight to the writer (other sinks take the checked path).
-    const writer = sink instanceof ScanEventWriter ? sink : null;
+    // The table's own sink: settled responses are counted in the module, the rest comes here in file order.
+    this.wasm.collectInto(sink === this.tableOwner ? 1 : 0);
     this.wasm.setLatestMs(context.latestMs ?? Date.now() + FUTURE_SLACK_MS);
     while (start < end) {
       start = this.wasm.scanLines(start, end);
@@ -91,8 +103,7 @@ export class WasmLineScanner {
           continue;
         }
         this.fieldsOf(r, f, lineStart);
-        if (what === WHAT_RESPONSE && writer) writer.response(view, f, this.times[r]!, records[o + R_SAME]!);
-        else countExtracted(view, f, context, sink, lineStart, lineEnd);
+        countExtracted(view, f, context, sink, lineStart, lineEnd);
       }
     }
   }
@@ -112,6 +123,46 @@ export class WasmLineScanner {
     f.usage = records[o + R_USAGE]!;
     f.splitInvalid = records[o + R_SPLIT_INVALID] === 1;
     for (let i = 0; i < TOKEN_COUNT; i++) f.tokens[i] = this.tokens[r * TOKEN_COUNT + i]!;
+  }
+
+  /** Starts a file's response table for `owner`; false when the fallbacks don't fit (the table then fails). */
+  beginTable(owner: LineSink, fallbackSession: string, fallbackProject: string): void {
+    this.tableOwner = owner;
+    const a = this.scratch.write(fallbackSession, 0, 'utf8');
+    const b = this.scratch.write(fallbackProject, a, 'utf8');
+    // write() stops short at the scratch's end: a fallback that long fails the table.
+    this.wasm.beginFile(a === Buffer.byteLength(fallbackSession) ? a : 2048, b === Buffer.byteLength(fallbackProject) ? b : 2048);
+  }
+
+  /** Adds a response JavaScript counted to the table, in file order; false when its texts don't fit the scratch. */
+  addEvent(key: string | null, model: string, session: string, cwd: string, ms: number, t: readonly number[]): boolean {
+    const scratch = this.scratch;
+    const room = scratch.length;
+    if ((key?.length ?? 0) + model.length + session.length + cwd.length > room / 3) return false; // UTF-8: at most 3 bytes per UTF-16 unit
+    const k = key === null ? 0 : scratch.write(key, 0, 'utf8');
+    const m = scratch.write(model, k, 'utf8');
+    const s = scratch.write(session, k + m, 'utf8');
+    const c = scratch.write(cwd, k + m + s, 'utf8');
+    this.wasm.addEvent(key === null ? -1 : k, m, s, c, ms, t[0]!, t[1]!, t[2]!, t[3]!, t[4]!);
+    return true;
+  }
+
+  /** The table's rows (packed layout, cost 0) and strings, copied out; null when it could not hold the file. */
+  tableEvents(): { strings: string[]; numbers: Float64Array; rows: number } | null {
+    this.tableOwner = null;
+    const wasm = this.wasm;
+    if (wasm.tableFailed()) return null;
+    const memory = wasm.memory.buffer;
+    const rows = wasm.rowCount();
+    const numbers = new Float64Array(memory, wasm.rowsAt(), rows * FIELDS).slice();
+    const count = wasm.stringCount();
+    const at = new Int32Array(memory, wasm.stringsAt(), count + 1);
+    const high = new Uint8Array(memory, wasm.stringHighAt(), count);
+    const arena = Buffer.from(memory, wasm.arenaAt(), count === 0 ? 0 : at[count]!);
+    const strings = new Array<string>(count);
+    // Latin1 where every byte is ASCII (the same string, decoded faster), else UTF-8.
+    for (let i = 0; i < count; i++) strings[i] = arena.toString(high[i] ? 'utf8' : 'latin1', at[i], at[i + 1]);
+    return { strings, numbers, rows };
   }
 
   /** The scanner alone over chunk[0, end) (the bench): how many records it made, none counted. */

@@ -4,7 +4,7 @@
 // it checks UTF-8 as Node does; and a whole file scanned with it gives exactly
 // the events, skip counts, limit candidates and offsets the JavaScript path gives.
 import { isUtf8 } from 'node:buffer';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractAssistantFields } from '../../../src/core/ingest/assistant-extractor.js';
@@ -12,6 +12,7 @@ import { AssistantFields } from '../../../src/core/ingest/assistant-fields.js';
 import { scanFile } from '../../../src/core/ingest/file-scan.js';
 import { parseStrictTimestampAt } from '../../../src/core/ingest/record-fields.js';
 import { kindOfLine } from '../../../src/core/ingest/transcript-line-parser.js';
+import { WasmEventWriter } from '../../../src/core/ingest/wasm-event-writer.js';
 import { EXTRACT_DECLINED, EXTRACT_OK, KINDS, wasmLineScanner } from '../../../src/core/ingest/wasm-line-scanner.js';
 import { Prng, generateCorpus } from '../../support/corpus-generator.js';
 import { mutate, transcriptLines } from '../../support/hostile-lines.js';
@@ -169,7 +170,7 @@ describe('the WebAssembly line scanner', () => {
         at: at(),
         model: rng.pick(['claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805', 'claude-haiku-4-5']),
         sessionId: rng.pick(['s-1', 's-2', '日本-3']),
-        cwd: rng.pick(['/work/a', '/work/b', 'C:\\work\\c', '/x'.repeat(200)]),
+        cwd: rng.pick(['/work/a', '/work/b', 'C:\\work\\c', '/x'.repeat(200), '/caf\u00e9 \ud83d\ude00\n']),
         messageId: `m${rng.int(0, 30)}`,
         requestId: rng.pick([`r${rng.int(0, 30)}`, null, '']),
         output: rng.int(0, 50),
@@ -189,12 +190,48 @@ describe('the WebAssembly line scanner', () => {
       }
       lines.push(line);
     }
+    // The same texts escaped otherwise (JSON.stringify writes none of these): equal once decoded.
+    for (let i = 0; i < 200; i++) {
+      const line = usageLine({ at: '2026-11-01T10:00:00.000Z', messageId: `m${i % 7}`, requestId: `r${i % 5}`, sessionId: 's-1', cwd: '/work/a', output: i % 11 });
+      lines.push(rng.pick([line, line.replace('"/work/a"', '"\\/work\\/a"'), line.replace('"s-1"', '"s\\u002d1"'), line.replace(`"m${i % 7}"`, `"\\u006d${i % 7}"`)]));
+    }
     const path = join(dir, 'runs.jsonl');
     writeFileSync(path, `${lines.join('\n')}\n`);
     const both = scanBoth(path);
     expect(both.wasm.packed.numbers.length).toBeGreaterThan(500);
     expect(Object.keys(both.wasm.skipped).length).toBeGreaterThan(2);
     expect(both.wasm).toEqual(both.js);
+  });
+
+  it('hands a file its response table cannot hold to the JavaScript path, with the same result', () => {
+    const dir = tempDir('breather-wasm-table-');
+    const good = (i: number, o: Partial<Parameters<typeof usageLine>[0]> = {}) => usageLine({ at: '2026-11-01T10:00:00.000Z', messageId: `m${i}`, output: i, ...o });
+    const files = {
+      // A lone surrogate (an escape the module can't write as UTF-8) in a value it settles…
+      'lone-in-settled': [good(1), good(2, { sessionId: 'PLACEHOLDER' }).replace('PLACEHOLDER', '\\ud800x'), good(3)],
+      // …and in a line the JavaScript parser counts (1.0 tokens: the module leaves those to it).
+      'lone-in-parsed': [good(1), good(2, { cwd: 'PLACEHOLDER' }).replace('PLACEHOLDER', 'a\\udc00').replace('"output_tokens":2', '"output_tokens":2.0'), good(3)],
+      // More folders in one file than its table of texts takes (512).
+      'many-folders': Array.from({ length: 600 }, (_, i) => good(i, { cwd: `/work/${i}` })),
+    };
+    let events = 0;
+    for (const [name, lines] of Object.entries(files)) {
+      const path = join(dir, `${name}.jsonl`);
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      const both = scanBoth(path);
+      expect(both.wasm, name).toEqual(both.js);
+      events += both.wasm.packed.numbers.length;
+    }
+    // Counted, not dropped: 3 + 3 + 600 responses.
+    expect(events / 11).toBe(606);
+    // The table itself declines them (this is the path under test, not a scan that happens to agree).
+    for (const name of Object.keys(files)) {
+      const writer = new WasmEventWriter(wasm, { fallbackSessionId: 's', fallbackProject: 'p', latestMs: Date.now() });
+      const bytes = readFileSync(join(dir, `${name}.jsonl`));
+      bytes.copy(wasm.chunk);
+      wasm.countLines(wasm.chunk.subarray(0, bytes.length), 0, bytes.length, { fallbackSessionId: 's', fallbackProject: 'p', latestMs: Date.now() }, writer);
+      expect(writer.finish(), name).toBeNull();
+    }
   });
 
   it('scans generated corpora (bad lines included) to exactly what the JavaScript parser finds', async () => {

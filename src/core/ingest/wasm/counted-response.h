@@ -1,21 +1,15 @@
 // Whether an assistant line the extractor read is a response the scan counts
 // as it stands: what countExtracted checks (a real model, usage, a time in
-// range, plausible tokens), decided here for the common shape so JavaScript
-// only files the response (WHAT_RESPONSE). Anything else stays WHAT_FIELDS and
-// countExtracted decides, as before. Also says which text fields repeat the
-// last such response's bytes, so JavaScript makes no string and compares
-// nothing for them (scan-events.ts: ScanEventWriter.response).
+// range, plausible tokens), decided here for the common shape, with its time
+// read, so the response table (response-table.h) counts it without a call
+// into JavaScript. Anything else goes to countExtracted, as before.
 #pragma once
 #include "json-cursor.h"
 
 /** Date.UTC(2023, 0, 1): EARLIEST_TIMESTAMP_MS in record-fields.ts. */
 #define EARLIEST_MS 1672531200000.0
-/** Longer values are not remembered: they count as changed. */
-#define LAST_MAX 256
 
 static double latestMs; // set per block by JavaScript: now plus the clock slack
-static u8 lastBytes[FIELD_COUNT][LAST_MAX];
-static i32 lastLength[FIELD_COUNT]; // -1: the last one was no string, or too long
 
 static i32 digitsAt(const u8 *p, i32 n) {
   i32 v = 0;
@@ -57,31 +51,9 @@ static i32 isSyntheticModel(void) {
   return spanIs(out[R_FIELD_START + F_MODEL], out[R_FIELD_END + F_MODEL], "<synthetic>", 11);
 }
 
-/** Bit f set: text field f holds the same bytes as in the last response this module settled. */
-static i32 repeatedFields(void) {
-  i32 mask = 0;
-  for (i32 f = 0; f < FIELD_COUNT; f++) {
-    if (f == F_TIMESTAMP) continue;
-    i32 n = out[R_KIND + f] == STRING ? out[R_FIELD_END + f] - out[R_FIELD_START + f] : -1;
-    if (n < 0 || n > LAST_MAX) {
-      lastLength[f] = -1;
-      continue;
-    }
-    const u8 *value = L + out[R_FIELD_START + f];
-    if (n == lastLength[f] && sameBytes(lastBytes[f], value, n)) {
-      mask |= 1 << f;
-      continue;
-    }
-    for (i32 i = 0; i < n; i++) lastBytes[f][i] = value[i];
-    lastLength[f] = n;
-  }
-  return mask;
-}
-
 /**
- * For the record just extracted (out, count): its time in *ms and the repeated
- * fields in out[R_SAME], and 1, when countExtracted would count it as it
- * stands; 0 to leave the decision to JavaScript.
+ * For the record just extracted (out, count): its time in *ms, and 1, when
+ * countExtracted would count it as it stands; 0 to leave the decision to JavaScript.
  */
 static i32 settleResponse(double *ms) {
   if (out[R_API_ERROR] || out[R_USAGE] != 1 /* OBJECT */ || out[R_SPLIT_INVALID]) return 0;
@@ -93,6 +65,5 @@ static i32 settleResponse(double *ms) {
   double t = isoMs(L + out[R_FIELD_START + F_TIMESTAMP], out[R_FIELD_END + F_TIMESTAMP] - out[R_FIELD_START + F_TIMESTAMP]);
   if (t < EARLIEST_MS || t > latestMs) return 0;
   *ms = t;
-  out[R_SAME] = repeatedFields();
   return 1;
 }

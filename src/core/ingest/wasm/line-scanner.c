@@ -1,14 +1,16 @@
 // The transcript line scanner, compiled to WebAssembly (scripts/build-wasm.mjs
 // writes line-scanner-wasm.ts from it). It does for a block of whole lines what
-// transcript-line-parser.ts does line by line, byte for byte the same decisions,
-// and hands JavaScript only what needs strings: one record per assistant line
-// it read (where its counted fields lie, its token counts) and one per line the
-// JavaScript parser must see (anything unusual). Lines that cannot hold usage
-// cost a newline search and a look at their edges.
+// transcript-line-parser.ts does line by line, byte for byte the same decisions.
+// A response in the common shape is counted here, in the file's response table;
+// JavaScript gets a record only for what needs its parser: an assistant line
+// read here but not settled (where its fields lie, its token counts), or a line
+// it must parse (anything unusual). Lines that cannot hold usage cost a newline
+// search and a look at their edges.
 //
-// Why WebAssembly: in a cold scan, V8 compiled the JavaScript line parser once
-// per thread, and compiling took a fifth of the run's CPU. This module is
-// compiled once per process and runs at full speed from the first line.
+// Why WebAssembly: in a cold scan, V8 compiled the JavaScript line parser (and
+// then the per-response counting) once per thread, and compiling took a fifth
+// of the run's CPU. This module is compiled once per process and runs at full
+// speed from the first line.
 //
 // Freestanding C, one translation unit (the headers hold its parts, so the
 // compiler inlines across them): no libc, no allocation. Memory is fixed: the
@@ -17,24 +19,25 @@
 //   json-cursor.h         keys and plain values of one line
 //   assistant-extractor.h the counted fields of an assistant line
 //   counted-response.h    whether a response counts as it stands; its time
+//   response-table.h      the file's responses, de-duplicated, as packed rows
 //   line-kind.h           a line's kind by its edges; UTF-8; limit words
 #include "record-layout.h"
 #include "json-cursor.h"
 #include "assistant-extractor.h"
 #include "counted-response.h"
+#include "response-table.h"
 #include "line-kind.h"
 
 static u8 data[DATA_BYTES + 64] __attribute__((aligned(16)));
 static i32 records[MAX_RECORDS * RECORD_INTS];
 static double tokens[MAX_RECORDS * 5];
-static double times[MAX_RECORDS]; // a WHAT_RESPONSE record's time
 static i32 recordCount;
+static i32 collecting; // settled responses go to the response table (else: records for countExtracted)
 
 __attribute__((export_name("dataAt"))) u8 *dataAt(void) { return data; }
 __attribute__((export_name("dataBytes"))) i32 dataBytes(void) { return DATA_BYTES; }
 __attribute__((export_name("recordsAt"))) i32 *recordsAt(void) { return records; }
 __attribute__((export_name("tokensAt"))) double *tokensAt(void) { return tokens; }
-__attribute__((export_name("timesAt"))) double *timesAt(void) { return times; }
 __attribute__((export_name("setLatestMs"))) void setLatestMs(double ms) { latestMs = ms; }
 __attribute__((export_name("recordCount"))) i32 getRecordCount(void) { return recordCount; }
 __attribute__((export_name("maxRecords"))) i32 maxRecords(void) { return MAX_RECORDS; }
@@ -88,7 +91,9 @@ static void line(i32 start, i32 end) {
   out = records + recordCount * RECORD_INTS;
   count = tokens + recordCount * 5;
   if (!extract() || !out[R_IS_ASSISTANT] || needsJs) return handToJs(start, end);
-  out[R_WHAT] = settleResponse(times + recordCount) ? WHAT_RESPONSE : WHAT_FIELDS;
+  double ms;
+  if (collecting && settleResponse(&ms)) return collectResponse(ms);
+  out[R_WHAT] = WHAT_FIELDS;
   out[R_START] = s;
   out[R_END] = e;
   recordCount++;
@@ -101,7 +106,9 @@ static void line(i32 start, i32 end) {
  */
 __attribute__((export_name("scanLines"))) i32 scanLines(i32 start, i32 end) {
   recordCount = 0;
-  while (start < end && recordCount < MAX_RECORDS) {
+  // Collecting, JavaScript takes each record before the next line: what it counts keeps its place in the file.
+  i32 most = collecting ? 1 : MAX_RECORDS;
+  while (start < end && recordCount < most) {
     i32 nl = newlineFrom(start, end);
     if (nl < 0) nl = end;
     line(start, nl);
@@ -109,6 +116,55 @@ __attribute__((export_name("scanLines"))) i32 scanLines(i32 start, i32 end) {
   }
   return start < end ? start : end;
 }
+
+// ------------------------------------------------------- the response table
+/** A file begins: an empty table; the fallback session and folder (UTF-8) are scratch[0, a) and scratch[a, a + b). */
+__attribute__((export_name("beginFile"))) i32 beginFile(i32 a, i32 b) {
+  for (u32 i = 0; i <= keyMask; i++) keySlots[i] = 0;
+  keyMask = 1023;
+  for (i32 i = 0; i < TEXT_SLOTS; i++) textSlots[i] = 0;
+  rowCount = arenaUsed = stringCount = textCount = tableFailed = 0;
+  stringAt[0] = 0;
+  lastKeyRow = -1;
+  for (i32 f = 0; f < FIELD_COUNT; f++) lastRawLength[f] = -1;
+  collecting = 1;
+  if (a > 1024 || b > 1024) return tableFailed = 1, 0;
+  for (i32 i = 0; i < a; i++) fallbackBytes[0][i] = scratch[i];
+  for (i32 i = 0; i < b; i++) fallbackBytes[1][i] = scratch[a + i];
+  fallbackLength[0] = a;
+  fallbackLength[1] = b;
+  return 1;
+}
+
+/** Settled responses: to the table (1), or as records for JavaScript (0). */
+__attribute__((export_name("collectInto"))) void collectInto(i32 on) { collecting = on; }
+
+/**
+ * A response JavaScript counted (ScanEventWriter.usage): its texts are UTF-8
+ * in scratch, one after another (key, model, session, folder; keyLength -1: no key).
+ */
+__attribute__((export_name("addEvent"))) void addEvent(i32 keyLength, i32 modelLength, i32 sessionLength, i32 cwdLength, double ms, double input, double output,
+                                                        double cacheCreation, double cacheCreation1h, double cacheRead) {
+  const u8 *key = scratch, *model = key + (keyLength < 0 ? 0 : keyLength), *session = model + modelLength, *cwd = session + sessionLength;
+  double t[5];
+  t[T_INPUT] = input;
+  t[T_OUTPUT] = output;
+  t[T_CACHE_CREATION] = cacheCreation;
+  t[T_CACHE_READ] = cacheRead;
+  t[T_CACHE_1H] = cacheCreation1h;
+  i32 m = internText(model, modelLength), s = internText(session, sessionLength), c = internText(cwd, cwdLength);
+  if (!tableFailed) addRow(key, keyLength, -1, ms, m, s, c, t);
+}
+
+__attribute__((export_name("scratchAt"))) u8 *scratchAt(void) { return scratch; }
+__attribute__((export_name("scratchBytes"))) i32 scratchBytes(void) { return SCRATCH_BYTES; }
+__attribute__((export_name("tableFailed"))) i32 getTableFailed(void) { return tableFailed; }
+__attribute__((export_name("rowsAt"))) double *rowsAt(void) { return rows; }
+__attribute__((export_name("rowCount"))) i32 getRowCount(void) { return rowCount; }
+__attribute__((export_name("arenaAt"))) u8 *arenaAt(void) { return arena; }
+__attribute__((export_name("stringsAt"))) i32 *stringsAt(void) { return stringAt; }
+__attribute__((export_name("stringHighAt"))) u8 *stringHighAt(void) { return stringHigh; }
+__attribute__((export_name("stringCount"))) i32 getStringCount(void) { return stringCount; }
 
 // ------------------------------------------------------------ for the tests
 /** Extracts data[0, length) as one line, for the property tests: 0 declined, 1 read, 2 needs JavaScript. */
