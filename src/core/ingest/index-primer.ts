@@ -1,12 +1,11 @@
-// Folds a few made-up files into a throwaway index before the first big scan,
-// as scan-primer.ts runs the line parser: V8 optimizes addPacked for the paths
-// it has seen run, and in a first scan of 1 GB the paths first met
-// mid-scan (a result posted by a worker, a response counted again in another
-// file or a third, one replaced by a fuller copy, the table of responses
-// growing) each threw the optimized code away.
-// addPacked was compiled three times, on the main thread's critical path.
-// Seen here first, every path is in its first compile. What it counts is
-// thrown away.
+// Folds a few made-up files into a throwaway index before a big scan's first
+// result, as scan-primer.ts runs the line parser. V8 optimizes addPacked for
+// the paths it has seen run; in a first scan of 1 GB, paths first met mid-scan
+// (a result posted by a worker, a response counted again in a second or third
+// file, one replaced by a fuller copy) each threw the optimized code away, and
+// addPacked, some 25 ms to compile, was compiled three times for the thread
+// that merges. Seen here first, they are in its first compile. What it counts
+// is thrown away.
 import { FIELDS, PACKED, type PackedEvents } from './packed-events.js';
 import { PRIMER_LINES } from './scan-primer.js';
 import { ScanEventWriter } from './scan-events.js';
@@ -38,17 +37,6 @@ function variant(events: PackedEvents, factor: number): PackedEvents {
   return { strings: events.strings, numbers };
 }
 
-/** `events`' first row again under `count` new keys: enough rows to grow the index's table of responses. */
-function manyResponses(events: PackedEvents, count: number): PackedEvents {
-  const strings = [...events.strings];
-  const numbers = new Float64Array(count * FIELDS);
-  for (let i = 0; i < count; i++) {
-    numbers.set(events.numbers.subarray(0, FIELDS), i * FIELDS);
-    numbers[i * FIELDS + PACKED.key] = strings.push(`primer-${i}`) - 1;
-  }
-  return { strings, numbers };
-}
-
 /** Once per process, on the thread that merges scan results; returns the throwaway index (for the tests), null when primed before. */
 export function primeIndexMerge(): UsageIndex | null {
   if (primed) return null;
@@ -64,8 +52,6 @@ export function primeIndexMerge(): UsageIndex | null {
     index.addPacked(file('smaller-copies'), variant(events, 0.5));
     index.addPacked(file('more-smaller-copies'), variant(events, 0.25));
     index.addPacked(file('fuller-copies'), variant(events, 4));
-    // Past the table's first size (4,096 rows), once: the growing branch is seen too.
-    if (round === 0) index.addPacked(file('many'), manyResponses(events, 4200));
     index.addSkipped(file('skipped'), { 'missing-usage': 1 });
   }
   return index;

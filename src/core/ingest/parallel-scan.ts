@@ -158,9 +158,10 @@ function runWorker(
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The calling thread as one more scanner: a file at a time (it balances the end), letting worker messages in between. */
-async function scanHere(next: () => FileScanRequest | undefined, onResult: (r: FileScanResult) => void, beforeEach: () => void): Promise<void> {
+async function scanHere(next: () => FileScanRequest | undefined, onResult: (r: FileScanResult) => void, beforeEach: () => void, prime: () => void): Promise<void> {
   await yieldToEvents(); // the workers take their first batches first
   primeLineParser();
+  prime();
   for (let request = next(); request !== undefined; request = next()) {
     beforeEach();
     onResult(scanFile(request));
@@ -168,10 +169,16 @@ async function scanHere(next: () => FileScanRequest | undefined, onResult: (r: F
   }
 }
 
+/**
+ * Scans `requests`, handing each result to `onResult` in request order.
+ * `primeResults` runs on the calling thread before a big scan's first result,
+ * once the workers have their first batches (so they don't wait for it).
+ */
 export async function scanFiles(
   requests: readonly FileScanRequest[],
   options: ParallelScanOptions,
   onResult: (result: FileScanResult, index: number) => void,
+  primeResults: () => void = () => undefined,
 ): Promise<void> {
   const totalBytes = requests.reduce((sum, r) => sum + (r.toOffset - r.fromOffset), 0);
   const threads = Math.min(scanThreadCount(options), requests.length);
@@ -181,7 +188,10 @@ export async function scanFiles(
   const ready = options.workerScript ? takePrestarted(options.workerScript) : [];
   if (!options.workerScript || threads < 2 || !parallel) {
     for (const { worker } of ready) void worker.terminate();
-    if (big) primeLineParser();
+    if (big) {
+      primeLineParser();
+      primeResults();
+    }
     requests.forEach((request, i) => onResult(scanFile(request), i));
     return;
   }
@@ -238,7 +248,8 @@ export async function scanFiles(
   const running = ready.map((thread) => runWorker(thread, takeNext, deliver, onOnline));
   // Also before each file here while workers start: a worker's start resets the flag before its 'online' event gets through.
   // Not after: setting a flag costs tens of microseconds, paid per file.
-  const here = options.scanOnCallingThread ? scanHere(take, deliver, () => starting > 0 && nurseryFlag()) : Promise.resolve();
+  if (!options.scanOnCallingThread) primeResults();
+  const here = options.scanOnCallingThread ? scanHere(take, deliver, () => starting > 0 && nurseryFlag(), primeResults) : Promise.resolve();
   try {
     await Promise.all([here, ...running]);
   } catch {

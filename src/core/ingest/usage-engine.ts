@@ -240,16 +240,22 @@ export class UsageEngine {
       ...(maxLineBytes ? { maxLineBytes } : {}),
     }));
     const bytesTotal = requests.reduce((sum, r) => sum + (r.toOffset - r.fromOffset), 0);
-    if (bytesTotal >= PRIME_MERGE_BYTES) primeIndexMerge();
     let bytesDone = 0;
     const scanStarted = performance.now();
-    await scanFiles(requests, this.options.parallel ?? {}, (result, i) => {
-      const applyStarted = performance.now();
-      this.applyScan(work[i]!.stat, result);
-      this.timings.aggregate += performance.now() - applyStarted;
-      bytesDone += result.bytesRead;
-      this.options.onProgress?.({ bytesDone, bytesTotal });
-    });
+    await scanFiles(
+      requests,
+      this.options.parallel ?? {},
+      (result, i) => {
+        const applyStarted = performance.now();
+        this.applyScan(work[i]!.stat, result);
+        this.timings.aggregate += performance.now() - applyStarted;
+        bytesDone += result.bytesRead;
+        this.options.onProgress?.({ bytesDone, bytesTotal });
+      },
+      () => {
+        if (bytesTotal >= PRIME_MERGE_BYTES) primeIndexMerge();
+      },
+    );
     this.timings.scan += performance.now() - scanStarted;
     if (this.indexState === 'loaded' || (this.indexState === 'fresh' && hadIndex)) this.indexState = 'updated';
     this.dirty = true;
