@@ -19,9 +19,9 @@ export interface PhaseTimes {
   /** CPU milliseconds per stage, one thread. */
   discovery: number;
   read: number;
-  /** The WebAssembly scanner: newlines, kinds, assistant lines' fields (records only). */
+  /** The WebAssembly scanner: newlines, kinds, assistant lines' fields, settled responses counted in its table. */
   lineScan: number;
-  /** JavaScript over its records: events, per-file de-duplication, cost, packing. */
+  /** JavaScript: the lines handed back, the table's strings, cost, packing. */
   count: number;
   aggregate: number;
   indexSave: number;
@@ -74,7 +74,13 @@ export async function measurePhases(root: string): Promise<PhaseTimes> {
   });
   // Lines that span chunks are rare and left out here: the stage is about the bulk of the bytes.
   const lineScanAndRead = cpuMs(() => {
-    for (const f of files) eachChunk(f.path, f.size, buffer, (view) => (sink += wasm.recordsOf(view.lastIndexOf(10) + 1)));
+    for (const f of files) {
+      let fileStart = true;
+      eachChunk(f.path, f.size, buffer, (view) => {
+        sink += wasm.recordsOf(view.lastIndexOf(10) + 1, fileStart);
+        fileStart = false;
+      });
+    }
   });
   // Timed without keeping the results (as a worker hands each one on), then scanned once more to keep them.
   const scan = cpuMs(() => {

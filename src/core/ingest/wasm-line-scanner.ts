@@ -1,9 +1,10 @@
 // The WebAssembly line scanner (wasm/line-scanner.c): reads a block of whole
-// lines where the file was read into its memory, and hands back records. An
-// assistant line it read becomes the same AssistantFields the JavaScript
-// extractor fills, counted by the same countExtracted; a line it cannot decide
-// goes to parseTranscriptLine as before. So both paths count alike, and the
-// tests hold them to it.
+// lines where the file was read into its memory. Scanning for a file's
+// WasmEventWriter, it counts the responses it settles in its own table and
+// hands back records only for the rest: an assistant line it read becomes the
+// same AssistantFields the JavaScript extractor fills, counted by the same
+// countExtracted; a line it cannot decide goes to parseTranscriptLine as
+// before. Both paths count alike, and the tests hold them to it.
 // Compiled once per thread from bytes carried in the bundle (V8 shares the
 // machine code between a process's threads); where WebAssembly or its SIMD
 // is unavailable, scans stay on the JavaScript parser.
@@ -97,13 +98,12 @@ export class WasmLineScanner {
         const o = r * RECORD_INTS;
         const lineStart = records[o + R_START]!;
         const lineEnd = records[o + R_END]!;
-        const what = records[o];
-        if (what === WHAT_JS) {
+        if (records[o] === WHAT_JS) {
           parseTranscriptLine(view, lineStart, lineEnd, context, sink);
-          continue;
+        } else {
+          this.fieldsOf(r, f, lineStart);
+          countExtracted(view, f, context, sink, lineStart, lineEnd);
         }
-        this.fieldsOf(r, f, lineStart);
-        countExtracted(view, f, context, sink, lineStart, lineEnd);
       }
     }
   }
@@ -125,7 +125,7 @@ export class WasmLineScanner {
     for (let i = 0; i < TOKEN_COUNT; i++) f.tokens[i] = this.tokens[r * TOKEN_COUNT + i]!;
   }
 
-  /** Starts a file's response table for `owner`; false when the fallbacks don't fit (the table then fails). */
+  /** Starts a file's response table for `owner` (a fallback too long for the scratch fails the table). */
   beginTable(owner: LineSink, fallbackSession: string, fallbackProject: string): void {
     this.tableOwner = owner;
     const a = this.scratch.write(fallbackSession, 0, 'utf8');
@@ -165,8 +165,14 @@ export class WasmLineScanner {
     return { strings, numbers, rows };
   }
 
-  /** The scanner alone over chunk[0, end) (the bench): how many records it made, none counted. */
-  recordsOf(end: number): number {
+  /**
+   * The module alone over chunk[0, end) (the bench), as a scan runs it: settled
+   * responses counted in its table (a new one when `fileStart`), the records
+   * for JavaScript made but not read. Returns how many it made.
+   */
+  recordsOf(end: number, fileStart: boolean): number {
+    if (fileStart) this.wasm.beginFile(0, 0);
+    this.wasm.collectInto(1);
     let records = 0;
     for (let start = 0; start < end; records += this.wasm.recordCount()) start = this.wasm.scanLines(start, end);
     return records;
