@@ -140,6 +140,13 @@ static i32 addRow(const u8 *key, i32 keyLength, i32 knownRow, double ms, i32 mod
   return row;
 }
 
+/** The four hex digits at p (checked by the cursor). */
+static u32 hex4(const u8 *p) {
+  u32 v = 0;
+  for (i32 k = 0; k < 4; k++) v = v * 16 + (u32)(p[k] <= '9' ? p[k] - '0' : (p[k] | 0x20) - 'a' + 10);
+  return v;
+}
+
 /** A JSON string's content (valid escapes: the cursor checked them) as UTF-8 into dst; its length, or -1. */
 static i32 unescapeInto(const u8 *s, i32 n, u8 *dst, i32 room) {
   i32 o = 0;
@@ -155,14 +162,12 @@ static i32 unescapeInto(const u8 *s, i32 n, u8 *dst, i32 room) {
       dst[o++] = c == 'b' ? 8 : c == 'f' ? 12 : c == 'n' ? 10 : c == 'r' ? 13 : c == 't' ? 9 : c; // '"', '\\' and '/' are themselves
       continue;
     }
-    u32 cp = 0;
-    for (i32 k = 1; k <= 4; k++) cp = cp * 16 + (u32)(s[i + k] <= '9' ? s[i + k] - '0' : (s[i + k] | 0x20) - 'a' + 10);
+    u32 cp = hex4(s + i + 1);
     i += 4;
     if (cp >= 0xdc00 && cp < 0xe000) return -1; // a lone low surrogate: no UTF-8 for it
     if (cp >= 0xd800 && cp < 0xdc00) {
       if (i + 6 >= n || s[i + 1] != '\\' || s[i + 2] != 'u') return -1;
-      u32 low = 0;
-      for (i32 k = 3; k <= 6; k++) low = low * 16 + (u32)(s[i + k] <= '9' ? s[i + k] - '0' : (s[i + k] | 0x20) - 'a' + 10);
+      u32 low = hex4(s + i + 3);
       if (low < 0xdc00 || low >= 0xe000) return -1;
       cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
       i += 6;
@@ -238,10 +243,11 @@ static void collectResponse(double ms) {
     addRow(0, 0, lastKeyRow, ms, model, session, cwd, count);
     return;
   }
-  i32 n = fieldText(F_ID, scratch, SCRATCH_BYTES);
+  // message.id, then ":" and requestId when there is one (responseKey in record-fields.ts).
+  i32 n = fieldText(F_ID, scratch, SCRATCH_BYTES - 1);
   if (n >= 0 && out[R_KIND + F_REQUEST_ID] == STRING) {
     scratch[n] = ':';
-    i32 m = n + 1 < SCRATCH_BYTES ? fieldText(F_REQUEST_ID, scratch + n + 1, SCRATCH_BYTES - n - 1) : -1;
+    i32 m = fieldText(F_REQUEST_ID, scratch + n + 1, SCRATCH_BYTES - n - 1);
     n = m < 0 ? -1 : n + 1 + m;
   }
   if (n < 0) {
