@@ -1,5 +1,5 @@
 // Folds a few made-up files into a throwaway index before a big scan's first
-// result, as scan-primer.ts runs the line parser. V8 optimizes addPacked for
+// result, as scan-primer.ts runs the line parser through made-up lines. V8 optimizes addPacked for
 // the paths it has seen run; in a first scan of 1 GB, paths first met mid-scan
 // (a result posted by a worker, a response counted again in a second or third
 // file, one replaced by a fuller copy) each threw the optimized code away, and
@@ -7,25 +7,27 @@
 // that merges. Seen here first, they are in its first compile. What it counts
 // is thrown away.
 import { FIELDS, PACKED, type PackedEvents } from './packed-events.js';
-import { PRIMER_LINES } from './scan-primer.js';
-import { ScanEventWriter } from './scan-events.js';
-import { parseTranscriptLine } from './transcript-line-parser.js';
 import { UsageIndex } from './usage-index.js';
 
 let primed = false;
 
-/** The primer's lines as one file's events. */
+/** A file's events, made up: a few responses over two sessions, two models and two quarter hours. */
 function primerEvents(): PackedEvents {
-  const context = { fallbackSessionId: 'primer', fallbackProject: 'primer', latestMs: Date.UTC(2026, 0, 6) };
-  const writer = new ScanEventWriter(context);
-  const buffer = Buffer.from(PRIMER_LINES.join('\n'));
-  for (let start = 0; start < buffer.length; ) {
-    let end = buffer.indexOf(10, start);
-    if (end === -1) end = buffer.length;
-    parseTranscriptLine(buffer, start, end, context, writer);
-    start = end + 1;
-  }
-  return writer.finish();
+  // Made here, not scanned: the line parser is not compiled yet on this thread, and running it cold would cost more than the priming saves.
+  const strings = ['claude-sonnet-4-5-20250929', 'primer-session', '/primer', 'claude-opus-4-1', 'primer-other', 'msg_a:req_a', 'msg_b:req_b', 'msg_c:req_c', 'msg_d:req_d'];
+  const at = Date.UTC(2026, 0, 5, 10);
+  const rows = [
+    [5, at, 0, 1, 2],
+    [6, at + 60_000, 0, 1, 2],
+    [7, at + 20 * 60_000, 3, 4, 2],
+    [8, at + 21 * 60_000, 0, 4, 2],
+  ];
+  const numbers = new Float64Array(rows.length * FIELDS);
+  rows.forEach((row, i) => {
+    numbers.set(row, i * FIELDS);
+    numbers.set([3 + i, 5 + i, 10, 0, 20, 0.01], i * FIELDS + PACKED.input);
+  });
+  return { strings, numbers };
 }
 
 /** `events` with every output scaled by `factor`; the first row unpriced and unkeyed. */
