@@ -92,6 +92,22 @@ describe('scanFiles', () => {
     expect(inline).toHaveLength(9);
   });
 
+  it('gives the same results, in request order, when a worker posts several to a message', async () => {
+    // Many small files: a worker's batch holds more results than one message carries (16).
+    const root = tempDir();
+    const requests = Array.from({ length: 80 }, (_, f) => {
+      const lines = Array.from({ length: 4 }, (_, i) => usageLine({ at: new Date(Date.UTC(2026, 10, 1, 0, f, i)).toISOString(), messageId: `m${f}-${i}`, output: f + i }));
+      return { path: writeTranscript(root, `-p/s${f}.jsonl`, lines), fromOffset: 0, toOffset: Buffer.byteLength(`${lines.join('\n')}\n`) };
+    });
+    const comparable = (r: FileScanResult) => ({ ...r, events: eventsOf(r), packed: undefined });
+    const inline: unknown[] = [];
+    await scanFiles(requests, {}, (r, i) => inline.push([i, comparable(r)]));
+    const threaded: unknown[] = [];
+    await scanFiles(requests, { workerScript: pathToFileURL(WORKER), minParallelBytes: 0, maxWorkers: 2 }, (r, i) => threaded.push([i, comparable(r)]));
+    expect(threaded).toEqual(inline);
+    expect(inline).toHaveLength(80);
+  });
+
   it('gives the same results, in request order, when the calling thread scans beside a worker', async () => {
     const requests = corpus(12);
     const comparable = (r: FileScanResult) => ({ ...r, events: eventsOf(r), packed: undefined });
