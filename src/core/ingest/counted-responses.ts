@@ -13,9 +13,15 @@ export const ROW_FIELDS = 9;
 export class CountedResponses {
   /** Rows 0 … loadedRows-1: the keys loaded from the index file, as its bytes (key k owns row k). */
   private loaded: KeyTable | null = null;
-  /** Rows counted since: key → row, and each row's key (undefined once retracted) from loadedRows on. */
-  private readonly rowOf = new Map<string, number>();
+  /** Rows counted since: each one's key (undefined once retracted) and hash, from loadedRows on. */
   private addedKeys: (string | undefined)[] = [];
+  private addedHashes = new Uint32Array(4096);
+  /**
+   * Those rows by key hash: added row + 1 per slot, 0 empty; a power of two, at
+   * most half full. A retracted row keeps its slot (its key no longer matches).
+   * Keys arrive hashed (packed events carry it), so no key text is hashed here.
+   */
+  private slots = new Int32Array(1024);
   private rows: Float64Array<ArrayBufferLike> = new Float64Array(ROW_FIELDS * 4096);
   private used = 0;
   /** A retracted row stays as a hole (fileId 0) until the table is compacted on save. */
@@ -32,11 +38,37 @@ export class CountedResponses {
     return this.used - this.holes;
   }
 
-  /** The row of a key, or -1. */
-  find(key: string): number {
-    const row = this.rowOf.get(key);
-    if (row !== undefined) return row;
+  /** The row of a key whose hash (hashKey) is `hash`, or -1. */
+  find(key: string, hash: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let slot = hash & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
+      const added = slots[slot]! - 1;
+      if (this.addedHashes[added] === hash && this.addedKeys[added] === key) return this.loadedRows + added;
+    }
     return this.loaded ? this.loaded.find(key) : -1;
+  }
+
+  private placeAdded(added: number): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let slot = this.addedHashes[added]! & mask;
+    while (slots[slot] !== 0) slot = (slot + 1) & mask;
+    slots[slot] = added + 1;
+  }
+
+  /** Room for one more added row: the hashes grow, and the slots double (all placed again) when half full. */
+  private makeRoomToAdd(): void {
+    const count = this.addedKeys.length;
+    if (count === this.addedHashes.length) {
+      const grown = new Uint32Array(count * 2);
+      grown.set(this.addedHashes);
+      this.addedHashes = grown;
+    }
+    if ((count + 1) * 2 > this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let added = 0; added < count; added++) this.placeAdded(added);
+    }
   }
 
   /** The key of a live row. */
@@ -60,8 +92,10 @@ export class CountedResponses {
         this.rows = grown;
       }
       row = this.used++;
-      this.rowOf.set(key, row);
-      this.addedKeys.push(key);
+      this.makeRoomToAdd();
+      const added = this.addedKeys.push(key) - 1;
+      this.addedHashes[added] = events[at + PACKED.keyHash]!;
+      this.placeAdded(added);
     }
     const rows = this.rows;
     const o = row * ROW_FIELDS;
@@ -118,10 +152,7 @@ export class CountedResponses {
       if (rows[o] === fileId) {
         for (const id of this.copiesOf(row)) affected.add(id);
         if (row < this.loadedRows) this.loaded!.remove(row);
-        else {
-          this.rowOf.delete(this.addedKeys[row - this.loadedRows]!);
-          this.addedKeys[row - this.loadedRows] = undefined;
-        }
+        else this.addedKeys[row - this.loadedRows] = undefined;
         this.holes++;
         this.copies.delete(row);
         rows[o] = 0;
@@ -166,8 +197,8 @@ export class CountedResponses {
   load(keyBytes: Buffer, keyEnds: Float64Array, packed: Float64Array, copies: readonly [number, number[]][]): void {
     if (packed.length !== keyEnds.length * ROW_FIELDS) throw new RangeError('keys and rows differ in number');
     this.loaded = KeyTable.load(keyBytes, keyEnds);
-    this.rowOf.clear();
     this.addedKeys = [];
+    this.slots = new Int32Array(1024);
     this.copies.clear();
     // Adopted, not copied (setPacked grows it on the first new row): a load that changes little copies nothing.
     this.rows = packed;

@@ -6,6 +6,7 @@
 // addPacked, some 25 ms to compile, was compiled three times for the thread
 // that merges. Seen here first, they are in its first compile. What it counts
 // is thrown away.
+import { hashKey } from './key-table.js';
 import { FIELDS, PACKED, type PackedEvents } from './packed-events.js';
 import { UsageIndex } from './usage-index.js';
 
@@ -25,7 +26,7 @@ function primerEvents(): PackedEvents {
   const numbers = new Float64Array(rows.length * FIELDS);
   rows.forEach((row, i) => {
     numbers.set(row, i * FIELDS);
-    numbers.set([3 + i, 5 + i, 10, 0, 20, 0.01], i * FIELDS + PACKED.input);
+    numbers.set([3 + i, 5 + i, 10, 0, 20, 0.01, hashKey(strings[row[0]!]!)], i * FIELDS + PACKED.input);
   });
   return { strings, numbers };
 }

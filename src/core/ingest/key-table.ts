@@ -3,8 +3,7 @@
 // hash table of key numbers. Loading them as a Map of 50,000+ strings cost a
 // JSON parse and as many strings (and their collection) at every run that
 // found a transcript grown; this costs two typed arrays. Keys counted during
-// the run stay in a Map (counted-responses.ts): V8 hashes strings faster than
-// this table can.
+// the run are found by the hash they arrive with (counted-responses.ts).
 
 const EMPTY = 0;
 const REMOVED = -1;
@@ -13,6 +12,24 @@ const REMOVED = -1;
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * A key's hash: FNV-1a over its UTF-8 bytes, as the line scanner's response
+ * table computes it (response-table.h) and this table does. Keys travel with it
+ * in packed events.
+ */
+export function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 0x80) {
+      const bytes = Buffer.from(key, 'utf8');
+      return hashBytes(bytes, 0, bytes.length);
+    }
+    h = Math.imul(h ^ c, 0x01000193);
+  }
   return h >>> 0;
 }
 

@@ -8,6 +8,7 @@ import { parseJsonObject } from '../json-object.js';
 import { type ModelPrices, costAtPrices, pricesForModel } from '../usage/pricing.js';
 import { ABSENT, type AssistantFields, CODING_ESCAPED, CODING_HIGH, FIELD, OBJECT, STRING, TOKEN } from './assistant-fields.js';
 import { spanIs } from './json-line-scanner.js';
+import { hashKey } from './key-table.js';
 import { FIELDS, type PackedEvents } from './packed-layout.js';
 import { FUTURE_SLACK_MS, parseStrictTimestamp, parseStrictTimestampAt, responseKey, timestampSkipReason } from './record-fields.js';
 import { StringTable } from './string-table.js';
@@ -179,8 +180,9 @@ export class ScanEventWriter extends ScanNotes {
         grown.set(this.numbers);
         this.numbers = rowsScratch = grown;
       }
-      // Keys are unique within a file: pushed, not looked up; a replaced row keeps its key.
+      // Keys are unique within a file: pushed, not looked up; a replaced row keeps its key (and its hash).
       this.numbers[row * FIELDS] = key === null ? -1 : this.table.strings.push(key) - 1;
+      this.numbers[row * FIELDS + 11] = key === null ? 0 : hashKey(key);
       if (key !== null) this.rowOfKey.set(key, row);
     }
     const n = this.numbers;

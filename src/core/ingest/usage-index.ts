@@ -165,7 +165,7 @@ export class UsageIndex {
       const keyIndex = n[o + PACKED.key]!;
       if (keyIndex >= 0) {
         const key = strings[keyIndex]!;
-        const row = responses.find(key);
+        const row = responses.find(key, n[o + PACKED.keyHash]!);
         if (row >= 0) {
           const countedIn = responses.get(row, ROW.fileId);
           // Streamed responses repeat on several lines; earlier ones carry a partial output count.

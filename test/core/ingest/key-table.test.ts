@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CountedResponses, ROW, ROW_FIELDS } from '../../../src/core/ingest/counted-responses.js';
-import { KeyTable } from '../../../src/core/ingest/key-table.js';
+import { KeyTable, hashKey } from '../../../src/core/ingest/key-table.js';
 import { FIELDS, PACKED } from '../../../src/core/ingest/packed-events.js';
 
 const keyOf = (i: number) => `msg_${i.toString(36).padStart(8, '0')}:req_${(i * 7919).toString(16)}`;
@@ -80,27 +80,29 @@ describe('KeyTable (loaded response keys, as bytes)', () => {
 });
 
 describe('CountedResponses with loaded and newly counted keys', () => {
-  const event = (fileId: number, output: number) => {
+  const event = (fileId: number, output: number, key: string) => {
     const events = new Float64Array(FIELDS);
     events[PACKED.output] = output;
+    events[PACKED.keyHash] = hashKey(key);
     return { fileId, events };
   };
+  const find = (responses: CountedResponses, key: string) => responses.find(key, hashKey(key));
 
   it('finds, retracts and saves rows of both kinds, and loads what it saved', () => {
     const first = new CountedResponses();
     const keys = Array.from({ length: 300 }, (_, i) => keyOf(i));
     keys.forEach((key, i) => {
-      const { events } = event(1 + (i % 3), i);
+      const { events } = event(1 + (i % 3), i, key);
       first.setPacked(key, -1, 1 + (i % 3), 0, events, 0);
     });
     const saved = first.saved();
     const second = new CountedResponses();
     second.load(saved.keyBytes, saved.keyEnds, saved.rows.slice(), saved.copies);
     // New rows on top of the loaded ones, from file 4.
-    for (let i = 300; i < 400; i++) second.setPacked(keyOf(i), -1, 4, 0, event(4, i).events, 0);
+    for (let i = 300; i < 400; i++) second.setPacked(keyOf(i), -1, 4, 0, event(4, i, keyOf(i)).events, 0);
     expect(second.size).toBe(400);
     for (const i of [0, 299, 300, 399]) {
-      expect(second.find(keyOf(i))).toBe(i);
+      expect(find(second, keyOf(i))).toBe(i);
       expect(second.keyOf(i)).toBe(keyOf(i));
       expect(second.get(i, ROW.output)).toBe(i);
     }
@@ -109,15 +111,45 @@ describe('CountedResponses with loaded and newly counted keys', () => {
     second.dropFile(4);
     const survivors = keys.map((_, i) => i).filter((i) => 1 + (i % 3) !== 2);
     expect(second.size).toBe(survivors.length);
-    expect(second.find(keyOf(1))).toBe(-1);
-    expect(second.find(keyOf(350))).toBe(-1);
+    expect(find(second, keyOf(1))).toBe(-1);
+    expect(find(second, keyOf(350))).toBe(-1);
     const compacted = second.saved();
     expect(compacted.rows.length).toBe(survivors.length * ROW_FIELDS);
     const third = new CountedResponses();
     third.load(compacted.keyBytes, compacted.keyEnds, compacted.rows.slice(), compacted.copies);
     survivors.forEach((i, row) => {
-      expect(third.find(keyOf(i))).toBe(row);
+      expect(find(third, keyOf(i))).toBe(row);
       expect(third.get(row, ROW.output)).toBe(i);
     });
+  });
+  it('tells keys apart by their text when their hashes collide, and finds a key counted again after a retraction', () => {
+    const responses = new CountedResponses();
+    // Every key with the same hash: one long probe run, resolved by comparing the text.
+    const same = (output: number) => {
+      const events = new Float64Array(FIELDS);
+      events[PACKED.output] = output;
+      events[PACKED.keyHash] = 7;
+      return events;
+    };
+    for (let i = 0; i < 3000; i++) responses.setPacked(`k${i}`, -1, 1 + (i % 2), 0, same(i), 0);
+    expect(responses.find('k0', 7)).toBe(0);
+    expect(responses.find('k2999', 7)).toBe(2999);
+    expect(responses.find('k3000', 7)).toBe(-1);
+    responses.dropFile(1); // the even keys
+    expect(responses.find('k2', 7)).toBe(-1);
+    expect(responses.find('k3', 7)).toBe(3);
+    const again = responses.setPacked('k2', -1, 3, 0, same(5), 0);
+    expect(responses.find('k2', 7)).toBe(again);
+    expect(responses.keyOf(again)).toBe('k2');
+  });
+
+  it('hashes a key as FNV-1a over its UTF-8 bytes, as the line scanner does', () => {
+    // Reference values: FNV-1a 32-bit of "" and "a" are well known; non-ASCII goes through UTF-8.
+    expect(hashKey('')).toBe(0x811c9dc5);
+    expect(hashKey('a')).toBe(0xe40c292c);
+    const bytes = Buffer.from('msg_é:req_日本', 'utf8');
+    let h = 0x811c9dc5;
+    for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
+    expect(hashKey('msg_é:req_日本')).toBe(h >>> 0);
   });
 });

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { extractAssistantFields } from '../../../src/core/ingest/assistant-extractor.js';
 import { AssistantFields } from '../../../src/core/ingest/assistant-fields.js';
 import { scanFile } from '../../../src/core/ingest/file-scan.js';
+import { FIELDS } from '../../../src/core/ingest/packed-layout.js';
 import { parseStrictTimestampAt } from '../../../src/core/ingest/record-fields.js';
 import { kindOfLine } from '../../../src/core/ingest/transcript-line-parser.js';
 import { WasmEventWriter } from '../../../src/core/ingest/wasm-event-writer.js';
@@ -223,7 +224,7 @@ describe('the WebAssembly line scanner', () => {
       events += both.wasm.packed.numbers.length;
     }
     // Counted, not dropped: 3 + 3 + 600 responses.
-    expect(events / 11).toBe(606);
+    expect(events / FIELDS).toBe(606);
     // The table itself declines them (this is the path under test, not a scan that happens to agree).
     for (const name of Object.keys(files)) {
       const writer = new WasmEventWriter(wasm, { fallbackSessionId: 's', fallbackProject: 'p', latestMs: Date.now() });

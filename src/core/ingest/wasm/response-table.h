@@ -9,7 +9,7 @@
 #include "json-cursor.h"
 
 #define MAX_ROWS (256 * 1024)
-#define PACKED_FIELDS 11 // packed-layout.ts: key, ms, model, session, cwd, 5 tokens, cost
+#define PACKED_FIELDS 12 // packed-layout.ts: key, ms, model, session, cwd, 5 tokens, cost, the key's hash
 #define ARENA_BYTES (16 * 1024 * 1024)
 #define MAX_STRINGS (MAX_ROWS + 1024)
 #define MAX_KEY_SLOTS (2 * MAX_ROWS) // a power of two: the key table at most half full
@@ -39,10 +39,11 @@ static i32 lastRawLength[FIELD_COUNT]; // -1: nothing remembered
 static i32 lastString[FIELD_COUNT];
 static i32 lastKeyRow; // -1: none (or no key)
 
+/** FNV-1a: the key's hash JavaScript finds it by (hashKey in key-table.ts). */
 static u32 hashBytes(const u8 *p, i32 n) {
   u32 h = 2166136261u;
   for (i32 i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
-  return h ^ (h >> 15);
+  return h;
 }
 
 static i32 stringIs(i32 s, const u8 *p, i32 n) {
@@ -120,6 +121,7 @@ static i32 addRow(const u8 *key, i32 keyLength, i32 knownRow, double ms, i32 mod
     }
     rowCount++;
     rows[row * PACKED_FIELDS] = keyString;
+    rows[row * PACKED_FIELDS + 11] = hash;
     if (keyLength >= 0) {
       rowHash[row] = hash;
       placeKey(hash, row);
@@ -136,7 +138,7 @@ static i32 addRow(const u8 *key, i32 keyLength, i32 knownRow, double ms, i32 mod
   r[7] = t[T_CACHE_CREATION];
   r[8] = t[T_CACHE_1H];
   r[9] = t[T_CACHE_READ];
-  r[10] = 0; // the cost: JavaScript prices the rows at the end
+  r[10] = 0; // the cost: JavaScript prices the rows at the end (r[11], the key's hash, stays)
   return row;
 }
 
