@@ -77,7 +77,7 @@ describe('the packaged layout', () => {
     const request = { path, fromOffset: 0, toOffset: 10_000_000 };
     const worker = new Worker(script);
     const result = await new Promise<FileScanResult>((resolve, reject) => {
-      worker.on('message', (message: { type: string; result?: FileScanResult }) => message.type === 'result' && resolve(message.result!));
+      worker.on('message', (message: { type: string; results?: FileScanResult[] }) => message.type === 'results' && resolve(message.results![0]!));
       worker.once('error', reject);
       worker.postMessage([request]);
     });
