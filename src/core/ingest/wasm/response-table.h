@@ -24,7 +24,7 @@ static i32 stringAt[MAX_STRINGS + 1]; // string s is arena[stringAt[s], stringAt
 static u8 stringHigh[MAX_STRINGS];    // it holds bytes ≥ 0x80: decoded as UTF-8, not latin1
 static i32 stringCount;
 static i32 keySlots[MAX_KEY_SLOTS]; // row + 1, 0 empty
-static u32 keyMask;
+static u32 keyMask = 1023; // beginFile sets it back for each file
 static u32 rowHash[MAX_ROWS];
 static i32 textSlots[TEXT_SLOTS]; // string + 1, 0 empty
 static i32 textCount;
