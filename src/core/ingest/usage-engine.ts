@@ -49,9 +49,6 @@ export interface RefreshResult {
 
 type FileChange = 'unchanged' | 'grown' | 'replaced' | 'new';
 
-/** A catch-up this big is worth priming the merge for (index-primer.ts); appends are far smaller. */
-const PRIME_MERGE_BYTES = 48 * 1024 * 1024;
-
 export function classifyFileChange(known: IndexedFile | undefined, current: TranscriptFileStat): FileChange {
   if (!known) return 'new';
   if (known.dev !== current.dev || known.ino !== current.ino || current.size < known.size) return 'replaced';
@@ -252,9 +249,8 @@ export class UsageEngine {
         bytesDone += result.bytesRead;
         this.options.onProgress?.({ bytesDone, bytesTotal });
       },
-      () => {
-        if (bytesTotal >= PRIME_MERGE_BYTES) primeIndexMerge();
-      },
+      // Big scans only (scanFiles decides): appends are far smaller.
+      primeIndexMerge,
     );
     this.timings.scan += performance.now() - scanStarted;
     if (this.indexState === 'loaded' || (this.indexState === 'fresh' && hadIndex)) this.indexState = 'updated';
