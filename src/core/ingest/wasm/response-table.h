@@ -25,7 +25,6 @@ static u8 stringHigh[MAX_STRINGS];    // it holds bytes ≥ 0x80: decoded as UTF
 static i32 stringCount;
 static i32 keySlots[MAX_KEY_SLOTS]; // row + 1, 0 empty
 static u32 keyMask = 1023; // beginFile sets it back for each file
-static u32 rowHash[MAX_ROWS];
 static i32 textSlots[TEXT_SLOTS]; // string + 1, 0 empty
 static i32 textCount;
 static i32 tableFailed;
@@ -74,6 +73,11 @@ static i32 internText(const u8 *p, i32 n) {
   return s;
 }
 
+/** A keyed row's hash, as its row holds it for JavaScript (packed-layout.ts: keyHash). */
+static u32 hashOf(i32 row) {
+  return (u32)rows[row * PACKED_FIELDS + 11];
+}
+
 static void placeKey(u32 hash, i32 row) {
   u32 slot = hash & keyMask;
   while (keySlots[slot]) slot = (slot + 1) & keyMask;
@@ -84,7 +88,7 @@ static void placeKey(u32 hash, i32 row) {
 static i32 findKey(u32 hash, const u8 *p, i32 n) {
   for (u32 slot = hash & keyMask; keySlots[slot]; slot = (slot + 1) & keyMask) {
     i32 row = keySlots[slot] - 1;
-    if (rowHash[row] == hash && stringIs((i32)rows[row * PACKED_FIELDS], p, n)) return row;
+    if (hashOf(row) == hash && stringIs((i32)rows[row * PACKED_FIELDS], p, n)) return row;
   }
   return -1;
 }
@@ -95,7 +99,7 @@ static void growKeys(void) {
   keyMask = keyMask * 2 + 1;
   for (u32 i = 0; i <= keyMask; i++) keySlots[i] = 0;
   for (i32 row = 0; row < rowCount; row++)
-    if (rows[row * PACKED_FIELDS] >= 0) placeKey(rowHash[row], row);
+    if (rows[row * PACKED_FIELDS] >= 0) placeKey(hashOf(row), row);
 }
 
 /**
@@ -123,7 +127,6 @@ static i32 addRow(const u8 *key, i32 keyLength, i32 knownRow, double ms, i32 mod
     rows[row * PACKED_FIELDS] = keyString;
     rows[row * PACKED_FIELDS + 11] = hash;
     if (keyLength >= 0) {
-      rowHash[row] = hash;
       placeKey(hash, row);
       if ((u32)rowCount * 2 > keyMask) growKeys();
     }
