@@ -46,7 +46,7 @@ export class CountedResponses {
       const added = slots[slot]! - 1;
       if (this.addedHashes[added] === hash && this.addedKeys[added] === key) return this.loadedRows + added;
     }
-    return this.loaded ? this.loaded.find(key) : -1;
+    return this.loaded ? this.loaded.find(key, hash) : -1;
   }
 
   private placeAdded(added: number): void {

@@ -95,13 +95,12 @@ export class KeyTable {
     return k === 0 ? 0 : this.ends[k - 1]!;
   }
 
-  /** The number of `key`, or -1. */
-  find(key: string): number {
+  /** The number of `key`, whose hash (hashKey) is `hash`, or -1. */
+  find(key: string, hash: number): number {
     if (key.length * 3 > this.scratch.length) this.scratch = Buffer.allocUnsafe(key.length * 3);
     const length = this.scratch.write(key, 0, 'utf8');
     if (this.slots === null && ++this.lookups <= SEARCHED_LOOKUPS && length > 0) return this.search(length);
     const slots = this.slots ?? this.buildTable();
-    const hash = hashBytes(this.scratch, 0, length);
     const mask = slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = slots[slot]!;
