@@ -130,8 +130,8 @@ export class WasmLineScanner {
     this.tableOwner = owner;
     const a = this.scratch.write(fallbackSession, 0, 'utf8');
     const b = this.scratch.write(fallbackProject, a, 'utf8');
-    // write() stops short at the scratch's end: a fallback that long fails the table.
-    this.wasm.beginFile(a === Buffer.byteLength(fallbackSession) ? a : 2048, b === Buffer.byteLength(fallbackProject) ? b : 2048);
+    // A write cut short at the scratch's end (64 KB) leaves one of them longer than the module takes (1 KB): the table fails.
+    this.wasm.beginFile(a, b);
   }
 
   /** Adds a response JavaScript counted to the table, in file order; false when its texts don't fit the scratch. */

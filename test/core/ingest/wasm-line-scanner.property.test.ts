@@ -233,6 +233,15 @@ describe('the WebAssembly line scanner', () => {
       wasm.countLines(wasm.chunk.subarray(0, bytes.length), 0, bytes.length, { fallbackSessionId: 's', fallbackProject: 'p', latestMs: Date.now() }, writer);
       expect(writer.finish(), name).toBeNull();
     }
+    // A fallback name longer than the module keeps (1 KB), or than its scratch holds (64 KB): no table either.
+    for (const [session, project] of [['s'.repeat(1025), 'p'], ['s', 'p'.repeat(70_000)], ['s'.repeat(70_000), 'p']]) {
+      const context = { fallbackSessionId: session!, fallbackProject: project!, latestMs: Date.now() };
+      const writer = new WasmEventWriter(wasm, context);
+      const bytes = Buffer.from(`${good(1)}\n`);
+      bytes.copy(wasm.chunk);
+      wasm.countLines(wasm.chunk.subarray(0, bytes.length), 0, bytes.length, context, writer);
+      expect(writer.finish(), `${session!.length}/${project!.length}`).toBeNull();
+    }
   });
 
   it('scans generated corpora (bad lines included) to exactly what the JavaScript parser finds', async () => {
