@@ -120,20 +120,8 @@ __attribute__((export_name("scanLines"))) i32 scanLines(i32 start, i32 end) {
 // ------------------------------------------------------- the response table
 /** A file begins: an empty table; the fallback session and folder (UTF-8) are scratch[0, a) and scratch[a, a + b). */
 __attribute__((export_name("beginFile"))) i32 beginFile(i32 a, i32 b) {
-  for (u32 i = 0; i <= keyMask; i++) keySlots[i] = 0;
-  keyMask = 1023;
-  for (i32 i = 0; i < TEXT_SLOTS; i++) textSlots[i] = 0;
-  rowCount = arenaUsed = stringCount = textCount = tableFailed = 0;
-  stringAt[0] = 0;
-  lastKeyRow = -1;
-  for (i32 f = 0; f < FIELD_COUNT; f++) lastRawLength[f] = -1;
   collecting = 1;
-  if (a > 1024 || b > 1024) return tableFailed = 1, 0;
-  for (i32 i = 0; i < a; i++) fallbackBytes[0][i] = scratch[i];
-  for (i32 i = 0; i < b; i++) fallbackBytes[1][i] = scratch[a + i];
-  fallbackLength[0] = a;
-  fallbackLength[1] = b;
-  return 1;
+  return startTable(scratch, a, scratch + a, b);
 }
 
 /** Settled responses: to the table (1), or as records for JavaScript (0). */

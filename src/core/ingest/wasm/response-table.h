@@ -24,19 +24,37 @@ static i32 stringAt[MAX_STRINGS + 1]; // string s is arena[stringAt[s], stringAt
 static u8 stringHigh[MAX_STRINGS];    // it holds bytes ≥ 0x80: decoded as UTF-8, not latin1
 static i32 stringCount;
 static i32 keySlots[MAX_KEY_SLOTS]; // row + 1, 0 empty
-static u32 keyMask = 1023; // beginFile sets it back for each file
+static u32 keyMask = 1023; // startTable sets it back for each file
 static i32 textSlots[TEXT_SLOTS]; // string + 1, 0 empty
 static i32 textCount;
 static i32 tableFailed;
 static u8 scratch[SCRATCH_BYTES];
 // The two fallbacks (session, folder) JavaScript names at a file's start, as UTF-8.
-static u8 fallbackBytes[2][1024];
+#define FALLBACK_BYTES 1024
+static u8 fallbackBytes[2][FALLBACK_BYTES];
 static i32 fallbackLength[2];
 // The last settled response's raw text fields and what they became: most lines repeat them.
 static u8 lastRaw[FIELD_COUNT][256];
 static i32 lastRawLength[FIELD_COUNT]; // -1: nothing remembered
 static i32 lastString[FIELD_COUNT];
 static i32 lastKeyRow; // -1: none (or no key)
+
+/** Empties the table for a new file whose fallbacks are `session` and `folder` (a and b bytes); 0 when they are too long (the table fails). */
+static i32 startTable(const u8 *session, i32 a, const u8 *folder, i32 b) {
+  for (u32 i = 0; i <= keyMask; i++) keySlots[i] = 0;
+  keyMask = 1023;
+  for (i32 i = 0; i < TEXT_SLOTS; i++) textSlots[i] = 0;
+  rowCount = arenaUsed = stringCount = textCount = tableFailed = 0;
+  stringAt[0] = 0;
+  lastKeyRow = -1;
+  for (i32 f = 0; f < FIELD_COUNT; f++) lastRawLength[f] = -1;
+  if (a > FALLBACK_BYTES || b > FALLBACK_BYTES) return tableFailed = 1, 0;
+  for (i32 i = 0; i < a; i++) fallbackBytes[0][i] = session[i];
+  for (i32 i = 0; i < b; i++) fallbackBytes[1][i] = folder[i];
+  fallbackLength[0] = a;
+  fallbackLength[1] = b;
+  return 1;
+}
 
 /** FNV-1a: the key's hash JavaScript finds it by (hashKey in key-table.ts). */
 static u32 hashBytes(const u8 *p, i32 n) {
