@@ -227,6 +227,27 @@ export async function series(runs: number, run: () => Promise<RunResult>): Promi
     results.push(r);
     if (!r.ok) break;
   }
+  return seriesOf(results);
+}
+
+/**
+ * Several commands run in turn, round after round: this machine's speed drifts
+ * by a quarter over minutes, and a ratio of two series measured minutes apart
+ * drifted with it. A command that fails is not run again; a null one (skipped) gives null.
+ */
+export async function interleavedSeries(runs: number, commands: readonly ((() => Promise<RunResult>) | null)[]): Promise<(Series | null)[]> {
+  const results: RunResult[][] = commands.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, run] of commands.entries()) {
+      const done = results[k]!;
+      if (run === null || done.some((r) => !r.ok)) continue;
+      done.push(await run());
+    }
+  }
+  return results.map((done, k) => (commands[k] === null ? null : seriesOf(done)));
+}
+
+function seriesOf(results: readonly RunResult[]): Series {
   const good = results.filter((r) => r.ok);
   const bad = results.find((r) => !r.ok);
   return {

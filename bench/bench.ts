@@ -31,6 +31,7 @@ import {
   ensureCorpus,
   fmtMB,
   fmtSeconds,
+  interleavedSeries,
   log,
   measure,
   ourEnv,
@@ -53,6 +54,9 @@ interface SizeReport {
   coldOurs: Series;
   coldOneThread: Series;
   coldCc: Series | null;
+  /** The cold run again without NODE_EXTRA_CA_CERTS, when the environment sets it. */
+  coldNoExtraCerts: Series | null;
+  nodeBareNoExtraCerts: Series | null;
   warmStatusJson: Series;
   warmBlocksJson: Series;
   statusAfterAppend: Series;
@@ -72,8 +76,8 @@ async function benchSize(mb: number): Promise<SizeReport> {
   mkdirSync(emptyHome);
   try {
     for (const session of [APPEND_SESSION, GROWN_SESSION]) rmSync(benchSessionFile(root, session), { force: true });
-    // Three at every size: with two, one slow run on a noisy machine decided the verdict.
-    const runs = Number(env.BENCH_RUNS ?? 3);
+    // Five rounds at every size: with two or three, one slow stretch of a noisy machine decided the verdict.
+    const runs = Number(env.BENCH_RUNS ?? 5);
     const states: string[] = [];
     const newState = (): string => {
       const s = mkdtempSync(join(scratch, 'state-'));
@@ -84,10 +88,24 @@ async function benchSize(mb: number): Promise<SizeReport> {
       measure(process.execPath, [BREATHER, ...args, '--data-dir', root], { ...ourEnv(state, emptyHome), BREATHER_TIMINGS: '1', ...extra });
     const cc = (args: string[]): Promise<RunResult> => measure(CCUSAGE.path, ['claude', ...args, '--offline'], ccusageEnv(root, emptyHome));
 
-    log(`${sizeLabel(mb)}: cold scans (${runs} run(s) each; ours, ours on one thread, ccusage, interleaved)`);
-    const coldOurs = await series(runs, () => ours(newState(), ['blocks', '--json', '--timezone', 'UTC']));
-    const coldOneThread = await series(runs, () => ours(newState(), ['blocks', '--json', '--timezone', 'UTC'], { BREATHER_SCAN_THREADS: '1' }));
-    const coldCc = SKIP_CCUSAGE ? null : await series(runs, () => cc(['blocks', '--json', '--timezone', 'UTC']));
+    // NODE_EXTRA_CA_CERTS (this machine sets it for its registry proxy) makes every
+    // Node process parse a certificate bundle before running a line: 40-60 ms
+    // here, which Breather never uses and ccusage, a native binary, never pays.
+    // Most users have no such variable: the cold run is measured both ways.
+    const withoutExtraCerts = (e: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
+      const copy = { ...e };
+      delete copy.NODE_EXTRA_CA_CERTS;
+      return copy;
+    };
+    const extraCerts = Boolean(env.NODE_EXTRA_CA_CERTS);
+    const coldArgs = ['blocks', '--json', '--timezone', 'UTC'];
+    log(`${sizeLabel(mb)}: cold scans (${runs} round(s) of: ours, ours on one thread${extraCerts ? ', ours without NODE_EXTRA_CA_CERTS' : ''}${SKIP_CCUSAGE ? '' : ', ccusage'})`);
+    const [coldOurs, coldOneThread, coldCc, coldNoExtraCerts] = await interleavedSeries(runs, [
+      () => ours(newState(), coldArgs),
+      () => ours(newState(), coldArgs, { BREATHER_SCAN_THREADS: '1' }),
+      SKIP_CCUSAGE ? null : () => cc(coldArgs),
+      extraCerts ? () => measure(process.execPath, [BREATHER, ...coldArgs, '--data-dir', root], withoutExtraCerts({ ...ourEnv(newState(), emptyHome), BREATHER_TIMINGS: '1' })) : null,
+    ]);
 
     // The last cold run left a complete index behind: that is the warm state.
     const warm = states[states.length - 1] ?? newState();
@@ -96,6 +114,7 @@ async function benchSize(mb: number): Promise<SizeReport> {
     // In the environment Breather's runs get: a variable such as NODE_EXTRA_CA_CERTS
     // costs every Node start (about 37 ms on this machine) and is not Breather's.
     const nodeBare = await series(WARM_RUNS, () => measure(process.execPath, ['-e', 'process.stdout.write("0")'], ourEnv(warm, emptyHome)));
+    const nodeBareNoExtraCerts = extraCerts ? await series(WARM_RUNS, () => measure(process.execPath, ['-e', 'process.stdout.write("0")'], withoutExtraCerts(ourEnv(warm, emptyHome)))) : null;
     const warmStatusJson = await series(WARM_RUNS, () => ours(warm, ['status', '--json']));
     const warmBlocksJson = await series(WARM_RUNS, () => ours(warm, ['blocks', '--json']));
     const statusText = await series(WARM_RUNS, () => ours(warm, ['status']));
@@ -118,7 +137,7 @@ async function benchSize(mb: number): Promise<SizeReport> {
     rmSync(grown, { force: true });
     log(`${sizeLabel(mb)}: phases, in process on one thread`);
     const phases = await measurePhases(root);
-    return { mb, corpus, coldOurs, coldOneThread, coldCc, warmStatusJson, warmBlocksJson, statusAfterAppend, nodeBare, statusText, activeOurs, activeCc, watch, phases };
+    return { mb, corpus, coldOurs: coldOurs!, coldOneThread: coldOneThread!, coldCc: coldCc ?? null, coldNoExtraCerts: coldNoExtraCerts ?? null, nodeBareNoExtraCerts, warmStatusJson, warmBlocksJson, statusAfterAppend, nodeBare, statusText, activeOurs, activeCc, watch, phases };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -185,9 +204,13 @@ function report(r: SizeReport): string {
     ['cold blocks --json (2 threads)', timeCell(r.coldOurs, bytes), timeCell(r.coldCc, bytes), `${verdict(r.coldOurs, r.coldCc)} ${Number.isFinite(speedup) ? target(speedup >= 2, '≥ 2× faster') : ''}`],
     ['  CPU (user + sys)', r.coldOurs.cpuSeconds ? `${r.coldOurs.cpuSeconds.toFixed(2)} s` : '?', r.coldCc?.cpuSeconds ? `${r.coldCc.cpuSeconds.toFixed(2)} s` : '', ''],
     ['  peak RSS', fmtMB(r.coldOurs.peakKB), r.coldCc ? fmtMB(r.coldCc.peakKB) : '', r.coldOurs.peakKB ? target(r.coldOurs.peakKB <= 150 * 1024, '≤ 150 MB') : ''],
+    ...(r.coldNoExtraCerts
+      ? [['  same, without NODE_EXTRA_CA_CERTS', timeCell(r.coldNoExtraCerts, bytes), r.coldCc ? 'not a Node program' : '', `${verdict(r.coldNoExtraCerts, r.coldCc)} (a Node start without the certificate bundle this machine sets)`]]
+      : []),
     ['cold, one scan thread', timeCell(r.coldOneThread, bytes), '', `${cpuRate(r.coldOneThread)} ${Number.isFinite(oneThreadWall) ? target(oneThreadWall >= 600, '≥ 600 MB/s per core (wall)') : ''}`],
     ['  peak RSS', fmtMB(r.coldOneThread.peakKB), '', ''],
     ['bare node -e 0', timeCell(r.nodeBare), '', 'the floor for a warm start'],
+    ...(r.nodeBareNoExtraCerts ? [['  without NODE_EXTRA_CA_CERTS', timeCell(r.nodeBareNoExtraCerts), '', `what the variable costs every Node start: ${Math.round(r.nodeBare.ms - r.nodeBareNoExtraCerts.ms)} ms`]] : []),
     ['warm status --json', timeCell(r.warmStatusJson), 'no index', `node + ${Math.round(warmOver(r.warmStatusJson))} ms ${target(warmOver(r.warmStatusJson) <= 150, '≤ node + 150 ms')}`],
     ['warm blocks --json', timeCell(r.warmBlocksJson), 'no index', `node + ${Math.round(warmOver(r.warmBlocksJson))} ms ${target(warmOver(r.warmBlocksJson) <= 150, '≤ node + 150 ms')}`],
     ['  peak RSS', fmtMB(r.warmStatusJson.peakKB), '', ''],

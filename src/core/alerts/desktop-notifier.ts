@@ -3,7 +3,7 @@
 // notice that offers actions is sent by notify-send itself with `--action`
 // (libnotify >= 0.7.10), which waits and prints the action chosen; elsewhere a
 // click may open the dashboard (the tray passes onClick) or do nothing (the CLI).
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { NotificationAction, NotificationRequest, Notifier } from '../ports.js';
 
@@ -72,10 +72,12 @@ export function notifySendArgs(request: NotificationRequest, options: DesktopNot
 
 /** notify-send --wait lives until the notice is acted on or closed: never longer than this, and never past our exit. */
 const MAX_WAIT_MS = 30 * 60_000;
-const waiting = new Set<ReturnType<typeof spawn>>();
+const waiting = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-function runNotifySend(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runNotifySend(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  // Loaded here: node:child_process costs every start ~5-10 ms, and most runs notify nothing.
+  const { spawn } = await import('node:child_process');
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {

@@ -1,6 +1,5 @@
 // The real GitRunner: child_process.execFile with an argument array (never a
 // shell) and Buffer output, because file names from git are raw bytes.
-import { execFile } from 'node:child_process';
 import type { GitResult, GitRunner } from '../ports.js';
 
 export interface ExecGitRunnerOptions {
@@ -51,13 +50,17 @@ export function gitEnvironment(
 
 const DEFAULT_MAX_BUFFER = 1024 * 1024 * 1024;
 
+// Loaded at the first git call: node:child_process costs every start ~5-10 ms, and most CLI runs never run git.
+const childProcess = () => import('node:child_process');
+
 export function createExecGitRunner(options: ExecGitRunnerOptions = {}): GitRunner {
   const gitPath = options.gitPath ?? 'git';
   const baseEnv = options.baseEnv ?? process.env;
   const maxBuffer = options.maxBufferBytes ?? DEFAULT_MAX_BUFFER;
 
   return {
-    run(args, { cwd, env, input }) {
+    async run(args, { cwd, env, input }) {
+      const { execFile } = await childProcess();
       return new Promise<GitResult>((resolve, reject) => {
         const child = execFile(
           gitPath,

@@ -1,6 +1,5 @@
 // Claude Code's OAuth token (read only, never refreshed or stored) and one
 // request to the account usage endpoint.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -30,7 +29,8 @@ function accessTokenFromCredentials(text: string): string | null {
 }
 
 /** The Keychain item's secret (`security … -w`), or null. Output is never logged. */
-export function readKeychainSecret(service: string): Promise<string | null> {
+export async function readKeychainSecret(service: string): Promise<string | null> {
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     // The first read may show a macOS access prompt; give the user time to answer it.
     execFile('security', ['find-generic-password', '-s', service, '-w'], { timeout: 60_000 }, (error, stdout) => {
