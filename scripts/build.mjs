@@ -59,12 +59,23 @@ if (!only || only === 'cli') {
     minify: true,
     // Node's compile cache (22.1+; a no-op before) also covers the modules loaded later and the scan workers.
     banner: { js: `${ESM_REQUIRE_BANNER}\n__breatherModule.enableCompileCache?.();` },
-    entryPoints: {
-      'cli/breather': 'src/cli/breather.ts',
-      'cli/scan-worker': 'src/core/ingest/scan-worker.ts',
-    },
+    // The entry (dist/cli/breather.mjs) starts a first run's scan worker, then
+    // loads the program (import()): split, so the two share the small modules
+    // the entry needs (the worker's handover among them) instead of each having a copy.
+    splitting: true,
+    chunkNames: 'cli/[name]-[hash]',
+    entryPoints: { 'cli/breather': 'src/cli/cli-entry.ts' },
   }));
   await chmod('dist/cli/breather.mjs', 0o755);
+  // The scan worker: one file, so a worker starts by loading one module.
+  await build({
+    ...common,
+    packages: undefined,
+    external: ['chokidar', 'conf', 'node-notifier', 'cli-table3'],
+    minify: true,
+    banner: { js: `${ESM_REQUIRE_BANNER}\n__breatherModule.enableCompileCache?.();` },
+    entryPoints: { 'cli/scan-worker': 'src/core/ingest/scan-worker.ts' },
+  });
   // The bundle Claude Code runs on every message and tool call (statusline
   // bridge, hooks): its own small file, no commander, no zod.
   await build({

@@ -1,6 +1,5 @@
-// The `breather` command: the terminal twin of the tray app.
-// First: may start the scan worker of a first run before the rest loads.
-import './early-scan-start.js';
+// The `breather` command: the terminal twin of the tray app. Loaded by
+// cli-entry.ts, once V8 is set for a short run and a first run's scan worker is starting.
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './cli-error.js';
 import { blocksCommand, dailyCommand, sessionCommand } from './report-commands.js';

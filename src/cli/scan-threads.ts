@@ -1,9 +1,10 @@
 // How the CLI spreads a big scan over threads, and the early start of its
 // worker for a run that will scan every transcript. Kept apart from
-// usage-session.ts so the CLI entry can import it before everything else.
+// usage-session.ts, and importing only small modules, so the CLI's entry
+// (cli-entry.ts) loads it before the program.
 import { createRequire } from 'node:module';
-import { anyIndexSaved } from '../core/ingest/index-store.js';
-import { prestartScanWorkers } from '../core/ingest/parallel-scan.js';
+import { anyIndexSaved } from '../core/ingest/index-files.js';
+import { prestartScanWorkers } from '../core/ingest/scan-thread-pool.js';
 import { resolveStateDir } from '../core/state-dir.js';
 
 /** Built next to the CLI bundle by scripts/build.mjs. */

@@ -1,5 +1,5 @@
-// Applied first thing by the CLI entry (early-scan-start.ts), before the scan
-// worker starts: V8 flags are per process, so the worker shares them.
+// Applied first thing by the CLI entry (cli-entry.ts), before the scan worker
+// starts: V8 flags are per process, so the worker shares them.
 // A CLI run lives for well under a second, and by V8's default counts much of its code is "hot" only briefly: the
 // folder walk, stats, module set-up, the index encoder. Optimising those costs
 // more than it saves: at the default budget a cold 1 GB scan spent ~350 ms of

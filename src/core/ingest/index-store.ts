@@ -3,11 +3,12 @@
 // when some transcript changed). Both carry one generation id so a torn pair
 // is detected; any mismatch, corruption or old version means "rebuild".
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import { type AggregatesHead, FORMAT, type ResponsesHead, decodeAggregates, decodeResponses, encodeAggregates, encodeResponses, readFramed } from './index-codec.js';
+import { AGGREGATES_FILE, INDEX_ROOT } from './index-files.js';
 import { pruneUnusedIndexDirs, removeStaleTempFiles } from './index-housekeeping.js';
 import { PRICE_TABLE_VERSION } from '../usage/pricing.js';
 import { UsageIndex } from './usage-index.js';
@@ -25,25 +26,10 @@ export interface LoadedIndex {
   generation: string | null;
 }
 
-/** The folder of all indexes, in the state directory. */
-const INDEX_ROOT = 'index';
-/** Each index's aggregates: present once it has been saved. */
-const AGGREGATES_FILE = 'usage-index.bin';
-
 /** One index per set of roots, so `--data-dir` runs never disturb the default one. */
 export function indexDirFor(stateDir: string, roots: readonly string[]): string {
   const hash = createHash('sha256').update(JSON.stringify([...roots].sort())).digest('hex').slice(0, 16);
   return join(stateDir, INDEX_ROOT, hash);
-}
-
-/** Whether an index for any set of roots was ever saved in this state folder. */
-export function anyIndexSaved(stateDir: string): boolean {
-  const root = join(stateDir, INDEX_ROOT);
-  try {
-    return readdirSync(root).some((name) => existsSync(join(root, name, AGGREGATES_FILE)));
-  } catch {
-    return false;
-  }
 }
 
 export class IndexStore {

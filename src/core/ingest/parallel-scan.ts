@@ -1,23 +1,11 @@
 // Spreads a large first scan over worker threads (one per core, at most a few).
 // Results are handed back in request order, so counting stays deterministic.
-import { availableParallelism } from 'node:os';
 // node:v8 and node:worker_threads are imported when a big scan starts: a warm start never loads them.
 import { type FileScanRequest, type FileScanResult, scanFile } from './file-scan.js';
 import { primeLineParser } from './scan-primer.js';
+import { type ParallelScanOptions, type ScanThread, scanThreadCount, startScanThread, takePrestarted, workerCount } from './scan-thread-pool.js';
 
-export interface ParallelScanOptions {
-  /** The built scan-worker script; without it everything runs in-process. */
-  workerScript?: URL | string;
-  /** Below this many bytes, threads cost more than they save (default: see MIN_PARALLEL_BYTES). */
-  minParallelBytes?: number;
-  maxWorkers?: number;
-  /**
-   * Let the calling thread scan too, in place of one worker (a CLI run, whose
-   * thread has nothing else to do): one thread fewer to start, feed and hold in
-   * memory. It yields after each file, so workers are still fed.
-   */
-  scanOnCallingThread?: boolean;
-}
+export { type ParallelScanOptions, prestartScanWorkers } from './scan-thread-pool.js';
 
 // Where workers start to pay. A caller that must stay responsive (the tray)
 // hands anything bigger than a moment's work to them. One whose own thread
@@ -38,9 +26,6 @@ export function scansInParallel(totalBytes: number, options: Pick<ParallelScanOp
 
 const BATCH_BYTES = 24 * 1024 * 1024;
 const BATCH_FILES = 64;
-// The scan makes little garbage that lives: a small nursery per worker keeps
-// about 10 MB off the peak memory of a 1 GB first scan, at no measurable cost.
-const WORKER_YOUNG_GENERATION_MB = 4;
 
 type WorkerMessage = { type: 'results'; results: FileScanResult[] } | { type: 'done' };
 
@@ -60,62 +45,6 @@ function keepYoungGenerationSmall(v8: typeof import('node:v8')): () => void {
   const apply = () => v8.setFlagsFromString('--semi-space-growth-factor=1');
   apply();
   return apply;
-}
-
-type Worker = import('node:worker_threads').Worker;
-
-/** A scan worker and how its start went: it may have come online, or failed, before anyone listened. */
-class ScanThread {
-  online = false;
-  failed: Error | null = null;
-  constructor(readonly worker: Worker) {
-    worker.once('online', () => (this.online = true));
-    // Listened to from the start: an unheard 'error' event would end the process.
-    worker.once('error', (error) => (this.failed = error));
-  }
-}
-
-function startScanThread(WorkerClass: typeof import('node:worker_threads').Worker, script: URL | string): ScanThread {
-  return new ScanThread(new WorkerClass(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }));
-}
-
-// Started by prestartScanWorkers, taken by the next big scan.
-let prestarted: { script: string; threads: ScanThread[] } | null = null;
-
-/** Threads for a big scan: one per core, at most `maxWorkers` (4). */
-function scanThreadCount(options: ParallelScanOptions): number {
-  return Math.min(options.maxWorkers ?? 4, availableParallelism());
-}
-
-/** Workers to start for `threads` scanning threads: one fewer when the calling thread scans too. */
-function workerCount(options: ParallelScanOptions, threads: number): number {
-  return options.scanOnCallingThread ? threads - 1 : threads;
-}
-
-/**
- * Starts the workers a big scan with these options would start, now, for a scan
- * this process expects to run soon (a CLI's first run, before its arguments,
- * settings and transcripts are even looked at): a worker takes about 80 ms to
- * come online, which the calling thread otherwise spends scanning alone. Unused
- * ones do not keep the process alive, and the next scanFiles ends any it does
- * not need. False when such a scan would start no worker.
- */
-export function prestartScanWorkers(WorkerClass: typeof import('node:worker_threads').Worker, options: ParallelScanOptions & { workerScript: URL | string }): boolean {
-  const threads = scanThreadCount(options);
-  const count = threads < 2 ? 0 : workerCount(options, threads);
-  if (count === 0) return false;
-  const started = Array.from({ length: count }, () => startScanThread(WorkerClass, options.workerScript));
-  for (const { worker } of started) worker.unref();
-  prestarted = { script: String(options.workerScript), threads: started };
-  return true;
-}
-
-/** The prestarted threads for this script (all of them, taken), or none. */
-function takePrestarted(script: URL | string): ScanThread[] {
-  const taken = prestarted && prestarted.script === String(script) ? prestarted.threads : [];
-  if (prestarted && taken.length === 0) for (const { worker } of prestarted.threads) void worker.terminate();
-  prestarted = null;
-  return taken;
 }
 
 /** One worker pulls files from the shared queue until it is empty: the busiest core never waits on a bad split. */
