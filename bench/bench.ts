@@ -76,8 +76,8 @@ async function benchSize(mb: number): Promise<SizeReport> {
   mkdirSync(emptyHome);
   try {
     for (const session of [APPEND_SESSION, GROWN_SESSION]) rmSync(benchSessionFile(root, session), { force: true });
-    // Five rounds at every size: with two or three, one slow stretch of a noisy machine decided the verdict.
-    const runs = Number(env.BENCH_RUNS ?? 5);
+    // Eight rounds at every size (each command first twice, of four): with two or three, one slow stretch of a noisy machine decided the verdict.
+    const runs = Number(env.BENCH_RUNS ?? 8);
     const states: string[] = [];
     const newState = (): string => {
       const s = mkdtempSync(join(scratch, 'state-'));
