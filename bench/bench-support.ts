@@ -34,7 +34,7 @@ export const SIZES_MB = (env.BENCH_SIZES ?? '10,100,1000')
 export const SKIP_CCUSAGE = env.BENCH_SKIP_CCUSAGE === '1';
 export const IDLE_SECONDS = Number(env.BENCH_IDLE_SECONDS ?? 30);
 export const APPENDS = Math.max(1, Number(env.BENCH_APPENDS ?? 30));
-export const WARM_RUNS = 5;
+export const WARM_RUNS = 8;
 
 // ccusage is installed on demand, pinned, into .cache/ (see scripts/ccusage-oracle.mjs):
 // the native binary when present, so its numbers don't include a Node start.
