@@ -160,7 +160,9 @@ function timeCell(s: Series | null, bytes?: number): string {
   if (!s) return 'skipped';
   if (!s.runs) return `FAILED ${s.error}`;
   const rate = bytes ? `, ${(bytes / 1e6 / (s.ms / 1000)).toFixed(0)} MB/s` : '';
-  const runs = s.runs > 1 ? ` (median of ${s.runs}: ${s.results.map((r) => fmtSeconds(r.ms)).join(', ')})` : '';
+  // The median, and the spread of every run (the noise, said plainly).
+  const times = s.results.map((r) => r.ms);
+  const runs = s.runs > 1 ? ` (${s.runs} runs: ${fmtSeconds(Math.min(...times))}–${fmtSeconds(Math.max(...times))})` : '';
   return `${fmtSeconds(s.ms)}${rate}${runs}`;
 }
 
