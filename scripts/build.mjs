@@ -44,7 +44,8 @@ function checkZodInputs({ metafile }) {
 }
 
 if (!only || only === 'cli') {
-  checkZodInputs(await build({
+  // The CLI and its scan worker.
+  const cliBundle = {
     ...common,
     // Start-up time is a feature (a warm `status` should take well under 0.3 s):
     // Node's loader pays per file, so the packages every command needs (commander,
@@ -54,11 +55,14 @@ if (!only || only === 'cli') {
     // Node's CommonJS loader it cost 7-11 ms of every run that saves, bundled nothing measurable.
     packages: undefined,
     external: ['chokidar', 'conf', 'node-notifier', 'cli-table3'],
-    metafile: true,
     // Less to parse at every start; the linked source map keeps stack traces readable.
     minify: true,
     // Node's compile cache (22.1+; a no-op before) also covers the modules loaded later and the scan workers.
     banner: { js: `${ESM_REQUIRE_BANNER}\n__breatherModule.enableCompileCache?.();` },
+  };
+  checkZodInputs(await build({
+    ...cliBundle,
+    metafile: true,
     // The entry (dist/cli/breather.mjs) starts a first run's scan worker, then
     // loads the program (import()): split, so the two share the small modules
     // the entry needs (the worker's handover among them) instead of each having a copy.
@@ -67,15 +71,8 @@ if (!only || only === 'cli') {
     entryPoints: { 'cli/breather': 'src/cli/cli-entry.ts' },
   }));
   await chmod('dist/cli/breather.mjs', 0o755);
-  // The scan worker: one file, so a worker starts by loading one module.
-  await build({
-    ...common,
-    packages: undefined,
-    external: ['chokidar', 'conf', 'node-notifier', 'cli-table3'],
-    minify: true,
-    banner: { js: `${ESM_REQUIRE_BANNER}\n__breatherModule.enableCompileCache?.();` },
-    entryPoints: { 'cli/scan-worker': 'src/core/ingest/scan-worker.ts' },
-  });
+  // The scan worker apart, in one file: a worker starts by loading one module.
+  await build({ ...cliBundle, entryPoints: { 'cli/scan-worker': 'src/core/ingest/scan-worker.ts' } });
   // The bundle Claude Code runs on every message and tool call (statusline
   // bridge, hooks): its own small file, no commander, no zod.
   await build({

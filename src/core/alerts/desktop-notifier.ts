@@ -76,7 +76,7 @@ const waiting = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
 async function runNotifySend(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  // Loaded here: node:child_process costs every start ~5-10 ms, and most runs notify nothing.
+  // Loaded here: node:child_process costs every start ~3 ms, and most runs notify nothing.
   const { spawn } = await import('node:child_process');
   if (!exitHookInstalled) {
     exitHookInstalled = true;

@@ -50,7 +50,7 @@ export function gitEnvironment(
 
 const DEFAULT_MAX_BUFFER = 1024 * 1024 * 1024;
 
-// Loaded at the first git call: node:child_process costs every start ~5-10 ms, and most CLI runs never run git.
+// Loaded at the first git call: node:child_process costs every start ~3 ms, and most CLI runs never run git.
 const childProcess = () => import('node:child_process');
 
 export function createExecGitRunner(options: ExecGitRunnerOptions = {}): GitRunner {
