@@ -60,15 +60,20 @@ if (!only || only === 'cli') {
     // Node's compile cache (22.1+; a no-op before) also covers the modules loaded later and the scan workers.
     banner: { js: `${ESM_REQUIRE_BANNER}\n__breatherModule.enableCompileCache?.();` },
   };
+  // The entry (dist/cli/breather.mjs) starts a first run's scan worker, then
+  // runs the program from V8's code cache (src/cli/compiled-program.ts): a
+  // script V8 compiles, so the program is CommonJS, in one file, with its
+  // dynamic import()s as require()s (V8 has no module loader for a plain script).
+  await build({ ...cliBundle, entryPoints: { 'cli/breather': 'src/cli/cli-entry.ts' } });
   checkZodInputs(await build({
     ...cliBundle,
     metafile: true,
-    // The entry (dist/cli/breather.mjs) starts a first run's scan worker, then
-    // loads the program (import()): split, so the two share the small modules
-    // the entry needs (the worker's handover among them) instead of each having a copy.
-    splitting: true,
-    chunkNames: 'cli/[name]-[hash]',
-    entryPoints: { 'cli/breather': 'src/cli/cli-entry.ts' },
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__breatherImportMetaUrl' },
+    banner: { js: "const __breatherImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    entryPoints: { 'cli/breather-program': 'src/cli/breather.ts' },
   }));
   await chmod('dist/cli/breather.mjs', 0o755);
   // The scan worker apart, in one file: a worker starts by loading one module.

@@ -1,5 +1,6 @@
-// The `breather` command: the terminal twin of the tray app. Loaded by
-// cli-entry.ts, once V8 is set for a short run and a first run's scan worker is starting.
+// The `breather` command: the terminal twin of the tray app. Built as its own
+// bundle (dist/cli/breather-program.cjs) that cli-entry.ts loads and runs,
+// once V8 is set for a short run and a first run's scan worker is starting.
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './cli-error.js';
 import { blocksCommand, dailyCommand, sessionCommand } from './report-commands.js';
@@ -99,7 +100,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
@@ -117,4 +118,3 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv);

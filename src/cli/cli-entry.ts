@@ -4,10 +4,20 @@
 // 350 KB) takes 20-30 ms to load: started from here, the worker's script runs
 // ~30 ms sooner, and it is readier when the main thread has found the
 // transcripts. V8 is set for a short run first: its flags are per process, and
-// the worker shares them.
+// the worker shares them. The program then runs from V8's code cache
+// (compiled-program.ts), saved at exit when this command had none yet.
+import { fileURLToPath } from 'node:url';
+import { CLI_COMMANDS } from './command-names.js';
+import { codeCacheDir, commandVariant, loadCompiledProgram } from './compiled-program.js';
 import { prestartFirstScanWorker } from './scan-threads.js';
 import { applyShortRunTiering } from './short-run-tiering.js';
 
 applyShortRunTiering();
 prestartFirstScanWorker(process.argv);
-await import('./breather.js');
+const program = loadCompiledProgram<typeof import('./breather.js')>(fileURLToPath(new URL('./breather-program.cjs', import.meta.url)), {
+  dir: process.env.BREATHER_CODE_CACHE === '0' ? null : codeCacheDir(),
+  variant: commandVariant(process.argv, CLI_COMMANDS),
+});
+// At exit, so the functions this run compiled are in it; `process.exit()` runs this too.
+process.once('exit', () => program.saveCodeCache());
+await program.exports.main(process.argv);

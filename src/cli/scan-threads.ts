@@ -18,7 +18,7 @@ export function scanParallelism(env: NodeJS.ProcessEnv = process.env): { workerS
 }
 
 /** The commands that bring the usage index up to date before they answer. */
-const SCANNING_COMMANDS = new Set(['daily', 'session', 'blocks', 'status', 'limits', 'watch', 'checkpoint', 'pause']);
+export const SCANNING_COMMANDS = new Set(['daily', 'session', 'blocks', 'status', 'limits', 'watch', 'checkpoint', 'pause']);
 
 /**
  * The guess made before the arguments are even parsed: a scanning command and

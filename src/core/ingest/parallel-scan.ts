@@ -1,6 +1,6 @@
 // Spreads a large first scan over worker threads (one per core, at most a few).
 // Results are handed back in request order, so counting stays deterministic.
-// node:v8 and node:worker_threads are imported when a big scan starts: a warm start never loads them.
+// node:worker_threads is imported when a big scan starts: a warm start never loads it.
 import { type FileScanRequest, type FileScanResult, scanFile } from './file-scan.js';
 import { primeLineParser } from './scan-primer.js';
 import { type ParallelScanOptions, type ScanThread, scanThreadCount, startScanThread, takePrestarted, workerCount } from './scan-thread-pool.js';
@@ -16,7 +16,7 @@ export { type ParallelScanOptions, prestartScanWorkers } from './scan-thread-poo
 // from 500 MB on (0.44 against 0.47 s; 1 GB: 0.69 against 0.79 s).
 const MIN_PARALLEL_BYTES = 48 * 1024 * 1024;
 const MIN_PARALLEL_BYTES_SCANNING_HERE = 384 * 1024 * 1024;
-// Worth priming the parser and the results' merge for (and keeping the young generation small) on the calling thread.
+// Worth priming the parser and the results' merge for, on the calling thread.
 const BIG_SCAN_BYTES = 48 * 1024 * 1024;
 
 /** Whether a scan of `totalBytes` is worth worker threads (MIN_PARALLEL_BYTES*). */
@@ -33,33 +33,16 @@ type WorkerMessage = { type: 'results'; results: FileScanResult[] } | { type: 'd
 // finishes one, even while the calling thread is busy scanning a file.
 const BATCHES_AHEAD = 2;
 
-/**
- * While a big scan runs on the calling thread, what it keeps (the index) makes
- * V8 grow its young generation to 32 MB, most of it unused. Kept at its 1 MB
- * start, a 1 GB first scan peaks about 25 MB lower for the same CPU. The flag
- * is process-wide, so only for a process that is this run's (scanOnCallingThread);
- * a warm start never gets here (there it would cost time: more minor collections).
- * Starting a worker resets it: it is set again once workers are starting.
- */
-function keepYoungGenerationSmall(v8: typeof import('node:v8')): () => void {
-  const apply = () => v8.setFlagsFromString('--semi-space-growth-factor=1');
-  apply();
-  return apply;
-}
-
 /** One worker pulls files from the shared queue until it is empty: the busiest core never waits on a bad split. */
 function runWorker(
   thread: ScanThread,
   next: () => FileScanRequest[],
   onResult: (r: FileScanResult) => void,
-  onOnline: () => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const { worker } = thread;
     if (thread.failed) return reject(thread.failed);
     worker.ref();
-    if (thread.online) onOnline();
-    else worker.once('online', onOnline);
     let outstanding = 0;
     const sendNext = () => {
       const batch = next();
@@ -87,12 +70,11 @@ function runWorker(
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The calling thread as one more scanner: a file at a time (it balances the end), letting worker messages in between. */
-async function scanHere(next: () => FileScanRequest | undefined, onResult: (r: FileScanResult) => void, beforeEach: () => void, prime: () => void): Promise<void> {
+async function scanHere(next: () => FileScanRequest | undefined, onResult: (r: FileScanResult) => void, prime: () => void): Promise<void> {
   await yieldToEvents(); // the workers take their first batches first
   primeLineParser();
   prime();
   for (let request = next(); request !== undefined; request = next()) {
-    beforeEach();
     onResult(scanFile(request));
     await yieldToEvents();
   }
@@ -114,7 +96,6 @@ export async function scanFiles(
   const big = totalBytes >= BIG_SCAN_BYTES;
   const parallel = scansInParallel(totalBytes, options);
   const primeHere = big ? primeResults : () => undefined;
-  const nurseryFlag = options.scanOnCallingThread === true && big ? keepYoungGenerationSmall(await import('node:v8')) : () => undefined;
   const ready = options.workerScript ? takePrestarted(options.workerScript) : [];
   if (!options.workerScript || threads < 2 || !parallel) {
     for (const { worker } of ready) void worker.terminate();
@@ -170,16 +151,9 @@ export async function scanFiles(
     const { Worker } = await import('node:worker_threads');
     while (ready.length < workers) ready.push(startScanThread(Worker, script));
   }
-  let starting = workers;
-  const onOnline = () => {
-    nurseryFlag();
-    starting--;
-  };
-  const running = ready.map((thread) => runWorker(thread, takeNext, deliver, onOnline));
-  // Also before each file here while workers start: a worker's start resets the flag before its 'online' event gets through.
-  // Not after: setting a flag costs tens of microseconds, paid per file.
+  const running = ready.map((thread) => runWorker(thread, takeNext, deliver));
   if (!options.scanOnCallingThread) primeHere();
-  const here = options.scanOnCallingThread ? scanHere(take, deliver, () => starting > 0 && nurseryFlag(), primeHere) : Promise.resolve();
+  const here = options.scanOnCallingThread ? scanHere(take, deliver, primeHere) : Promise.resolve();
   try {
     await Promise.all([here, ...running]);
   } catch {

@@ -39,8 +39,11 @@ export function startScanThread(WorkerClass: typeof import('node:worker_threads'
   return new ScanThread(new WorkerClass(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }));
 }
 
-// Started by prestartScanWorkers, taken by the next big scan.
-let prestarted: { script: string; threads: ScanThread[] } | null = null;
+// Started by prestartScanWorkers, taken by the next big scan: kept on the global
+// object, so the CLI's entry and the program it loads (separate bundles) share them.
+const PRESTARTED = Symbol.for('breather.prestartedScanWorkers');
+type Prestarted = { script: string; threads: ScanThread[] } | null;
+const handoff = globalThis as { [PRESTARTED]?: Prestarted };
 
 /** Threads for a big scan: one per core, at most `maxWorkers` (4). */
 export function scanThreadCount(options: ParallelScanOptions): number {
@@ -66,14 +69,15 @@ export function prestartScanWorkers(WorkerClass: typeof import('node:worker_thre
   if (count === 0) return false;
   const started = Array.from({ length: count }, () => startScanThread(WorkerClass, options.workerScript));
   for (const { worker } of started) worker.unref();
-  prestarted = { script: String(options.workerScript), threads: started };
+  handoff[PRESTARTED] = { script: String(options.workerScript), threads: started };
   return true;
 }
 
 /** The prestarted threads for this script (all of them, taken), or none. */
 export function takePrestarted(script: URL | string): ScanThread[] {
+  const prestarted = handoff[PRESTARTED] ?? null;
   const taken = prestarted && prestarted.script === String(script) ? prestarted.threads : [];
   if (prestarted && taken.length === 0) for (const { worker } of prestarted.threads) void worker.terminate();
-  prestarted = null;
+  handoff[PRESTARTED] = null;
   return taken;
 }

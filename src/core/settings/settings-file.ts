@@ -243,9 +243,14 @@ export function openSettings(stateDir: string, options: OpenSettingsOptions = {}
   let current = initial.settings;
   // Migrations ran above, on raw JSON; conf writes from here on. It is loaded on
   // the first write only: reading settings is on every command's start-up path.
+  // Through require(), which loads an ES module on Node 20.19+ (engines): the
+  // CLI's program is a plain CommonJS script (compiled-program.ts), with no import().
   let confPromise: Promise<Conf<Record<string, unknown>>> | null = null;
   const openConf = () =>
-    (confPromise ??= import('conf').then(({ default: ConfClass }) => new ConfClass<Record<string, unknown>>({ projectName: 'breather', cwd: stateDir, configName: SETTINGS_FILE.replace(/\.json$/, '') })));
+    (confPromise ??= Promise.resolve().then(() => {
+      const { default: ConfClass } = require('conf') as typeof import('conf');
+      return new ConfClass<Record<string, unknown>>({ projectName: 'breather', cwd: stateDir, configName: SETTINGS_FILE.replace(/\.json$/, '') });
+    }));
 
   function validated(candidate: unknown, what: string): Settings {
     const result = SettingsSchema.safeParse(candidate);
