@@ -56,6 +56,7 @@ interface SizeReport {
   coldCc: Series | null;
   /** The cold run again without NODE_EXTRA_CA_CERTS, when the environment sets it. */
   coldNoExtraCerts: Series | null;
+  coldNoCodeCache: Series;
   nodeBareNoExtraCerts: Series | null;
   warmStatusJson: Series;
   warmBlocksJson: Series;
@@ -99,12 +100,16 @@ async function benchSize(mb: number): Promise<SizeReport> {
     };
     const extraCerts = Boolean(env.NODE_EXTRA_CA_CERTS);
     const coldArgs = ['blocks', '--json', '--timezone', 'UTC'];
-    log(`${sizeLabel(mb)}: cold scans (${runs} round(s) of: ours, ours on one thread${extraCerts ? ', ours without NODE_EXTRA_CA_CERTS' : ''}${SKIP_CCUSAGE ? '' : ', ccusage'})`);
-    const [coldOurs, coldOneThread, coldCc, coldNoExtraCerts] = await interleavedSeries(runs, [
+    log(`${sizeLabel(mb)}: cold scans (${runs} round(s) of: ours, ours on one thread${extraCerts ? ', ours without NODE_EXTRA_CA_CERTS' : ''}, ours without the code cache${SKIP_CCUSAGE ? '' : ', ccusage'})`);
+    // The CLI runs its program from a V8 code cache saved by the command's first run
+    // (src/cli/compiled-program.ts; the first round makes it if need be): also measured
+    // without it, as a command's very first run on a machine goes.
+    const [coldOurs, coldOneThread, coldCc, coldNoExtraCerts, coldNoCodeCache] = await interleavedSeries(runs, [
       () => ours(newState(), coldArgs),
       () => ours(newState(), coldArgs, { BREATHER_SCAN_THREADS: '1' }),
       SKIP_CCUSAGE ? null : () => cc(coldArgs),
       extraCerts ? () => measure(process.execPath, [BREATHER, ...coldArgs, '--data-dir', root], withoutExtraCerts({ ...ourEnv(newState(), emptyHome), BREATHER_TIMINGS: '1' })) : null,
+      () => ours(newState(), coldArgs, { BREATHER_CODE_CACHE: '0' }),
     ]);
 
     // The last cold run left a complete index behind: that is the warm state.
@@ -141,7 +146,7 @@ async function benchSize(mb: number): Promise<SizeReport> {
     rmSync(grown, { force: true });
     log(`${sizeLabel(mb)}: phases, in process on one thread`);
     const phases = await measurePhases(root);
-    return { mb, corpus, coldOurs: coldOurs!, coldOneThread: coldOneThread!, coldCc: coldCc ?? null, coldNoExtraCerts: coldNoExtraCerts ?? null, nodeBareNoExtraCerts: nodeBareNoExtraCerts ?? null, warmStatusJson: warmStatusJson!, warmBlocksJson: warmBlocksJson!, statusAfterAppend, nodeBare: nodeBare!, statusText, activeOurs, activeCc, watch, phases };
+    return { mb, corpus, coldOurs: coldOurs!, coldOneThread: coldOneThread!, coldCc: coldCc ?? null, coldNoExtraCerts: coldNoExtraCerts ?? null, coldNoCodeCache: coldNoCodeCache!, nodeBareNoExtraCerts: nodeBareNoExtraCerts ?? null, warmStatusJson: warmStatusJson!, warmBlocksJson: warmBlocksJson!, statusAfterAppend, nodeBare: nodeBare!, statusText, activeOurs, activeCc, watch, phases };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -214,6 +219,7 @@ function report(r: SizeReport): string {
     ...(r.coldNoExtraCerts
       ? [['  same, without NODE_EXTRA_CA_CERTS', timeCell(r.coldNoExtraCerts, bytes), r.coldCc ? 'not a Node program' : '', `${verdict(r.coldNoExtraCerts, r.coldCc)} (a Node start without the certificate bundle this machine sets)`]]
       : []),
+    ['  same, without the code cache', timeCell(r.coldNoCodeCache, bytes), '', `${verdict(r.coldNoCodeCache, r.coldCc)} (a command's very first run: the program compiled from source)`],
     ['cold, one scan thread', timeCell(r.coldOneThread, bytes), '', `${cpuRate(r.coldOneThread)} ${Number.isFinite(oneThreadWall) ? target(oneThreadWall >= 600, '≥ 600 MB/s per core (wall)') : ''}`],
     ['  peak RSS', fmtMB(r.coldOneThread.peakKB), '', ''],
     ['bare node -e 0', timeCell(r.nodeBare), '', 'the floor for a warm start'],

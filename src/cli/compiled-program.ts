@@ -11,7 +11,7 @@
 // are fresh for every run; the compiled program is not theirs) created 0700 and
 // checked to be this user's own before use. V8 rejects a cache made by another
 // V8 or with other flags; its own check of the source is only its length, so
-// the file name also carries a CRC of the source.
+// the file name also carries a CRC of the source (and one of its path).
 import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -94,7 +94,9 @@ function readCache(path: string): Buffer | undefined {
  */
 export function loadCompiledProgram<Exports>(file: string, options: CodeCacheOptions): CompiledProgram<Exports> {
   const source = readFileSync(file, 'utf8');
-  const cachePath = options.dir && SAFE_VARIANT.test(options.variant) ? join(options.dir, `${options.variant}-${crc32(source).toString(16)}-${source.length}.bin`) : null;
+  // Per program file too: two installs (a global one, a checkout) keep a cache each instead of replacing each other's at every run.
+  const prefix = `${options.variant}-${crc32(file).toString(16)}-`;
+  const cachePath = options.dir && SAFE_VARIANT.test(options.variant) ? join(options.dir, `${prefix}${crc32(source).toString(16)}-${source.length}.bin`) : null;
   const cachedData = cachePath ? readCache(cachePath) : undefined;
   // Node's own CommonJS wrapper, so the bundle runs as it would through require(); strict, as
   // the ES modules it was built from are (its "use strict" follows a banner line, so is no directive).
@@ -115,9 +117,9 @@ export function loadCompiledProgram<Exports>(file: string, options: CodeCacheOpt
       saved = true;
       try {
         writeFileAtomicSync(cachePath, script.createCachedData(), { mode: 0o600, durable: false });
-        // This variant's caches of earlier builds are of no more use.
+        // This file's caches for this variant from earlier builds are of no more use.
         const name = basename(cachePath);
-        for (const other of readdirSync(options.dir!)) if (other.startsWith(`${options.variant}-`) && other.endsWith('.bin') && other !== name) rmSync(join(options.dir!, other), { force: true });
+        for (const other of readdirSync(options.dir!)) if (other.startsWith(prefix) && other.endsWith('.bin') && other !== name) rmSync(join(options.dir!, other), { force: true });
       } catch {
         // A cache: the next run compiles again and tries once more.
       }

@@ -32,7 +32,7 @@ describe('the CLI code cache', () => {
     const first = await runCli(args, env);
     expect(first.code).toBe(0);
     const [cache] = cacheFiles(tmp);
-    expect(cache).toMatch(/[\\/]blocks-[0-9a-f]+-\d+\.bin$/);
+    expect(cache).toMatch(/[\\/]blocks-[0-9a-f]+-[0-9a-f]+-\d+\.bin$/);
     const saved = readFileSync(cache!);
     const savedAt = statSync(cache!).mtimeMs;
 

@@ -67,15 +67,20 @@ describe('loadCompiledProgram', () => {
     first.exports.answer(1);
     first.saveCodeCache();
     const [saved] = cacheFiles();
-    expect(saved).toMatch(/^status-[0-9a-f]+-\d+\.bin$/);
+    expect(saved).toMatch(/^status-[0-9a-f]+-[0-9a-f]+-\d+\.bin$/);
     if (process.platform !== 'win32') expect(statSync(join(cache, saved!)).mode & 0o777).toBe(0o600);
     expect(statSync(join(cache, saved!)).size).toBeGreaterThan(0);
   });
 
-  it('keeps one cache per variant', () => {
+  it('keeps one cache per variant, and per program file', () => {
     loadCompiledProgram<Probe>(file, { dir: cache, variant: 'status' }).saveCodeCache();
     loadCompiledProgram<Probe>(file, { dir: cache, variant: 'blocks' }).saveCodeCache();
     expect(cacheFiles().map((name) => name.split('-')[0]).sort()).toEqual(['blocks', 'status']);
+    // Another install of the program (elsewhere) keeps its own, and leaves these be.
+    const elsewhere = join(dir, 'other-install.cjs');
+    writeFileSync(elsewhere, PROGRAM);
+    loadCompiledProgram<Probe>(elsewhere, { dir: cache, variant: 'status' }).saveCodeCache();
+    expect(cacheFiles()).toHaveLength(3);
   });
 
   it('never looks at a cache made for other source, even of the same length (V8 checks only the length)', () => {
