@@ -250,7 +250,9 @@ function report(r: SizeReport): string {
     ['merge across workers', 'n/a (one thread)', timings ? ms(timings.aggregate ?? 0) : '?'],
     ['index save', ms(p.indexSave), timings ? ms(timings.save ?? 0) : '?'],
   ];
-  const notes = w.unpromptedLines ? `\n  note: watch printed ${w.unpromptedLines} extra line(s) between appends` : '';
+  // Expected: the status once the folder walk has found files the index did not know (the bench's own session), and alerts.
+  const unprompted = Object.entries(w.unprompted).map(([type, n]) => `${n} ${type}`).join(', ');
+  const notes = unprompted ? `\n  note: watch also printed, unasked: ${unprompted}` : '';
   return `${header}\n${table(rows)}${notes}\n\n${table(phaseRows)}\n`;
 }
 

@@ -30,10 +30,9 @@ export class LineReader {
     });
   }
 
-  drain(): number {
-    const n = this.queue.length;
-    this.queue.length = 0;
-    return n;
+  /** The lines that came unasked, taken out. */
+  drain(): string[] {
+    return this.queue.splice(0);
   }
 
   next(timeoutMs: number): Promise<string | null> {
@@ -85,7 +84,8 @@ export interface WatchResult {
   latencies: number[];
   timeouts: number;
   tokensSeen: number;
-  unpromptedLines: number;
+  /** Lines printed with no append before them, by their `type` (status, alert, …). */
+  unprompted: Record<string, number>;
   peakKB: number | null;
   idleCpuPercent: number | null;
   idleLines: number;
@@ -116,13 +116,25 @@ export function appendedResponses(sessionId: string): (i: number) => string {
     }) + '\n';
 }
 
+function countUnprompted(result: WatchResult, lines: readonly string[]): void {
+  for (const line of lines) {
+    let type = 'unparsed';
+    try {
+      type = String((JSON.parse(line) as { type?: unknown }).type ?? 'untyped');
+    } catch {
+      // counted as unparsed
+    }
+    result.unprompted[type] = (result.unprompted[type] ?? 0) + 1;
+  }
+}
+
 export async function benchWatch(root: string, state: string, emptyHome: string): Promise<WatchResult> {
   const result: WatchResult = {
     firstLineMs: null,
     latencies: [],
     timeouts: 0,
     tokensSeen: 0,
-    unpromptedLines: 0,
+    unprompted: {},
     peakKB: null,
     idleCpuPercent: null,
     idleLines: 0,
@@ -151,7 +163,7 @@ export async function benchWatch(root: string, state: string, emptyHome: string)
     result.firstLineMs = performance.now() - t0;
     let tokens = fiveHourTokens(first);
     await sleep(500);
-    result.unpromptedLines += reader.drain();
+    countUnprompted(result, reader.drain());
     for (let i = 1; i <= APPENDS; i++) {
       const appended = line(i);
       const start = performance.now();
@@ -167,7 +179,7 @@ export async function benchWatch(root: string, state: string, emptyHome: string)
       tokens = now ?? tokens;
       // Let any debounced follow-up line land before the next append.
       await sleep(250);
-      result.unpromptedLines += reader.drain();
+      countUnprompted(result, reader.drain());
     }
     if (child.pid !== undefined && IDLE_SECONDS > 0) {
       await sleep(2000);
@@ -176,7 +188,7 @@ export async function benchWatch(root: string, state: string, emptyHome: string)
       const before = cpuSeconds(child.pid, ticks);
       await sleep(IDLE_SECONDS * 1000);
       const after = cpuSeconds(child.pid, ticks);
-      result.idleLines = reader.drain();
+      result.idleLines = reader.drain().length;
       if (before !== null && after !== null) result.idleCpuPercent = ((after - before) / IDLE_SECONDS) * 100;
     }
     if (child.pid !== undefined) result.peakKB = readVmHWM(child.pid);
