@@ -12,7 +12,7 @@
 // checked to be this user's own before use. V8 rejects a cache made by another
 // V8 or with other flags; its own check of the source is only its length, so
 // the file name also carries a CRC of the source (and one of its path).
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -72,14 +72,8 @@ function readCache(path: string): Buffer | undefined {
     const stat = fstatSync(fd);
     const uid = process.getuid?.();
     if (!stat.isFile() || (uid !== undefined && stat.uid !== uid)) return undefined;
-    const bytes = Buffer.allocUnsafe(stat.size);
-    let got = 0;
-    while (got < bytes.length) {
-      const n = readSync(fd, bytes, got, bytes.length - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return got === bytes.length ? bytes : undefined;
+    // From the descriptor just checked, not the path again.
+    return readFileSync(fd);
   } catch {
     return undefined;
   } finally {
