@@ -1,9 +1,9 @@
 // The `breather` command's entry (dist/cli/breather.mjs): as little as
 // possible before the scan worker of a first run starts. A worker takes 70 ms
 // or more to come online while both cores are busy, and the program (about
-// 350 KB) takes 20-30 ms to load: started from here, the worker's script runs
-// ~30 ms sooner, and it is readier when the main thread has found the
-// transcripts. V8 is set for a short run first: its flags are per process, and
+// 350 KB) takes 10-30 ms to load and set up: started from here, the worker's
+// script runs that much sooner, and it is readier when the main thread has
+// found the transcripts. V8 is set for a short run first: its flags are per process, and
 // the worker shares them. The program then runs from V8's code cache
 // (compiled-program.ts), saved at exit when this command had none yet.
 import { fileURLToPath } from 'node:url';

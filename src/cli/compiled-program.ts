@@ -1,10 +1,10 @@
 // Loads the CLI's program (dist/cli/breather-program.cjs) with a V8 code cache,
 // as Node 22's module.enableCompileCache() does for its own loaders (Node 20
 // has none). Without one, every run parses the 350 KB program and compiles
-// each function it calls on first call: 40-50 ms of a first 1 GB scan's wall
-// time (bench/RESULTS.md), and part of every warm start. A run without a usable
-// cache compiles as before and saves one at exit, so the next run of the same
-// command starts from compiled code.
+// each function it calls on first call: 16-21 ms of a warm `status` or
+// `blocks`, 13-18 ms of a first 1 GB scan in paired rounds (bench/RESULTS.md).
+// A run without a usable cache compiles as before and saves one at exit (~5 ms,
+// once), so the next run of the same command starts from compiled code.
 //
 // The cache is code this process will run, so it is kept where only this user
 // can write: a folder of the temporary directory (the bench's and tests' homes
