@@ -2,7 +2,7 @@
 // temp state dir, a recording Notifier and a settable Clock.
 import { UsageEngine } from '../../src/core/ingest/usage-engine.js';
 import { recordToLimitHit } from '../../src/core/limits/limit-hit-parser.js';
-import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
+import { LiveMonitor, type PersistTiming } from '../../src/core/monitor/live-monitor.js';
 import type { Clock, NotificationRequest, Notifier } from '../../src/core/ports.js';
 import { costOfResponse } from '../../src/core/usage/pricing.js';
 import type { Settings } from '../../src/shared/settings.js';
@@ -36,7 +36,7 @@ export interface MonitorHarness {
   latest(): Status;
 }
 
-export async function openMonitor(options: { roots: string[]; stateDir: string; settings: () => Settings; clock: Clock }): Promise<MonitorHarness> {
+export async function openMonitor(options: { roots: string[]; stateDir: string; settings: () => Settings; clock: Clock; persistTiming?: PersistTiming }): Promise<MonitorHarness> {
   const engine = new UsageEngine({ roots: options.roots, stateDir: options.stateDir, detectLimitHit: (record) => recordToLimitHit(record, 'UTC') });
   await engine.open();
   await engine.refresh();
@@ -53,6 +53,7 @@ export async function openMonitor(options: { roots: string[]; stateDir: string; 
     onStatus: (status) => statuses.push(status),
     onAlert: (alert, suppressed) => alerts.push({ alert, suppressed }),
     onError: (error) => errors.push(error),
+    ...(options.persistTiming ? { persistTiming: options.persistTiming } : {}),
   });
   return {
     engine,

@@ -29,6 +29,29 @@ export interface LiveMonitorOptions {
   /** Every alert decided; `suppressed` tells why it was not shown. */
   onAlert?: (alert: Alert, suppressed: string | null) => void;
   onError?: (error: Error) => void;
+  /** The index's saves while transcripts grow (tests); default PERSIST_TIMING. */
+  persistTiming?: PersistTiming;
+}
+
+export interface PersistTiming {
+  /** After a change, the save waits this long for more (a streamed response's lines). */
+  quietMs: number;
+  /** And comes at most this often. */
+  everyMs: number;
+}
+
+/**
+ * Each save rewrites the index whole (8 MB for a 1 GB history), and Claude Code
+ * appends every few seconds while it works: saved 3 s after each change, an
+ * active session had the tray write it every ~10 s, gigabytes an hour. The
+ * index is a cache: a save lost to a crash costs only re-reading what was
+ * appended since. So at most once a minute, and at stop.
+ */
+export const PERSIST_TIMING: PersistTiming = { quietMs: 3000, everyMs: 60_000 };
+
+/** How long the next save waits, the last one (if any) having been at `lastMs`. */
+export function persistDelayMs(lastMs: number | null, nowMs: number, timing: PersistTiming = PERSIST_TIMING): number {
+  return lastMs === null ? timing.quietMs : Math.max(timing.quietMs, lastMs + timing.everyMs - nowMs);
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -55,6 +78,7 @@ export class LiveMonitor {
   private watcher: TranscriptWatcher | null = null;
   private wakeTimer: NodeJS.Timeout | null = null;
   private persistTimer: NodeJS.Timeout | null = null;
+  private lastPersistMs: number | null = null;
   private recheckTimer: NodeJS.Timeout | null = null;
   private readonly recheckPaths = new Set<string>();
   private evaluating: Promise<void> = Promise.resolve();
@@ -211,12 +235,15 @@ export class LiveMonitor {
     this.wakeTimer = setTimeout(() => void this.evaluate(), Math.min(MAX_TIMER_MS, wake - nowMs + 1000));
   }
 
+  /** A save is due (persistDelayMs); one already due saves this change too. */
   private schedulePersist(): void {
-    if (this.persistTimer) clearTimeout(this.persistTimer);
+    if (this.persistTimer) return;
+    const timing = this.options.persistTiming ?? PERSIST_TIMING;
     this.persistTimer = setTimeout(() => {
       this.persistTimer = null;
+      this.lastPersistMs = this.clock.now();
       this.options.engine.persist().catch((error: Error) => this.options.onError?.(error));
-    }, 3000);
+    }, persistDelayMs(this.lastPersistMs, this.clock.now(), timing));
   }
 
   async snooze(request: SnoozeRequest): Promise<void> {
