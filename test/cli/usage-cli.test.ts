@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliProcess, runCli } from '../support/run-cli.js';
@@ -92,6 +92,38 @@ describe('breather status', () => {
     expect(readdirSync(join(home, 'index', indexDir!)).sort()).toEqual(['usage-index.bin', 'usage-responses.bin']);
     const second = JSON.parse((await runCli(['status', '--json', '--data-dir', root], env)).stdout);
     expect(second.health.index).toBe('loaded');
+  });
+
+  it('leaves the saved index as it is after a few new lines (the next run reads them again), and saves once 4 MB have piled up', async () => {
+    const { root, env, home } = corpus();
+    const path = join(root, 'projects', '-work-a', 's1.jsonl');
+    const status = async () => JSON.parse((await runCli(['status', '--json', '--data-dir', root], env)).stdout);
+    const generation = () => {
+      const [indexDir] = readdirSync(join(home, 'index'));
+      const bytes = readFileSync(join(home, 'index', indexDir!, 'usage-index.bin'));
+      return (JSON.parse(bytes.toString('utf8', 4, 4 + bytes.readUInt32LE(0))) as { generation: string }).generation;
+    };
+    const now = Date.now();
+    const tokens = (s: { windows: { five_hour: { tokens: number } } }) => s.windows.five_hour.tokens;
+    await status();
+    const saved = generation();
+
+    appendTo(path, `${usageLine({ at: new Date(now - 60_000).toISOString(), messageId: 'm10', requestId: 'r10', input: 1000, output: 10 })}\n`);
+    const first = await status();
+    expect(first.health.index).toBe('updated');
+    appendTo(path, `${usageLine({ at: new Date(now - 30_000).toISOString(), messageId: 'm11', requestId: 'r11', input: 500, output: 5 })}\n`);
+    const second = await status();
+    expect(tokens(second) - tokens(first)).toBe(505);
+    expect(generation()).toBe(saved);
+
+    // A big tool result: more than 4 MB unsaved, so this run saves, and the next one reads nothing.
+    appendTo(path, `${JSON.stringify({ type: 'user', timestamp: new Date(now).toISOString(), message: { role: 'user', content: 'x'.repeat(4_300_000) } })}\n`);
+    const third = await status();
+    expect(tokens(third)).toBe(tokens(second));
+    expect(generation()).not.toBe(saved);
+    const fourth = await status();
+    expect(fourth.health.index).toBe('loaded');
+    expect(tokens(fourth)).toBe(tokens(second));
   });
 });
 
