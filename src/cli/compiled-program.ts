@@ -37,6 +37,11 @@ export interface CodeCacheOptions {
 
 const SAFE_VARIANT = /^[a-z][a-z-]{0,31}$/;
 
+/** Names this runtime: a cache made by one is rejected by another. */
+export function codeCacheRuntime(): string {
+  return `${process.version}-v8-${process.versions.v8}-${process.arch}`;
+}
+
 /** This user's code cache folder for this Node, created if missing; null where it is not safely this user's. */
 export function codeCacheDir(base = tmpdir()): string | null {
   const uid = process.getuid?.();
@@ -46,7 +51,8 @@ export function codeCacheDir(base = tmpdir()): string | null {
     const stat = lstatSync(root);
     // Another user's folder (or a link to one) in a shared /tmp could hand us code: not used.
     if (!stat.isDirectory() || (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o077) !== 0))) return null;
-    const dir = join(root, `${process.version}-${process.arch}`);
+    // Node's version alone is not V8's: Electron running as Node (the packaged app's hooks) has its own.
+    const dir = join(root, codeCacheRuntime());
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     return dir;
   } catch {

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { codeCacheRuntime } from '../../src/cli/compiled-program.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir, usageLine, writeTranscript } from '../support/usage-lines.js';
 
@@ -21,7 +22,7 @@ function world() {
 function cacheFiles(tmp: string): string[] {
   const root = readdirSync(tmp).find((name) => name.startsWith('breather-code-cache'));
   if (!root) return [];
-  const dir = join(tmp, root, `${process.version}-${process.arch}`);
+  const dir = join(tmp, root, codeCacheRuntime());
   return readdirSync(dir).map((name) => join(dir, name));
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_COMMANDS } from '../../src/cli/command-names.js';
 import { buildProgram } from '../../src/cli/breather.js';
-import { codeCacheDir, commandVariant, loadCompiledProgram } from '../../src/cli/compiled-program.js';
+import { codeCacheDir, codeCacheRuntime, commandVariant, loadCompiledProgram } from '../../src/cli/compiled-program.js';
 import { SCANNING_COMMANDS } from '../../src/cli/scan-threads.js';
 
 interface Probe {
@@ -109,10 +109,11 @@ describe('loadCompiledProgram', () => {
 });
 
 describe('codeCacheDir', () => {
-  it("makes a folder only this user may use, per Node version and architecture", () => {
+  it("makes a folder only this user may use, per Node and V8 version and architecture", () => {
     const found = codeCacheDir(dir);
     expect(found).not.toBeNull();
-    expect(found!.endsWith(`${process.version}-${process.arch}`)).toBe(true);
+    expect(found!.endsWith(codeCacheRuntime())).toBe(true);
+    expect(codeCacheRuntime()).toContain(process.versions.v8);
     if (process.platform !== 'win32') expect(statSync(join(found!, '..')).mode & 0o777).toBe(0o700);
     expect(codeCacheDir(dir)).toBe(found);
   });
