@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliProcess, runCli } from '../support/run-cli.js';
@@ -124,6 +124,28 @@ describe('breather status', () => {
     const fourth = await status();
     expect(fourth.health.index).toBe('loaded');
     expect(tokens(fourth)).toBe(tokens(second));
+
+    // Left unsaved only while the transcript is being written: once it has gone quiet, the next run saves.
+    appendTo(path, `${usageLine({ at: new Date(now - 10_000).toISOString(), messageId: 'm12', requestId: 'r12', input: 7, output: 3 })}\n`);
+    await status();
+    const beforeQuiet = generation();
+    const quiet = new Date(Date.now() - 5 * 60_000);
+    utimesSync(path, quiet, quiet);
+    const fifth = await status();
+    expect(tokens(fifth) - tokens(fourth)).toBe(10);
+    expect(generation()).not.toBe(beforeQuiet);
+    expect((await status()).health.index).toBe('loaded');
+  });
+
+  it('saves at once when a transcript is gone (nothing to read again)', async () => {
+    const { root, env, home } = corpus();
+    writeTranscript(root, '-work-b/s2.jsonl', [usageLine({ at: new Date(Date.now() - 60_000).toISOString(), input: 5, output: 5 })]);
+    await runCli(['status', '--json', '--data-dir', root], env);
+    rmSync(join(root, 'projects', '-work-b', 's2.jsonl'));
+    const after = JSON.parse((await runCli(['status', '--json', '--data-dir', root], env)).stdout);
+    expect(after.health.files).toBe(1);
+    const again = JSON.parse((await runCli(['status', '--json', '--data-dir', root], { ...env, BREATHER_HOME: home })).stdout);
+    expect(again.health.index).toBe('loaded');
   });
 });
 

@@ -3,6 +3,7 @@
 import type { DataHealth, LimitHit } from '../../shared/status.js';
 import { type DiscoveryResult, type RootReport, type TranscriptFileStat, discoverTranscripts, reportRoot, statTranscript } from './transcript-discovery.js';
 import { IndexStore, type IndexLoadState, indexDirFor } from './index-store.js';
+import { leavesUnsaved } from './index-save-policy.js';
 import { fingerprintAt } from './file-fingerprint.js';
 import { primeIndexMerge } from './index-primer.js';
 import type { FileScanResult } from './file-scan.js';
@@ -41,21 +42,19 @@ export interface EngineTimings {
   save: number;
 }
 
-/**
- * A short run (a CLI command) that read less than this since the saved index
- * leaves the index as it is: the next run reads those bytes again (about a
- * millisecond a megabyte) instead of this one rewriting the whole index, 8 MB
- * for a 1 GB history (~40 ms, most of a `status` after Claude Code wrote a response).
- */
-export const SMALL_CHANGE_BYTES = 4 * 1024 * 1024;
-
 export interface RefreshResult {
   /** Files whose contribution changed. */
   changedFiles: number;
   bytesRead: number;
+  /** Whether transcripts only grew or appeared (none gone, rewritten or taken back). */
+  onlyGrowth: boolean;
+  /** The oldest last-modified time among the files read; null when none were. */
+  oldestReadMtimeMs: number | null;
 }
 
 type FileChange = 'unchanged' | 'grown' | 'replaced' | 'new';
+
+export const NOTHING_CHANGED: RefreshResult = { changedFiles: 0, bytesRead: 0, onlyGrowth: true, oldestReadMtimeMs: null };
 
 export function classifyFileChange(known: IndexedFile | undefined, current: TranscriptFileStat): FileChange {
   if (!known) return 'new';
@@ -120,13 +119,13 @@ export class UsageEngine {
    * A failed save only costs the next run time. With `awaitWrite: false` it
    * returns once the index is encoded, the files still being written (`written`):
    * a command can print meanwhile, and the process still waits for the write.
-   * With `leaveSmallChanges`, a saved index that only grew by less than
-   * SMALL_CHANGE_BYTES is left as it is (see there).
+   * With `leaveSmallChanges`, a few lines appended to transcripts still being
+   * written are left out of the saved index (SMALL_CHANGE_BYTES).
    */
   async catchUp(onSaveError: (error: Error) => void, options: { awaitWrite?: boolean; leaveSmallChanges?: boolean } = {}): Promise<{ written: Promise<void> }> {
     await this.open();
-    const { bytesRead } = await this.refresh();
-    const small = options.leaveSmallChanges === true && this.indexState === 'updated' && bytesRead < SMALL_CHANGE_BYTES;
+    const result = await this.refresh();
+    const small = options.leaveSmallChanges === true && this.indexState === 'updated' && leavesUnsaved(result, Date.now());
     const written = small ? Promise.resolve() : this.persist().catch(onSaveError);
     if (options.awaitWrite !== false) await written;
     return { written };
@@ -208,7 +207,7 @@ export class UsageEngine {
     const work: { stat: TranscriptFileStat; change: FileChange }[] = [];
     // Read the fingerprints (of grown files only) before the response keys are loaded: classifying once keeps both passes in step.
     const changeOf = new Map(current.map((stat) => [stat.path, classifyWithContent(this.index.files.get(stat.path), stat)]));
-    if (gone.length === 0 && [...changeOf.values()].every((change) => change === 'unchanged')) return { changedFiles: 0, bytesRead: 0 };
+    if (gone.length === 0 && [...changeOf.values()].every((change) => change === 'unchanged')) return NOTHING_CHANGED;
     this.timings.classify += performance.now() - classifyStarted;
     const hadIndex = this.index.files.size > 0;
     if (!(await this.ensureResponses())) {
@@ -266,7 +265,9 @@ export class UsageEngine {
     this.timings.scan += performance.now() - scanStarted;
     if (this.indexState === 'loaded' || (this.indexState === 'fresh' && hadIndex)) this.indexState = 'updated';
     this.dirty = true;
-    return { changedFiles: work.length + gone.length, bytesRead: bytesDone };
+    let oldestReadMtimeMs: number | null = null;
+    for (const { stat } of work) oldestReadMtimeMs = Math.min(oldestReadMtimeMs ?? stat.mtimeMs, stat.mtimeMs);
+    return { changedFiles: work.length + gone.length, bytesRead: bytesDone, onlyGrowth: retracted.size === 0, oldestReadMtimeMs };
   }
 
   private applyScan(stat: TranscriptFileStat, result: FileScanResult): void {

@@ -8,7 +8,7 @@ import type { Settings } from '../../shared/settings.js';
 import type { Alert, Status, WindowId } from '../../shared/status.js';
 import { type AlertState, evaluateAlerts, pauseWindow, resumeWindow, snoozeAlerts, type SnoozeRequest } from '../alerts/alert-engine.js';
 import { loadAlertState, saveAlertState } from '../alerts/alert-state-store.js';
-import type { UsageEngine } from '../ingest/usage-engine.js';
+import { NOTHING_CHANGED, type UsageEngine } from '../ingest/usage-engine.js';
 import { type TranscriptWatcher, watchTranscripts } from '../ingest/transcript-watcher.js';
 import type { OfficialLimits } from '../limits/official-limits.js';
 import { planPreset } from '../limits/plan-presets.js';
@@ -176,7 +176,7 @@ export class LiveMonitor {
     const engine = this.options.engine;
     const transcripts = paths.filter((p) => p.endsWith('.jsonl'));
     const others = transcripts.length < paths.length;
-    const refreshed = rescan ? engine.refresh() : transcripts.length > 0 ? engine.refreshPaths(transcripts) : Promise.resolve({ changedFiles: 0, bytesRead: 0 });
+    const refreshed = rescan ? engine.refresh() : transcripts.length > 0 ? engine.refreshPaths(transcripts) : Promise.resolve(NOTHING_CHANGED);
     refreshed
       .then((result) => {
         if (result.changedFiles > 0) this.schedulePersist();

@@ -167,7 +167,7 @@ describe('UsageEngine persistence', () => {
     const again = new UsageEngine({ roots: [root], stateDir: state });
     expect(await again.open()).toBe('loaded');
     const second = await again.refresh();
-    expect(second).toEqual({ changedFiles: 0, bytesRead: 0 });
+    expect(second).toEqual({ changedFiles: 0, bytesRead: 0, onlyGrowth: true, oldestReadMtimeMs: null });
     expect(totals(again)).toEqual(totals(engine));
     expect(again.health().index).toBe('loaded');
   });
