@@ -227,7 +227,7 @@ function report(r: SizeReport): string {
     ['warm status --json', timeCell(r.warmStatusJson), 'no index', `node + ${Math.round(warmOver(r.warmStatusJson))} ms ${target(warmOver(r.warmStatusJson) <= 150, '≤ node + 150 ms')}`],
     ['warm blocks --json', timeCell(r.warmBlocksJson), 'no index', `node + ${Math.round(warmOver(r.warmBlocksJson))} ms ${target(warmOver(r.warmBlocksJson) <= 150, '≤ node + 150 ms')}`],
     ['  peak RSS', fmtMB(r.warmStatusJson.peakKB), '', ''],
-    ['status --json, 1 response added', timeCell(r.statusAfterAppend), 'no index', `node + ${Math.round(warmOver(r.statusAfterAppend))} ms (reads the new line; saves the index once 4 MB are unsaved)`],
+    ['status --json, 1 response added', timeCell(r.statusAfterAppend), 'no index', `node + ${Math.round(warmOver(r.statusAfterAppend))} ms (reads the new line; leaves the index unsaved while its transcript is being written)`],
     ['status (text)', timeCell(r.statusText), r.activeCc ? `closest: blocks --active, ${timeCell(r.activeCc)}` : 'skipped', verdict(r.statusText, r.activeCc)],
     ['blocks --active --json', timeCell(r.activeOurs), timeCell(r.activeCc), verdict(r.activeOurs, r.activeCc)],
     ['watch: first line (warm index)', w.firstLineMs === null ? 'FAILED' : fmtSeconds(w.firstLineMs), 'no watch mode', w.firstLineMs === null ? '' : target(w.firstLineMs <= 500, '≤ 0.5 s')],
