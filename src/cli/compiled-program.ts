@@ -12,13 +12,14 @@
 // checked to be this user's own before use. V8 rejects a cache made by another
 // V8 or with other flags; its own check of the source is only its length, so
 // the file name also carries a CRC of the source (and one of its path).
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fstatSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { crc32 } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { writeFileAtomicSync } from '../core/atomic-file.js';
+import { withOpenFile } from '../core/open-file.js';
 
 export interface CompiledProgram<Exports> {
   exports: Exports;
@@ -68,23 +69,14 @@ export function commandVariant(argv: readonly string[], commands: ReadonlySet<st
 
 /** The cache file's bytes, or undefined when it is missing, unreadable or not a plain file of this user's. */
 function readCache(path: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
+  const bytes = withOpenFile(path, (fd) => {
     const stat = fstatSync(fd);
     const uid = process.getuid?.();
-    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid)) return undefined;
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid)) return null;
     // From the descriptor just checked, not the path again.
     return readFileSync(fd);
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  });
+  return bytes ?? undefined;
 }
 
 /**

@@ -3,7 +3,8 @@
 // place (`cat new > s.jsonl`, `rsync --inplace`, a restored backup, truncate
 // then regrow) keeps its inode and may even grow, but not these bytes.
 import { hash as digest } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
+import { withOpenFile } from '../open-file.js';
 
 const FINGERPRINT_BYTES = 4096;
 
@@ -44,17 +45,5 @@ export function fingerprintOfOpenFile(fd: number, offset: number, held?: HeldByt
 
 /** The fingerprint of a file read up to `offset`; null when it can't be read. */
 export function fingerprintAt(path: string, offset: number): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    return fingerprintOfOpenFile(fd, offset);
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+  return withOpenFile(path, (fd) => fingerprintOfOpenFile(fd, offset));
 }

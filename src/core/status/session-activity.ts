@@ -3,10 +3,11 @@
 // record of its transcript file: the usage index only sees replies that carry
 // usage, and a session stopped by a limit writes none. Only the tail of a file
 // is read, and only for files whose mtime says they may be recent.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
 import { FUTURE_SLACK_MS, checkTimestamp } from '../ingest/record-fields.js';
 import { parseJsonObject } from '../json-object.js';
+import { withOpenFile } from '../open-file.js';
 
 export interface TranscriptFileInfo {
   path: string;
@@ -67,9 +68,7 @@ function newestIn(tail: Buffer, firstIsCut: boolean, path: string): SessionActiv
  * open, read and close costs more than the reads.
  */
 export async function readNewestRecord(path: string, size: number): Promise<SessionActivity | null> {
-  let fd: number | null = null;
-  try {
-    fd = openSync(path, 'r');
+  return withOpenFile(path, (fd) => {
     for (let tail = FIRST_TAIL_BYTES; ; tail *= 4) {
       const length = Math.min(size, tail);
       const buffer = Buffer.allocUnsafe(length);
@@ -77,11 +76,7 @@ export async function readNewestRecord(path: string, size: number): Promise<Sess
       const found = newestIn(buffer.subarray(0, bytesRead), length < size, path);
       if (found || length >= size || tail >= MAX_TAIL_BYTES) return found;
     }
-  } catch {
-    return null;
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
+  });
 }
 
 /**
