@@ -20,6 +20,7 @@ import { crc32 } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { writeFileAtomicSync } from '../core/atomic-file.js';
 import { withOpenFile } from '../core/open-file.js';
+import { commandOf } from './command-names.js';
 
 export interface CompiledProgram<Exports> {
   exports: Exports;
@@ -63,7 +64,7 @@ export function codeCacheDir(base = tmpdir()): string | null {
 
 /** The command a CLI run names (its first argument that is not an option) if it is one of `commands`, as a cache variant. */
 export function commandVariant(argv: readonly string[], commands: ReadonlySet<string>): string {
-  const command = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const command = commandOf(argv);
   return command === undefined ? 'none' : commands.has(command) && SAFE_VARIANT.test(command) ? command : 'other';
 }
 

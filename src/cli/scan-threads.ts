@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { anyIndexSaved } from '../core/ingest/index-files.js';
 import { prestartScanWorkers } from '../core/ingest/scan-thread-pool.js';
 import { resolveStateDir } from '../core/state-dir.js';
+import { commandOf } from './command-names.js';
 
 /** Built next to the CLI bundle by scripts/build.mjs. */
 export const SCAN_WORKER_URL = new URL('./scan-worker.mjs', import.meta.url);
@@ -26,7 +27,7 @@ export const SCANNING_COMMANDS = new Set(['daily', 'session', 'blocks', 'status'
  * a worker started and ended on the other core; a missed one, only the head start.
  */
 export function expectsFirstScan(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
-  const command = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const command = commandOf(argv);
   if (command === undefined || !SCANNING_COMMANDS.has(command)) return false;
   return !anyIndexSaved(resolveStateDir(env));
 }

@@ -24,12 +24,10 @@ const WORKER_YOUNG_GENERATION_MB = 4;
 
 type Worker = import('node:worker_threads').Worker;
 
-/** A scan worker and how its start went: it may have come online, or failed, before anyone listened. */
+/** A scan worker and how its start went: it may have failed before anyone listened. */
 export class ScanThread {
-  online = false;
   failed: Error | null = null;
   constructor(readonly worker: Worker) {
-    worker.once('online', () => (this.online = true));
     // Listened to from the start: an unheard 'error' event would end the process.
     worker.once('error', (error) => (this.failed = error));
   }
