@@ -2,7 +2,7 @@
 // response back or replace it with a fuller copy. Held as rows of one growing
 // Float64Array, not as an object per response: at 50,000+ responses the small
 // objects cost more in garbage collection and peak memory than the numbers.
-import { KeyTable } from './key-table.js';
+import { KeyTable, placeInSlots } from './key-table.js';
 import { PACKED } from './packed-events.js';
 import type { UsageTotals } from './usage-index.js';
 
@@ -50,11 +50,7 @@ export class CountedResponses {
   }
 
   private placeAdded(added: number): void {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let slot = this.addedHashes[added]! & mask;
-    while (slots[slot] !== 0) slot = (slot + 1) & mask;
-    slots[slot] = added + 1;
+    placeInSlots(this.slots, this.addedHashes[added]!, added + 1);
   }
 
   /**

@@ -16,6 +16,18 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
 }
 
 /**
+ * Puts `entry` (not EMPTY) in the first free slot from `hash`: open addressing
+ * with linear probing, in a power-of-two table kept at most half full (here
+ * and in counted-responses.ts).
+ */
+export function placeInSlots(slots: Int32Array, hash: number, entry: number): void {
+  const mask = slots.length - 1;
+  let slot = hash & mask;
+  while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
+  slots[slot] = entry;
+}
+
+/**
  * A key's hash: FNV-1a over its UTF-8 bytes, as the line scanner's response
  * table computes it (response-table.h) and this table does. Keys travel with it
  * in packed events.
@@ -64,13 +76,9 @@ export class KeyTable {
     let size = 16;
     while (size < ends.length * 2 + 2) size *= 2;
     const slots = (this.slots = new Int32Array(size));
-    const mask = size - 1;
     for (let k = 0; k < ends.length; k++) {
       const hash = (hashes[k] = hashBytes(this.bytes, this.startOf(k), ends[k]!));
-      if (this.removed?.[k] === 1) continue;
-      let slot = hash & mask;
-      while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
-      slots[slot] = k + 1;
+      if (this.removed?.[k] !== 1) placeInSlots(slots, hash, k + 1);
     }
     return slots;
   }
