@@ -221,13 +221,8 @@ export interface Series {
 }
 
 export async function series(runs: number, run: () => Promise<RunResult>): Promise<Series> {
-  const results: RunResult[] = [];
-  for (let i = 0; i < runs; i++) {
-    const r = await run();
-    results.push(r);
-    if (!r.ok) break;
-  }
-  return seriesOf(results);
+  const [one] = await interleavedSeries(runs, [run]);
+  return one!;
 }
 
 /**
